@@ -1,0 +1,167 @@
+/* Postamt plugin ABI: the only thing that crosses between postamtd and a plugin.
+ *
+ * Plain C types only, so a plugin built out of tree (another compiler flag set,
+ * another C++ standard) cannot disagree with the host about a layout. C++
+ * plugin authors use the adapters in <postamt/sdk/...> instead of this file.
+ *
+ * Versioning: the host refuses a plugin whose abi_major differs from its own,
+ * naming the file and both versions. abi_minor grows when fields are appended;
+ * every struct carries its `size` so either side can tell which fields exist.
+ *
+ * Errors: functions return a postamt_status; on anything but POSTAMT_OK they may
+ * write one line of text into the caller's postamt_error. No C++ exception may
+ * leave a plugin function (all function pointers here are noexcept). */
+#ifndef POSTAMT_ABI_H
+#define POSTAMT_ABI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define POSTAMT_ABI_MAJOR 1u
+#define POSTAMT_ABI_MINOR 0u
+#define POSTAMT_PLUGIN_ENTRY_SYMBOL "postamt_plugin_entry"
+
+#ifdef __cplusplus
+#define POSTAMT_NOEXCEPT noexcept
+extern "C" {
+#else
+#define POSTAMT_NOEXCEPT
+#endif
+
+typedef enum postamt_status {
+  POSTAMT_OK = 0,
+  POSTAMT_NOT_FOUND = 1,   /* no such user, maildrop or message */
+  POSTAMT_DENIED = 2,      /* wrong credentials, disabled user */
+  POSTAMT_IN_USE = 3,      /* maildrop locked by another session */
+  POSTAMT_TEMP_FAIL = 4,   /* may work on retry: database down, busy */
+  POSTAMT_PERM_FAIL = 5,   /* will not work on retry: bad config, corrupt data */
+  POSTAMT_UNSUPPORTED = 6, /* this plugin does not offer the operation */
+  POSTAMT_EXISTS = 7       /* the thing to create is already there */
+} postamt_status;
+
+/* Caller-owned buffer for one line of error text; the callee writes at most
+ * capacity-1 bytes and a terminating NUL. */
+typedef struct postamt_error {
+  char* text;
+  size_t capacity;
+} postamt_error;
+
+/* An instance's settings: the config keys below `<kind>.<instance>.`, with that
+ * prefix removed ("store.main.path" arrives as "path"). Valid during create(). */
+typedef struct postamt_setting {
+  const char* key;
+  const char* value;
+} postamt_setting;
+
+typedef struct postamt_settings {
+  const postamt_setting* items;
+  size_t count;
+} postamt_settings;
+
+/* A user's maildrop address, already resolved to its tenant by the host.
+ * `address` is "local@domain" in lower case. Valid for the duration of a call. */
+typedef struct postamt_mailbox {
+  int64_t tenant_id;
+  const char* address;
+  const char* local_part;
+  const char* domain;
+} postamt_mailbox;
+
+typedef enum postamt_log_level {
+  POSTAMT_LOG_ERROR = 3,
+  POSTAMT_LOG_WARNING = 4,
+  POSTAMT_LOG_INFO = 6,
+  POSTAMT_LOG_DEBUG = 7
+} postamt_log_level;
+
+/* Services the host offers to plugins. Thread-safe; valid until the plugin's
+ * instances are destroyed. */
+typedef struct postamt_host_api {
+  uint32_t size;
+  void (*log)(postamt_log_level level, const char* source, const char* message) POSTAMT_NOEXCEPT;
+  /* Checks a password against a stored hash in Dovecot's "{SCHEME}hash"
+   * notation. POSTAMT_OK on match, POSTAMT_DENIED on mismatch,
+   * POSTAMT_UNSUPPORTED for an unknown scheme. */
+  postamt_status (*verify_password)(const char* stored, const char* password, size_t password_length) POSTAMT_NOEXCEPT;
+  /* Hashes a password into "{SCHEME}hash"; scheme NULL means the host default. */
+  postamt_status (*hash_password)(const char* scheme, const char* password, size_t password_length, char* out, size_t out_capacity,
+                                  postamt_error* error) POSTAMT_NOEXCEPT;
+} postamt_host_api;
+
+/* A message being delivered, already CRLF-normalised by the host: `size` octets
+ * readable at any offset, any number of times, during the deliver() call. */
+typedef struct postamt_message_source {
+  uint64_t size;
+  void* context;
+  postamt_status (*read)(void* context, uint64_t offset, char* buffer, size_t capacity, size_t* got) POSTAMT_NOEXCEPT;
+} postamt_message_source;
+
+typedef void (*postamt_listing_fn)(void* context, const char* uidl, uint64_t size) POSTAMT_NOEXCEPT;
+typedef void (*postamt_user_fn)(void* context, const char* address, int enabled) POSTAMT_NOEXCEPT;
+
+/* A store keeps maildrops. One instance serves all sessions and must be
+ * thread-safe; a maildrop handle is used by one thread at a time, from
+ * open_maildrop() until close_maildrop(). */
+typedef struct postamt_store_api {
+  uint32_t size;
+  void* (*create)(const postamt_host_api* host, const postamt_settings* settings, postamt_error* error)POSTAMT_NOEXCEPT;
+  void (*destroy)(void* instance) POSTAMT_NOEXCEPT;
+  /* Takes the exclusive maildrop lock (RFC 1939 section 8) for `lock_holder`
+   * and fixes the listing the session will see. POSTAMT_IN_USE when another
+   * session holds the lock. A missing maildrop opens empty. */
+  postamt_status (*open_maildrop)(void* instance, const postamt_mailbox* mailbox, const char* lock_holder, void** maildrop,
+                                  postamt_error* error)POSTAMT_NOEXCEPT;
+  /* Calls `each` once per message, in the order fixed at open: that order is
+   * the message numbering (index 0 = message 1). Sizes are exact octets. */
+  postamt_status (*list)(void* maildrop, postamt_listing_fn each, void* context, postamt_error* error) POSTAMT_NOEXCEPT;
+  /* Reads up to `capacity` octets of message `index` from `offset`; *got = 0 at the end. */
+  postamt_status (*read)(void* maildrop, size_t index, uint64_t offset, char* buffer, size_t capacity, size_t* got,
+                         postamt_error* error)POSTAMT_NOEXCEPT;
+  /* The UPDATE state: removes the given messages all together or none of them. */
+  postamt_status (*expunge)(void* maildrop, const size_t* indexes, size_t count, postamt_error* error) POSTAMT_NOEXCEPT;
+  /* Releases the lock and the handle; applies nothing. */
+  void (*close_maildrop)(void* maildrop) POSTAMT_NOEXCEPT;
+  /* Stores one message for each recipient (all of one tenant) durably before
+   * returning; results[i] is the outcome for recipients[i]. */
+  postamt_status (*deliver)(void* instance, const postamt_mailbox* recipients, size_t count,
+                            const postamt_message_source* message, postamt_status* results, postamt_error* error)POSTAMT_NOEXCEPT;
+} postamt_store_api;
+
+/* An authentication source. One instance serves all sessions and must be
+ * thread-safe. Management functions may be NULL for a read-only source. */
+typedef struct postamt_auth_api {
+  uint32_t size;
+  void* (*create)(const postamt_host_api* host, const postamt_settings* settings, postamt_error* error)POSTAMT_NOEXCEPT;
+  void (*destroy)(void* instance) POSTAMT_NOEXCEPT;
+  /* POSTAMT_OK, POSTAMT_DENIED (wrong password or disabled), POSTAMT_NOT_FOUND, POSTAMT_TEMP_FAIL. */
+  postamt_status (*verify_password)(void* instance, const postamt_mailbox* user, const char* password, size_t password_length,
+                                    postamt_error* error)POSTAMT_NOEXCEPT;
+  /* POSTAMT_OK for an enabled user, POSTAMT_DENIED for a disabled one, POSTAMT_NOT_FOUND. */
+  postamt_status (*lookup)(void* instance, const postamt_mailbox* user, postamt_error* error) POSTAMT_NOEXCEPT;
+  postamt_status (*add_user)(void* instance, const postamt_mailbox* user, const char* password, postamt_error* error) POSTAMT_NOEXCEPT;
+  postamt_status (*set_password)(void* instance, const postamt_mailbox* user, const char* password, postamt_error* error) POSTAMT_NOEXCEPT;
+  postamt_status (*set_enabled)(void* instance, const postamt_mailbox* user, int enabled, postamt_error* error) POSTAMT_NOEXCEPT;
+  postamt_status (*delete_user)(void* instance, const postamt_mailbox* user, postamt_error* error) POSTAMT_NOEXCEPT;
+  postamt_status (*list_users)(void* instance, int64_t tenant_id, postamt_user_fn each, void* context, postamt_error* error) POSTAMT_NOEXCEPT;
+} postamt_auth_api;
+
+/* What a plugin shared object describes about itself. A plugin offers one or
+ * more kinds; the pointers of the kinds it does not offer are NULL. */
+typedef struct postamt_plugin {
+  uint32_t abi_major;
+  uint32_t abi_minor;
+  uint32_t size;
+  const char* name;    /* unique, e.g. "store-sqlite"; matches the file name */
+  const char* version; /* the plugin's own version, for logs */
+  const postamt_store_api* store;
+  const postamt_auth_api* auth;
+} postamt_plugin;
+
+/* The one symbol every plugin exports. Called once, right after loading. */
+typedef const postamt_plugin* (*postamt_plugin_entry_fn)(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,38 @@
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "pop3/Maildrop.h"
+
+namespace postamt::pop3 {
+
+struct LoginRequest {
+  std::string user;
+  std::string password;
+  std::string remoteAddress;
+  bool secure = false;
+};
+
+struct LoginResult {
+  enum class Outcome {
+    Ok,        // maildrop opened and locked
+    Denied,    // -ERR [AUTH]: unknown domain, unknown user and wrong password alike
+    InUse,     // -ERR [IN-USE]: another session holds the maildrop
+    TempFail,  // -ERR [SYS/TEMP]
+    PermFail,  // -ERR [SYS/PERM]
+  };
+  Outcome outcome = Outcome::Denied;
+  std::string text;  // for the log only: never sent to the client
+  std::unique_ptr<Maildrop> maildrop;
+};
+
+// Verifies credentials and opens the user's maildrop. Thread-safe: one
+// instance serves every session of a listener.
+class Authenticator {
+ public:
+  virtual ~Authenticator() = default;
+  virtual LoginResult login(const LoginRequest& request) = 0;
+};
+
+}  // namespace postamt::pop3

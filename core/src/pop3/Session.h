@@ -1,0 +1,54 @@
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "pop3/Authenticator.h"
+#include "pop3/ResponseSink.h"
+
+namespace postamt::pop3 {
+
+struct SessionSettings {
+  std::string greetingHost = "postamt";
+  std::string implementation = "Postamt";
+  // RFC 1939 section 3: the autologout timer is at least 10 minutes once logged in.
+  std::chrono::seconds idleTimeout{600};
+  std::chrono::seconds loginTimeout{60};
+  int maxBadCommands = 20;
+  bool allowCleartextLogin = true;  // USER/PASS offered and accepted
+  std::string remoteAddress;
+  bool secure = false;
+};
+
+// The POP3 session of RFC 1939 (with RFC 2449 CAPA and response codes) as a
+// pure state machine: bytes in through receive(), responses out through the
+// sink. No sockets, no clocks: the caller runs the idle timer.
+class Session {
+ public:
+  enum class State { Authorization, Transaction, Update, Closed };
+
+  Session(Authenticator& authenticator, SessionSettings settings, ResponseSink& sink);
+  ~Session();  // releases the maildrop lock without applying deletions
+
+  void greet();
+  // Executes every complete command line in `bytes`, in order (RFC 2449
+  // PIPELINING). Stops at QUIT or when the session closes itself.
+  void receive(std::string_view bytes);
+  // The idle timer fired (RFC 1939 section 3): close, apply nothing, say nothing.
+  void timeOut();
+  // The server is stopping: tell the client, close, apply nothing.
+  void stop();
+
+  State state() const;
+  bool closed() const { return state() == State::Closed; }
+  // Which idle timeout applies now: shorter before login than after.
+  std::chrono::seconds idleTimeout() const;
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace postamt::pop3
