@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -47,6 +48,10 @@ class Session {
   std::chrono::seconds idleTimeout() const;
 
  private:
+  // Lets the unit tests check that hostile input stays within a fixed bound (tests/core/pop3/SessionTest.cpp).
+  friend class SessionInspector;
+  std::size_t bufferedInput() const;
+
   class Impl;
   std::unique_ptr<Impl> impl_;
 };

@@ -1,0 +1,21 @@
+#include "pop3/Capability.h"
+
+namespace postamt::pop3 {
+
+std::vector<std::string> capabilities(const SessionSettings& settings) {
+  std::vector<std::string> offered;
+  offered.emplace_back("TOP");  // RFC 2449 section 6.1
+  if (settings.allowCleartextLogin) {
+    offered.emplace_back("USER");  // RFC 2449 section 6.2: only where USER/PASS is accepted
+  }
+  offered.emplace_back("RESP-CODES");      // RFC 2449 section 6.4
+  offered.emplace_back("AUTH-RESP-CODE");  // RFC 3206 section 6
+  offered.emplace_back("PIPELINING");      // RFC 2449 section 6.6
+  offered.emplace_back("UIDL");            // RFC 2449 section 6.8
+  if (!settings.implementation.empty()) {
+    offered.push_back("IMPLEMENTATION " + settings.implementation);  // RFC 2449 section 6.9
+  }
+  return offered;
+}
+
+}  // namespace postamt::pop3

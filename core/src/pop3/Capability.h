@@ -1,0 +1,16 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "pop3/Session.h"
+
+namespace postamt::pop3 {
+
+// RFC 2449 section 5, CAPA: the capabilities this session really offers, one line each, without CRLF. Built here
+// alone, from the same settings the commands obey, so the list never promises what the session refuses. A later
+// capability (STLS, SASL mechanisms, EXPIRE, LOGIN-DELAY) is one more entry here, with the setting that enables it.
+// RFC 2449 section 5: capabilities available before login must be announced in both states.
+std::vector<std::string> capabilities(const SessionSettings& settings);
+
+}  // namespace postamt::pop3

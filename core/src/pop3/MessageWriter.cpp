@@ -1,0 +1,37 @@
+#include "pop3/MessageWriter.h"
+
+#include <memory>
+
+#include "pop3/DotStuffer.h"
+#include "pop3/TopLimit.h"
+
+namespace postamt::pop3 {
+
+MessageWriter::MessageWriter(Maildrop& maildrop, ResponseSink& sink) : maildrop_(maildrop), sink_(sink) {}
+
+void MessageWriter::send(std::size_t index, std::string_view statusLine, std::optional<std::uint64_t> topBodyLines) {
+  // Allocated per message, not per session: an idle session must stay small.
+  const auto buffer = std::make_unique_for_overwrite<char[]>(kReadChunk);
+  const std::span<char> chunk(buffer.get(), kReadChunk);
+  std::optional<TopLimit> limit;
+  if (topBodyLines) limit.emplace(*topBodyLines);
+
+  std::uint64_t offset = 0;
+  std::size_t length = maildrop_.read(index, offset, chunk);
+  sink_.write(statusLine);
+  begun_ = true;
+  DotStuffer body(sink_);
+  while (length > 0) {
+    offset += length;
+    std::string_view bytes(chunk.data(), length);
+    if (limit) bytes = limit->take(bytes);
+    body.write(bytes);
+    if (limit && limit->done()) break;
+    length = maildrop_.read(index, offset, chunk);
+  }
+  body.finish();
+}
+
+bool MessageWriter::begun() const { return begun_; }
+
+}  // namespace postamt::pop3

@@ -1,0 +1,94 @@
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <initializer_list>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "pop3/CommandLine.h"
+#include "pop3/LineReader.h"
+#include "pop3/Session.h"
+#include "pop3/Transaction.h"
+
+namespace postamt::pop3 {
+
+// The session's state and the engine that feeds it command lines (Session.cpp); the commands themselves and their
+// table live in Commands.cpp, one handler per RFC 1939 command.
+class Session::Impl {
+ public:
+  Impl(Authenticator& authenticator, SessionSettings settings, ResponseSink& sink);
+
+  void greet();
+  void receive(std::string_view bytes);
+  void timeOut();
+  void stop();
+
+  State state() const;
+  std::chrono::seconds idleTimeout() const;
+  std::size_t bufferedInput() const;
+
+ private:
+  // One entry of the command table: a keyword, the states it is valid in (RFC 1939 sections 4-6), its handler.
+  struct Command {
+    std::string_view keyword;
+    bool inAuthorization;
+    bool inTransaction;
+    void (Impl::*handle)(const CommandLine& line);
+  };
+  // Keywords are case-insensitive (RFC 1939 section 3). Nothing for an unknown keyword.
+  static const Command* findCommand(std::string_view keyword);
+
+  void execute(const LineReader::Line& line);
+  // Runs `action`; if it throws (a sink whose peer is gone, a failing store), the session closes first.
+  template <typename Action>
+  void guarded(Action&& action);
+  void close();
+
+  // Every response line, status or listing, is built by these two.
+  static std::string responseLine(std::string_view text);
+  static std::string okLine(std::string_view text);
+  void ok(std::string_view text);
+  // A -ERR the client caused; counts towards settings.maxBadCommands.
+  void reject(std::string_view text);
+  // A -ERR the server caused (store, lock, authenticator down); not the client's fault, so not counted.
+  void fail(std::string_view text);
+  void failStore(const StoreError& error, std::string_view text);
+
+  // Rejects the line unless it has every `required` argument (named in the error) and at most `optional` more.
+  bool expectArguments(const CommandLine& line, std::initializer_list<std::string_view> required, std::size_t optional = 0);
+  // A message number naming a message that exists and is not marked deleted; else rejects and returns nothing.
+  std::optional<std::size_t> messageNumber(std::string_view argument);
+  std::string maildropSummary() const;
+  void sendListing(const CommandLine& line, std::string_view status, std::string (*value)(const MessageInfo& message));
+  void sendMessage(std::size_t number, std::string_view status, std::optional<std::uint64_t> topBodyLines);
+
+  // Commands.cpp
+  void capa(const CommandLine& line);
+  void user(const CommandLine& line);
+  void pass(const CommandLine& line);
+  void quit(const CommandLine& line);
+  void stat(const CommandLine& line);
+  void list(const CommandLine& line);
+  void retr(const CommandLine& line);
+  void dele(const CommandLine& line);
+  void noop(const CommandLine& line);
+  void rset(const CommandLine& line);
+  void top(const CommandLine& line);
+  void uidl(const CommandLine& line);
+
+  Authenticator& authenticator_;
+  const SessionSettings settings_;
+  ResponseSink& sink_;
+  State state_ = State::Authorization;
+  LineReader lines_;
+  // RFC 1939 section 7: PASS is valid only right after a successful USER, so a USER name lasts one command.
+  std::optional<std::string> user_;
+  std::optional<std::string> userBeforeThisCommand_;
+  std::optional<Transaction> transaction_;
+  int badCommands_ = 0;
+};
+
+}  // namespace postamt::pop3

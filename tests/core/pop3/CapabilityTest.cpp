@@ -1,0 +1,33 @@
+#include <gtest/gtest.h>
+
+#include "pop3/Capability.h"
+
+namespace postamt::pop3 {
+namespace {
+
+using List = std::vector<std::string>;
+
+// RFC 2449 section 6 and RFC 3206 section 6: what this server implements.
+TEST(CapabilityTest, ListsWhatTheSessionImplements) {
+  SessionSettings settings;
+  settings.implementation = "Postamt 0.1";
+  EXPECT_EQ(capabilities(settings),
+            (List{"TOP", "USER", "RESP-CODES", "AUTH-RESP-CODE", "PIPELINING", "UIDL", "IMPLEMENTATION Postamt 0.1"}));
+}
+
+// RFC 2449 section 6.2: USER only where USER/PASS is accepted.
+TEST(CapabilityTest, LeavesUserOutWhenCleartextLoginIsNotAllowed) {
+  SessionSettings settings;
+  settings.allowCleartextLogin = false;
+  EXPECT_EQ(capabilities(settings),
+            (List{"TOP", "RESP-CODES", "AUTH-RESP-CODE", "PIPELINING", "UIDL", "IMPLEMENTATION Postamt"}));
+}
+
+TEST(CapabilityTest, LeavesImplementationOutWhenItIsNotConfigured) {
+  SessionSettings settings;
+  settings.implementation.clear();
+  EXPECT_EQ(capabilities(settings), (List{"TOP", "USER", "RESP-CODES", "AUTH-RESP-CODE", "PIPELINING", "UIDL"}));
+}
+
+}  // namespace
+}  // namespace postamt::pop3

@@ -1,0 +1,53 @@
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "FakeMaildrop.h"
+#include "pop3/Authenticator.h"
+
+namespace postamt::pop3::test {
+
+// One account over a FakeStore. Records every request; can be told to answer every login one way, or to throw.
+class FakeAuthenticator : public Authenticator {
+ public:
+  explicit FakeAuthenticator(FakeStore& store) : store_(store) {}
+
+  std::string user = "alice@example.org";
+  std::string password = "secret";
+  std::optional<LoginResult::Outcome> forcedOutcome;
+  bool okWithoutMaildrop = false;
+  bool throws = false;
+  std::vector<LoginRequest> requests;
+
+  // Distinctive log texts: a test fails if any of them reaches the client.
+  static constexpr const char* kLogMarker = "LOG-ONLY";
+
+  LoginResult login(const LoginRequest& request) override {
+    requests.push_back(request);
+    if (throws) throw std::runtime_error("authenticator database down");
+    LoginResult result;
+    result.text = std::string(kLogMarker) + " for " + request.user;
+    if (forcedOutcome) {
+      result.outcome = *forcedOutcome;
+    } else if (request.user != user || request.password != password) {
+      result.outcome = LoginResult::Outcome::Denied;
+    } else if (store_.locked) {
+      result.outcome = LoginResult::Outcome::InUse;
+    } else {
+      result.outcome = LoginResult::Outcome::Ok;
+    }
+    if (result.outcome == LoginResult::Outcome::Ok && !okWithoutMaildrop) {
+      result.maildrop = std::make_unique<FakeMaildrop>(store_);
+    }
+    return result;
+  }
+
+ private:
+  FakeStore& store_;
+};
+
+}  // namespace postamt::pop3::test
