@@ -1,0 +1,164 @@
+// Message stores in C++: derive from Store and Maildrop, then hand
+// storeApi<YourStore>() to POSTAMT_PLUGIN (Plugin.hpp).
+#ifndef POSTAMT_SDK_STORE_HPP
+#define POSTAMT_SDK_STORE_HPP
+
+#include <postamt/abi.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+#include "postamt/sdk/Boundary.hpp"
+#include "postamt/sdk/Error.hpp"
+#include "postamt/sdk/Host.hpp"
+#include "postamt/sdk/Mailbox.hpp"
+#include "postamt/sdk/Settings.hpp"
+#include "postamt/sdk/Span.hpp"
+
+namespace postamt::sdk {
+
+// The message being delivered: `size()` octets, CRLF-normalised, readable at
+// any offset any number of times, valid only during Store::deliver().
+class MessageSource {
+ public:
+  explicit MessageSource(const postamt_message_source& source) : source_(source) {}
+
+  std::uint64_t size() const noexcept { return source_.size; }
+
+  // Reads up to buffer.size() octets from `offset`; 0 at the end. Throws Error
+  // with the host's status when the host cannot provide the bytes.
+  std::size_t read(std::uint64_t offset, Span<char> buffer) const {
+    std::size_t got = 0;
+    postamt_status status = source_.read(source_.context, offset, buffer.data(), buffer.size(), &got);
+    if (status != POSTAMT_OK) throw Error(status, "reading the message being delivered failed");
+    return got;
+  }
+
+ private:
+  const postamt_message_source& source_;
+};
+
+// One opened, exclusively locked maildrop. Used by one thread at a time, from
+// Store::openMaildrop() until it is destroyed; destroying it releases the lock
+// and applies nothing. Failures throw Error (unknown index: POSTAMT_NOT_FOUND).
+class Maildrop {
+ public:
+  using ListingFn = std::function<void(const std::string& uidl, std::uint64_t size)>;
+
+  virtual ~Maildrop() = default;
+
+  // Calls `each` per message in the order fixed at open; index 0 is message 1.
+  virtual void list(const ListingFn& each) = 0;
+  // Reads message `index` from `offset`; returns 0 at the end of the message.
+  virtual std::size_t read(std::size_t index, std::uint64_t offset, Span<char> buffer) = 0;
+  // Removes all the given messages, or none of them when it throws.
+  virtual void expunge(Span<const std::size_t> indexes) = 0;
+};
+
+// A message store. One instance serves every session and delivery, so every
+// member must be thread-safe. Failures throw Error; another session holding
+// the maildrop is Error(POSTAMT_IN_USE).
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  virtual std::unique_ptr<Maildrop> openMaildrop(const Mailbox& mailbox, const std::string& lockHolder) = 0;
+  // Stores the message durably for every recipient (all of one tenant) before
+  // returning; one status per recipient, in order. When it throws, every
+  // recipient gets the thrown status.
+  virtual std::vector<postamt_status> deliver(const std::vector<Mailbox>& recipients, MessageSource& message) = 0;
+};
+
+namespace detail {
+
+template <class T>
+struct StoreAdapter {
+  static_assert(std::is_base_of<Store, T>::value, "T must derive from postamt::sdk::Store");
+  static_assert(std::is_constructible<T, Host, const Settings&>::value, "T must be constructible from (Host, const Settings&)");
+
+  static void* create(const postamt_host_api* host, const postamt_settings* settings, postamt_error* error) noexcept {
+    T* instance = nullptr;
+    guarded(error, [&] {
+      const postamt_settings none{nullptr, 0};
+      instance = new T(Host(host), Settings(settings != nullptr ? *settings : none));
+      return POSTAMT_OK;
+    });
+    return instance;
+  }
+
+  static void destroy(void* instance) noexcept { delete static_cast<T*>(instance); }
+
+  static postamt_status openMaildrop(void* instance, const postamt_mailbox* mailbox, const char* lockHolder, void** maildrop,
+                                     postamt_error* error) noexcept {
+    return guarded(error, [&] {
+      if (lockHolder == nullptr) throw Error(POSTAMT_PERM_FAIL, "open_maildrop without a lock holder");
+      *maildrop = static_cast<T*>(instance)->openMaildrop(Mailbox::from(*mailbox), lockHolder).release();
+      return POSTAMT_OK;
+    });
+  }
+
+  static postamt_status list(void* maildrop, postamt_listing_fn each, void* context, postamt_error* error) noexcept {
+    return guarded(error, [&] {
+      static_cast<Maildrop*>(maildrop)->list(
+          [&](const std::string& uidl, std::uint64_t size) { each(context, uidl.c_str(), size); });
+      return POSTAMT_OK;
+    });
+  }
+
+  static postamt_status read(void* maildrop, std::size_t index, std::uint64_t offset, char* buffer, std::size_t capacity,
+                             std::size_t* got, postamt_error* error) noexcept {
+    *got = 0;
+    return guarded(error, [&] {
+      *got = static_cast<Maildrop*>(maildrop)->read(index, offset, Span<char>(buffer, capacity));
+      return POSTAMT_OK;
+    });
+  }
+
+  static postamt_status expunge(void* maildrop, const std::size_t* indexes, std::size_t count, postamt_error* error) noexcept {
+    return guarded(error, [&] {
+      static_cast<Maildrop*>(maildrop)->expunge(Span<const std::size_t>(indexes, count));
+      return POSTAMT_OK;
+    });
+  }
+
+  static void closeMaildrop(void* maildrop) noexcept { delete static_cast<Maildrop*>(maildrop); }
+
+  static postamt_status deliver(void* instance, const postamt_mailbox* recipients, std::size_t count,
+                                const postamt_message_source* message, postamt_status* results, postamt_error* error) noexcept {
+    postamt_status status = guarded(error, [&] {
+      std::vector<Mailbox> mailboxes;
+      mailboxes.reserve(count);
+      for (std::size_t i = 0; i < count; ++i) mailboxes.push_back(Mailbox::from(recipients[i]));
+      MessageSource source(*message);
+      std::vector<postamt_status> outcomes = static_cast<T*>(instance)->deliver(mailboxes, source);
+      if (outcomes.size() != count) throw Error(POSTAMT_PERM_FAIL, "deliver() returned the wrong number of results");
+      for (std::size_t i = 0; i < count; ++i) results[i] = outcomes[i];
+      return POSTAMT_OK;
+    });
+    if (status != POSTAMT_OK)
+      for (std::size_t i = 0; i < count; ++i) results[i] = status;
+    return status;
+  }
+};
+
+}  // namespace detail
+
+// The C table for store class T, which derives from Store and is
+// constructible from (Host, const Settings&). One static table per T.
+template <class T>
+const postamt_store_api* storeApi() noexcept {
+  using A = detail::StoreAdapter<T>;
+  static const postamt_store_api api = {
+      sizeof(postamt_store_api), &A::create, &A::destroy, &A::openMaildrop, &A::list, &A::read, &A::expunge,
+      &A::closeMaildrop,         &A::deliver};
+  return &api;
+}
+
+}  // namespace postamt::sdk
+
+#endif

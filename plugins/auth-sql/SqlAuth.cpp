@@ -1,0 +1,218 @@
+// auth-sql: users in an SQL table (schemas/*/users) through Poco::Data.
+// Settings: connector ("SQLite"), connect (the connection string; for SQLite
+// the database file, required), password_scheme for new passwords
+// ("SHA512-CRYPT"), pool_size (32: at most that many sessions at once).
+#include <Poco/Data/SQLite/Connector.h>
+#include <Poco/Data/Session.h>
+#include <Poco/Data/SessionPool.h>
+#include <Poco/Data/Statement.h>
+#include <Poco/Exception.h>
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "postamt/sdk/Auth.hpp"
+#include "postamt/sdk/Plugin.hpp"
+
+namespace postamt::auth_sql {
+namespace {
+
+using namespace Poco::Data::Keywords;
+using Poco::Data::Session;
+using Poco::Data::Statement;
+
+const std::string kName = "auth-sql";
+
+// All the SQL of one database flavour. Parameters are always bound in the
+// order given, so a PostgreSQL flavour differs only in its $1, $2 placeholders
+// and its session setup.
+struct Flavour {
+  std::string connector;
+  std::vector<std::string> sessionSetup;  // run on every new session
+  std::string checkTable;
+  std::string selectUser;      // tenant_id, address -> password, enabled
+  std::string insertUser;      // tenant_id, address, password; no row when it exists
+  std::string updatePassword;  // password, tenant_id, address
+  std::string updateEnabled;   // enabled, tenant_id, address
+  std::string deleteUser;      // tenant_id, address
+  std::string listUsers;       // tenant_id -> address, enabled
+};
+
+const Flavour kSqlite = {
+    "SQLite",
+    // WAL and a busy timeout: concurrent writers wait a few seconds instead of
+    // failing at once with "database is locked".
+    {"PRAGMA busy_timeout = 5000", "PRAGMA journal_mode = WAL", "PRAGMA foreign_keys = ON"},
+    "SELECT COUNT(*) FROM users WHERE 1 = 0",
+    "SELECT password, enabled FROM users WHERE tenant_id = ? AND address = ?",
+    "INSERT INTO users (tenant_id, address, password, enabled) VALUES (?, ?, ?, 1) ON CONFLICT DO NOTHING",
+    "UPDATE users SET password = ? WHERE tenant_id = ? AND address = ?",
+    "UPDATE users SET enabled = ? WHERE tenant_id = ? AND address = ?",
+    "DELETE FROM users WHERE tenant_id = ? AND address = ?",
+    "SELECT address, enabled FROM users WHERE tenant_id = ? ORDER BY address",
+};
+
+const Flavour& flavourFor(const std::string& connector) {
+  if (connector == kSqlite.connector) return kSqlite;
+  throw sdk::Error(POSTAMT_PERM_FAIL, "connector '" + connector + "' is not supported (known: SQLite)");
+}
+
+// Keeps the Poco::Data connector registered for as long as an instance lives;
+// Poco counts registrations, so the host and other instances keep theirs.
+class ConnectorRegistration {
+ public:
+  ConnectorRegistration() { Poco::Data::SQLite::Connector::registerConnector(); }
+  ~ConnectorRegistration() { Poco::Data::SQLite::Connector::unregisterConnector(); }
+  ConnectorRegistration(const ConnectorRegistration&) = delete;
+  ConnectorRegistration& operator=(const ConnectorRegistration&) = delete;
+};
+
+// A session pool that prepares each new session as its flavour needs.
+class FlavouredPool : public Poco::Data::SessionPool {
+ public:
+  FlavouredPool(const Flavour& flavour, const std::string& connect, int maxSessions)
+      : SessionPool(flavour.connector, connect, 1, maxSessions), flavour_(flavour) {}
+
+ protected:
+  void customizeSession(Session& session) override {
+    for (const std::string& sql : flavour_.sessionSetup) session << sql, now;
+  }
+
+ private:
+  const Flavour& flavour_;
+};
+
+// Thread-safe: every unit of work takes its own session from the pool.
+class SqlAuth : public sdk::Auth {
+ public:
+  SqlAuth(sdk::Host host, const sdk::Settings& settings)
+      : host_(host),
+        flavour_(flavourFor(settings.get("connector", "SQLite"))),
+        scheme_(settings.get("password_scheme", "SHA512-CRYPT")),
+        pool_(flavour_, settings.get("connect"), poolSize(settings)) {
+    checkScheme();
+    try {
+      Session session(pool_.get());
+      session << flavour_.checkTable, now;
+    } catch (const Poco::Exception& e) {
+      throw sdk::Error(POSTAMT_PERM_FAIL,
+                       "no users table in '" + settings.get("connect") + "' (run postamtctl db init): " + e.displayText());
+    }
+  }
+
+  postamt_status verifyPassword(const sdk::Mailbox& user, std::string_view password) override {
+    std::optional<User> found = find(user);
+    if (!found) return POSTAMT_NOT_FOUND;
+    postamt_status check = host_.verifyPassword(found->password, password);
+    if (check == POSTAMT_UNSUPPORTED) {
+      host_.log(POSTAMT_LOG_WARNING, kName, "the stored password of " + user.address + " uses an unknown scheme");
+      return POSTAMT_DENIED;
+    }
+    if (check != POSTAMT_OK) return check;
+    return found->enabled ? POSTAMT_OK : POSTAMT_DENIED;
+  }
+
+  postamt_status lookup(const sdk::Mailbox& user) override {
+    std::optional<User> found = find(user);
+    if (!found) return POSTAMT_NOT_FOUND;
+    return found->enabled ? POSTAMT_OK : POSTAMT_DENIED;
+  }
+
+  postamt_status addUser(const sdk::Mailbox& user, const std::string& password) override {
+    std::string hash = host_.hashPassword(password, scheme_);
+    return rowsChanged(flavour_.insertUser, Poco::Int64(user.tenantId), user.address, hash) ? POSTAMT_OK : POSTAMT_EXISTS;
+  }
+
+  postamt_status setPassword(const sdk::Mailbox& user, const std::string& password) override {
+    std::string hash = host_.hashPassword(password, scheme_);
+    return rowsChanged(flavour_.updatePassword, hash, Poco::Int64(user.tenantId), user.address) ? POSTAMT_OK : POSTAMT_NOT_FOUND;
+  }
+
+  postamt_status setEnabled(const sdk::Mailbox& user, bool enabled) override {
+    return rowsChanged(flavour_.updateEnabled, enabled ? 1 : 0, Poco::Int64(user.tenantId), user.address) ? POSTAMT_OK
+                                                                                                          : POSTAMT_NOT_FOUND;
+  }
+
+  postamt_status deleteUser(const sdk::Mailbox& user) override {
+    return rowsChanged(flavour_.deleteUser, Poco::Int64(user.tenantId), user.address) ? POSTAMT_OK : POSTAMT_NOT_FOUND;
+  }
+
+  // Reads the whole list first, so a slow caller does not hold a session.
+  postamt_status listUsers(std::int64_t tenant, const UserFn& each) override {
+    std::vector<std::string> addresses;
+    std::vector<int> enabled;
+    withSession([&](Session& session) {
+      Poco::Int64 tenantId = tenant;
+      session << flavour_.listUsers, into(addresses), into(enabled), use(tenantId), now;
+    });
+    for (std::size_t i = 0; i < addresses.size(); ++i) each(addresses[i], enabled[i] != 0);
+    return POSTAMT_OK;
+  }
+
+ private:
+  struct User {
+    std::string password;
+    bool enabled;
+  };
+
+  static int poolSize(const sdk::Settings& settings) {
+    std::int64_t size = settings.getInt("pool_size", 32);
+    if (size < 1 || size > 4096) throw sdk::Error(POSTAMT_PERM_FAIL, "setting 'pool_size' must be between 1 and 4096");
+    return static_cast<int>(size);
+  }
+
+  // A scheme the host cannot hash is a configuration error: report it now, not at the first add_user.
+  void checkScheme() const {
+    try {
+      host_.hashPassword("", scheme_);
+    } catch (const sdk::Error& e) {
+      throw sdk::Error(POSTAMT_PERM_FAIL, "setting 'password_scheme': " + std::string(e.what()));
+    }
+  }
+
+  // Runs one unit of work on a pooled session; a database failure is temporary.
+  template <class Work>
+  auto withSession(Work&& work) -> decltype(work(std::declval<Session&>())) {
+    try {
+      Session session(pool_.get());
+      return work(session);
+    } catch (const Poco::Exception& e) {
+      throw sdk::Error(POSTAMT_TEMP_FAIL, "user database: " + e.displayText());
+    }
+  }
+
+  std::optional<User> find(const sdk::Mailbox& user) {
+    return withSession([&](Session& session) -> std::optional<User> {
+      Poco::Int64 tenantId = user.tenantId;
+      std::string address = user.address;
+      std::vector<std::string> passwords;
+      std::vector<int> enabled;
+      session << flavour_.selectUser, into(passwords), into(enabled), use(tenantId), use(address), now;
+      if (passwords.empty()) return std::nullopt;
+      return User{passwords.front(), enabled.front() != 0};
+    });
+  }
+
+  // Runs an INSERT, UPDATE or DELETE with `values` bound in order; whether it changed a row.
+  template <class... Values>
+  bool rowsChanged(const std::string& sql, Values... values) {
+    return withSession([&](Session& session) {
+      Statement statement(session);
+      (statement << sql, ..., use(values));
+      return statement.execute() != 0;
+    });
+  }
+
+  sdk::Host host_;
+  const Flavour& flavour_;
+  const std::string scheme_;
+  ConnectorRegistration registration_;  // outlives the pool
+  FlavouredPool pool_;
+};
+
+}  // namespace
+}  // namespace postamt::auth_sql
+
+POSTAMT_PLUGIN("auth-sql", POSTAMT_PLUGIN_VERSION, nullptr, postamt::sdk::authApi<postamt::auth_sql::SqlAuth>())

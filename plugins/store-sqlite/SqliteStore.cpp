@@ -1,0 +1,272 @@
+#include "SqliteStore.h"
+
+#include <algorithm>
+#include <climits>
+#include <cstdio>
+#include <ctime>
+
+#include "postamt/sdk/Plugin.hpp"
+
+namespace postamt::store_sqlite {
+namespace {
+
+const std::string kName = "store-sqlite";
+constexpr std::size_t kChunkBytes = 64 * 1024;  // deliveries copy the body in pieces this size
+
+std::int64_t unixNow() { return static_cast<std::int64_t>(std::time(nullptr)); }
+
+std::int64_t setting(const sdk::Settings& settings, const std::string& key, std::int64_t fallback, std::int64_t min,
+                     std::int64_t max) {
+  std::int64_t value = settings.getInt(key, fallback);
+  if (value < min || value > max)
+    throw sdk::Error(POSTAMT_PERM_FAIL,
+                     "setting '" + key + "' must be between " + std::to_string(min) + " and " + std::to_string(max));
+  return value;
+}
+
+// Dovecot's default pop3_uidl_format "%08Xu%08Xv", so UIDLs survive a move
+// between Dovecot and Postamt and clients do not download everything again.
+std::string uidlOf(std::int64_t uid, std::int64_t uidValidity) {
+  char text[40];
+  std::snprintf(text, sizeof text, "%08llX%08llX", static_cast<unsigned long long>(uid),
+                static_cast<unsigned long long>(uidValidity));
+  return text;
+}
+
+// A new maildrop's uid_validity is its creation time, so a maildrop deleted
+// and created again (in a later second) does not hand out the old UIDLs.
+void ensureMaildrop(Connection& db, const sdk::Mailbox& mailbox, std::int64_t now) {
+  Statement insert(db,
+                   "INSERT INTO maildrops (tenant_id, address, uid_validity) VALUES (?1, ?2, ?3) "
+                   "ON CONFLICT (tenant_id, address) DO NOTHING");
+  insert.bind(1, mailbox.tenantId).bind(2, mailbox.address).bind(3, now).step();
+}
+
+void checkSchema(Connection& db, const std::string& path) {
+  for (const char* table : {"maildrops", "messages", "bodies"}) {
+    Statement exists(db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1");
+    if (!exists.bind(1, std::string(table)).step())
+      throw sdk::Error(POSTAMT_PERM_FAIL,
+                       "table '" + std::string(table) + "' is missing in " + path + ": run postamtctl db init");
+  }
+  Statement wal(db, "PRAGMA journal_mode = WAL");  // persistent: stored in the file once set
+  if (!wal.step() || wal.text(0) != "wal")
+    throw sdk::Error(POSTAMT_PERM_FAIL, path + " cannot use write-ahead logging (journal_mode=" + wal.text(0) + ")");
+}
+
+}  // namespace
+
+SqliteStore::SqliteStore(sdk::Host host, const sdk::Settings& settings)
+    : host_(host),
+      leaseSeconds_(setting(settings, "lock_lease_seconds", 900, 1, INT_MAX)),
+      pool_(settings.get("path"), static_cast<int>(setting(settings, "busy_timeout_ms", 5000, 0, INT_MAX)),
+            static_cast<std::size_t>(setting(settings, "pool_size", 8, 0, 1024))) {
+  checkSchema(*pool_.acquire(), settings.get("path"));
+}
+
+std::unique_ptr<sdk::Maildrop> SqliteStore::openMaildrop(const sdk::Mailbox& mailbox, const std::string& lockHolder) {
+  ConnectionPool::Lease lease = pool_.acquire();
+  Connection& db = *lease;
+  Transaction transaction(db);
+  const std::int64_t now = unixNow();
+  ensureMaildrop(db, mailbox, now);
+
+  // RFC 1939 section 4: an exclusive-access lock per maildrop. A lease that has run out is
+  // free to take, so a crashed postamtd cannot lock a maildrop for good.
+  Statement lock(db,
+                 "UPDATE maildrops SET lock_holder = ?3, lock_expires_at = ?4 WHERE tenant_id = ?1 AND address = ?2 "
+                 "AND (lock_holder IS NULL OR lock_holder = ?3 OR lock_expires_at IS NULL OR lock_expires_at < ?5)");
+  lock.bind(1, mailbox.tenantId).bind(2, mailbox.address).bind(3, lockHolder).bind(4, now + leaseSeconds_).bind(5, now).step();
+  if (db.changes() == 0) throw sdk::Error(POSTAMT_IN_USE, "maildrop " + mailbox.address + " is locked by another session");
+
+  std::vector<ListedMessage> messages;
+  Statement listing(db, "SELECT uid, uidl, size, body_id FROM messages WHERE tenant_id = ?1 AND address = ?2 ORDER BY uid");
+  listing.bind(1, mailbox.tenantId).bind(2, mailbox.address);
+  while (listing.step())
+    messages.push_back({listing.integer(0), listing.text(1), static_cast<std::uint64_t>(listing.integer(2)), listing.integer(3)});
+  transaction.commit();
+  return std::make_unique<SqliteMaildrop>(host_, pool_, mailbox, lockHolder, leaseSeconds_, now + leaseSeconds_,
+                                          std::move(messages));
+}
+
+std::vector<postamt_status> SqliteStore::deliver(const std::vector<sdk::Mailbox>& recipients, sdk::MessageSource& message) {
+  std::vector<postamt_status> results(recipients.size(), POSTAMT_OK);
+  if (recipients.empty()) return results;
+  ConnectionPool::Lease lease = pool_.acquire();
+  Connection& db = *lease;
+  const auto limit = static_cast<std::uint64_t>(sqlite3_limit(db.handle(), SQLITE_LIMIT_LENGTH, -1));
+  if (message.size() > limit)
+    throw sdk::Error(POSTAMT_PERM_FAIL, "a message of " + std::to_string(message.size()) +
+                                            " octets is over the store's limit of " + std::to_string(limit));
+  try {
+    const std::int64_t tenantId = recipients.front().tenantId;
+    Transaction transaction(db);
+    const std::int64_t bodyId = storeBody(db, tenantId, message);
+    const std::int64_t now = unixNow();
+    for (std::size_t i = 0; i < recipients.size(); ++i) {
+      if (recipients[i].tenantId != tenantId) {  // a body belongs to one tenant
+        results[i] = POSTAMT_PERM_FAIL;
+        host_.log(POSTAMT_LOG_ERROR, kName, "delivery to " + recipients[i].address + " refused: recipients of another tenant");
+        continue;
+      }
+      addMessage(db, recipients[i], bodyId, message.size(), now);
+    }
+    transaction.commit();
+  } catch (const sdk::Error& e) {
+    // Whatever failed here (a busy or full disk, a tenant missing from this
+    // database) an administrator can fix: the sender's MTA keeps the mail queued.
+    throw sdk::Error(POSTAMT_TEMP_FAIL, e.what());
+  }
+  return results;
+}
+
+// One bodies row for all recipients, filled in bounded chunks.
+std::int64_t SqliteStore::storeBody(Connection& db, std::int64_t tenantId, sdk::MessageSource& message) {
+  const std::uint64_t size = message.size();
+  Statement insert(db, "INSERT INTO bodies (tenant_id, data) VALUES (?1, zeroblob(?2))");
+  insert.bind(1, tenantId).bind(2, static_cast<std::int64_t>(size)).step();
+  const std::int64_t bodyId = sqlite3_last_insert_rowid(db.handle());
+
+  Blob body(db, "bodies", "data", bodyId, true);
+  std::vector<char> chunk(static_cast<std::size_t>(std::min<std::uint64_t>(kChunkBytes, size)));
+  for (std::uint64_t offset = 0; offset < size;) {
+    const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(chunk.size(), size - offset));
+    const std::size_t got = message.read(offset, sdk::Span<char>(chunk.data(), want));
+    if (got == 0 || got > want)
+      throw sdk::Error(POSTAMT_TEMP_FAIL,
+                       "the message source ended at " + std::to_string(offset) + " of " + std::to_string(size) + " octets");
+    body.write(chunk.data(), got, offset);
+    offset += got;
+  }
+  return bodyId;
+}
+
+void SqliteStore::addMessage(Connection& db, const sdk::Mailbox& recipient, std::int64_t bodyId, std::uint64_t size,
+                             std::int64_t now) {
+  ensureMaildrop(db, recipient, now);
+  Statement nextUid(db,
+                    "UPDATE maildrops SET next_uid = next_uid + 1 WHERE tenant_id = ?1 AND address = ?2 "
+                    "RETURNING next_uid - 1, uid_validity");
+  if (!nextUid.bind(1, recipient.tenantId).bind(2, recipient.address).step())
+    throw sdk::Error(POSTAMT_TEMP_FAIL, "maildrop " + recipient.address + " vanished during delivery");
+  const std::int64_t uid = nextUid.integer(0);
+  const std::int64_t uidValidity = nextUid.integer(1);
+  nextUid.step();  // finish the UPDATE
+
+  Statement insert(db,
+                   "INSERT INTO messages (tenant_id, address, uid, uidl, size, received_at, body_id) "
+                   "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+  insert.bind(1, recipient.tenantId).bind(2, recipient.address).bind(3, uid).bind(4, uidlOf(uid, uidValidity));
+  insert.bind(5, static_cast<std::int64_t>(size)).bind(6, now).bind(7, bodyId).step();
+}
+
+SqliteMaildrop::OpenBody::OpenBody(std::size_t index, ConnectionPool::Lease lease, std::int64_t bodyId)
+    : index(index), lease(std::move(lease)), blob(*this->lease, "bodies", "data", bodyId, false) {}
+
+SqliteMaildrop::SqliteMaildrop(sdk::Host host, ConnectionPool& pool, sdk::Mailbox mailbox, std::string lockHolder,
+                               std::int64_t leaseSeconds, std::int64_t lockExpiresAt, std::vector<ListedMessage> messages)
+    : host_(host),
+      pool_(pool),
+      mailbox_(std::move(mailbox)),
+      lockHolder_(std::move(lockHolder)),
+      leaseSeconds_(leaseSeconds),
+      lockExpiresAt_(lockExpiresAt),
+      messages_(std::move(messages)) {}
+
+SqliteMaildrop::~SqliteMaildrop() {
+  body_.reset();
+  try {
+    ConnectionPool::Lease lease = pool_.acquire();
+    Statement unlock(*lease,
+                     "UPDATE maildrops SET lock_holder = NULL, lock_expires_at = NULL "
+                     "WHERE tenant_id = ?1 AND address = ?2 AND lock_holder = ?3");
+    unlock.bind(1, mailbox_.tenantId).bind(2, mailbox_.address).bind(3, lockHolder_).step();
+  } catch (const std::exception& e) {
+    try {
+      host_.log(POSTAMT_LOG_WARNING, kName, "the lock on " + mailbox_.address + " stays until its lease ends: " + e.what());
+    } catch (...) {
+      // Out of memory while logging: the lease still ends the lock.
+    }
+  }
+}
+
+void SqliteMaildrop::list(const ListingFn& each) {
+  keepLock();
+  for (const ListedMessage& entry : messages_) each(entry.uidl, entry.size);
+}
+
+std::size_t SqliteMaildrop::read(std::size_t index, std::uint64_t offset, sdk::Span<char> buffer) {
+  const ListedMessage& entry = message(index);
+  keepLock();
+  if (offset >= entry.size || buffer.empty()) return 0;
+  try {
+    if (!body_ || body_->index != index) {
+      body_.reset();
+      body_ = std::make_unique<OpenBody>(index, pool_.acquire(), entry.bodyId);
+      if (body_->blob.size() != entry.size)
+        throw sdk::Error(POSTAMT_PERM_FAIL, "message " + std::to_string(index + 1) + " of " + mailbox_.address + " has " +
+                                                std::to_string(body_->blob.size()) + " octets, listed as " +
+                                                std::to_string(entry.size));
+    }
+    const std::size_t count = static_cast<std::size_t>(std::min<std::uint64_t>(buffer.size(), entry.size - offset));
+    body_->blob.read(buffer.data(), count, offset);
+    if (offset + count == entry.size) body_.reset();  // done: end the read transaction it holds
+    return count;
+  } catch (...) {
+    body_.reset();
+    throw;
+  }
+}
+
+void SqliteMaildrop::expunge(sdk::Span<const std::size_t> indexes) {
+  for (std::size_t index : indexes) message(index);  // every index checked before anything changes
+  body_.reset();
+  ConnectionPool::Lease lease = pool_.acquire();
+  Connection& db = *lease;
+  Transaction transaction(db);
+  const std::int64_t expiresAt = renewLock(db, unixNow());
+
+  Statement remove(db, "DELETE FROM messages WHERE tenant_id = ?1 AND address = ?2 AND uid = ?3");
+  remove.bind(1, mailbox_.tenantId).bind(2, mailbox_.address);
+  for (std::size_t index : indexes) {
+    remove.bind(3, messages_[index].uid).step();
+    remove.reset();
+  }
+  // Bodies shared with other recipients stay until their last message goes.
+  Statement purge(db, "DELETE FROM bodies WHERE body_id = ?1 AND NOT EXISTS (SELECT 1 FROM messages WHERE body_id = ?1)");
+  for (std::size_t index : indexes) {
+    purge.bind(1, messages_[index].bodyId).step();
+    purge.reset();
+  }
+  transaction.commit();
+  lockExpiresAt_ = expiresAt;
+}
+
+const ListedMessage& SqliteMaildrop::message(std::size_t index) const {
+  if (index >= messages_.size()) throw sdk::Error(POSTAMT_NOT_FOUND, "no message " + std::to_string(index + 1));
+  return messages_[index];
+}
+
+// Renews the lease once a third of it has passed. A busy database is no
+// reason to fail while the lease still runs; a lock someone else took is.
+void SqliteMaildrop::keepLock() {
+  const std::int64_t now = unixNow();
+  if ((now - (lockExpiresAt_ - leaseSeconds_)) * 3 < leaseSeconds_) return;
+  try {
+    lockExpiresAt_ = renewLock(*pool_.acquire(), now);
+  } catch (const sdk::Error& e) {
+    if (e.status() != POSTAMT_TEMP_FAIL || now >= lockExpiresAt_) throw;
+  }
+}
+
+std::int64_t SqliteMaildrop::renewLock(Connection& db, std::int64_t now) {
+  Statement renew(db, "UPDATE maildrops SET lock_expires_at = ?4 WHERE tenant_id = ?1 AND address = ?2 AND lock_holder = ?3");
+  renew.bind(1, mailbox_.tenantId).bind(2, mailbox_.address).bind(3, lockHolder_).bind(4, now + leaseSeconds_).step();
+  if (db.changes() == 0)
+    throw sdk::Error(POSTAMT_IN_USE, "the lock on maildrop " + mailbox_.address + " was taken over by another session");
+  return now + leaseSeconds_;
+}
+
+}  // namespace postamt::store_sqlite
+
+POSTAMT_PLUGIN("store-sqlite", POSTAMT_PLUGIN_VERSION, postamt::sdk::storeApi<postamt::store_sqlite::SqliteStore>(), nullptr)

@@ -1,0 +1,82 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "Sqlite.h"
+#include "postamt/sdk/Host.hpp"
+#include "postamt/sdk/Settings.hpp"
+#include "postamt/sdk/Store.hpp"
+
+// The embedded default message store: maildrops, messages and bodies in the
+// SQLite file that `postamtctl db init` creates (schemas/sqlite).
+namespace postamt::store_sqlite {
+
+// Settings: path (required), lock_lease_seconds (900), busy_timeout_ms (5000),
+// pool_size (8: connections kept open between uses). Thread-safe.
+class SqliteStore : public sdk::Store {
+ public:
+  SqliteStore(sdk::Host host, const sdk::Settings& settings);
+
+  std::unique_ptr<sdk::Maildrop> openMaildrop(const sdk::Mailbox& mailbox, const std::string& lockHolder) override;
+  std::vector<postamt_status> deliver(const std::vector<sdk::Mailbox>& recipients, sdk::MessageSource& message) override;
+
+ private:
+  std::int64_t storeBody(Connection& db, std::int64_t tenantId, sdk::MessageSource& message);
+  void addMessage(Connection& db, const sdk::Mailbox& recipient, std::int64_t bodyId, std::uint64_t size, std::int64_t now);
+
+  sdk::Host host_;
+  std::int64_t leaseSeconds_;
+  ConnectionPool pool_;
+};
+
+// One entry of the listing fixed at open.
+struct ListedMessage {
+  std::int64_t uid;
+  std::string uidl;
+  std::uint64_t size;
+  std::int64_t bodyId;
+};
+
+// An open maildrop holding the lock under `lockHolder`. Renews the lease
+// while in use; releases the lock when destroyed.
+class SqliteMaildrop : public sdk::Maildrop {
+ public:
+  SqliteMaildrop(sdk::Host host, ConnectionPool& pool, sdk::Mailbox mailbox, std::string lockHolder, std::int64_t leaseSeconds,
+                 std::int64_t lockExpiresAt, std::vector<ListedMessage> messages);
+  ~SqliteMaildrop() override;
+
+  void list(const ListingFn& each) override;
+  std::size_t read(std::size_t index, std::uint64_t offset, sdk::Span<char> buffer) override;
+  void expunge(sdk::Span<const std::size_t> indexes) override;
+
+ private:
+  // The body being read, kept open between read() calls for one message:
+  // reopening a blob walks its overflow pages from the start, which made a
+  // 20 MB read in 64 KiB chunks take 1.1 s instead of 11 ms. The price is a
+  // WAL read snapshot held until the message is read to its end, another
+  // message is read, or the maildrop is closed.
+  struct OpenBody {
+    OpenBody(std::size_t index, ConnectionPool::Lease lease, std::int64_t bodyId);
+    std::size_t index;
+    ConnectionPool::Lease lease;
+    Blob blob;
+  };
+
+  const ListedMessage& message(std::size_t index) const;
+  void keepLock();
+  std::int64_t renewLock(Connection& db, std::int64_t now);  // returns the new expiry
+
+  sdk::Host host_;
+  ConnectionPool& pool_;
+  const sdk::Mailbox mailbox_;
+  const std::string lockHolder_;
+  const std::int64_t leaseSeconds_;
+  std::int64_t lockExpiresAt_;
+  const std::vector<ListedMessage> messages_;
+  std::unique_ptr<OpenBody> body_;
+};
+
+}  // namespace postamt::store_sqlite
