@@ -3,7 +3,7 @@
 #include <string>
 #include <vector>
 
-namespace postamt::config {
+namespace postamt::db {
 
 struct Migration {
   std::string name;  // "001_initial.sql": the number orders them
@@ -13,4 +13,4 @@ struct Migration {
 // The SQLite schema of the embedded default, in order.
 const std::vector<Migration>& sqliteMigrations();
 
-}  // namespace postamt::config
+}  // namespace postamt::db

@@ -1,0 +1,111 @@
+// postamtd: the Postamt POP3 server. Loads the config and plugins, serves
+// until SIGTERM/SIGINT, then stops without applying open sessions' deletions.
+#include <Poco/ErrorHandler.h>
+#include <Poco/Logger.h>
+#include <Poco/Net/DNS.h>
+
+#include <signal.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <iostream>
+
+#include "config/ConfigFile.h"
+#include "config/DaemonConfig.h"
+#include "config/Logging.h"
+#include "net/Server.h"
+#include "plugin/PluginHost.h"
+#include "plugin/PluginInstances.h"
+#include "tenant/Directory.h"
+#include "tenant/MailboxResolver.h"
+#include "tenant/TenantLogin.h"
+
+namespace {
+
+// Exceptions escaping a pool thread are otherwise swallowed in silence (TOOLCHAIN pitfall 4).
+class LoggingErrorHandler : public Poco::ErrorHandler {
+ public:
+  void exception(const Poco::Exception& e) override { log().error("unhandled: %s", e.displayText()); }
+  void exception(const std::exception& e) override { log().error("unhandled: %s", std::string(e.what())); }
+  void exception() override { log().error("unhandled unknown exception"); }
+
+ private:
+  static Poco::Logger& log() { return Poco::Logger::get("postamtd"); }
+};
+
+// Each session holds a socket; thousands of them need more than the default 1024 descriptors.
+void raiseFileLimit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &limit);
+  }
+}
+
+int usage() {
+  std::cerr << "usage: postamtd [--config FILE]\n"
+               "  Serves POP3 as the config file says (default /etc/postamt/postamtd.conf).\n";
+  return 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string configPath = "/etc/postamt/postamtd.conf";
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if ((arg == "--config" || arg == "-c") && i + 1 < argc) {
+      configPath = argv[++i];
+    } else {
+      return usage();
+    }
+  }
+
+  // Block the stop signals before any thread starts, so only sigwait below sees them.
+  sigset_t signals;
+  sigemptyset(&signals);
+  for (int s : {SIGTERM, SIGINT, SIGHUP}) sigaddset(&signals, s);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  try {
+    const auto config = postamt::config::loadDaemonConfig(configPath);
+    postamt::config::setUpLogging(config.logLevel);
+    Poco::Logger& log = Poco::Logger::get("postamtd");
+    LoggingErrorHandler errorHandler;
+    Poco::ErrorHandler::set(&errorHandler);
+    raiseFileLimit();
+
+    postamt::plugin::PluginHost host(config.pluginDirectory);
+    postamt::plugin::PluginInstances instances(*config.raw, host);
+    postamt::tenant::Directory directory(config.directoryConnector, config.directoryConnect);
+    postamt::tenant::MailboxResolver resolver(directory, instances, config.defaultDomain);
+    postamt::tenant::TenantLogin login(resolver, Poco::Net::DNS::hostName() + ":" + std::to_string(getpid()));
+
+    postamt::net::Server server(config.server, login);
+    server.start();
+    for (const auto& address : server.boundAddresses()) log.information("listening for POP3 on %s", address.toString());
+
+    for (;;) {
+      // Wake now and then to release threads left idle by a load spike.
+      const timespec collectEvery{30, 0};
+      const int received = sigtimedwait(&signals, nullptr, &collectEvery);
+      if (received == SIGTERM || received == SIGINT) {
+        log.information("stopping: open sessions end without applying their deletions");
+        break;
+      }
+      if (received == SIGHUP) log.information("SIGHUP: live reload is not supported yet; restart to apply config changes");
+      server.collectIdleThreads();
+    }
+    server.stop();
+    log.information("stopped");
+    return 0;
+  } catch (const Poco::Exception& e) {
+    std::cerr << "postamtd: " << e.displayText() << "\n";
+    return 1;
+  } catch (const std::exception& e) {
+    std::cerr << "postamtd: " << e.what() << "\n";
+    return 1;
+  }
+}

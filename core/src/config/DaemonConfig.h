@@ -1,0 +1,27 @@
+#pragma once
+
+#include <Poco/AutoPtr.h>
+#include <Poco/Util/AbstractConfiguration.h>
+
+#include <string>
+
+#include "net/Server.h"
+
+namespace postamt::config {
+
+// The settings postamtd and postamtctl read from the config file, with their
+// defaults; see core/etc/postamtd.conf for each key's meaning.
+struct DaemonConfig {
+  Poco::AutoPtr<Poco::Util::AbstractConfiguration> raw;  // plugin instances read their keys from here
+  std::string directoryConnector = "SQLite";
+  std::string directoryConnect;
+  std::string pluginDirectory;
+  std::string defaultDomain;
+  std::string logLevel = "information";
+  net::ServerSettings server;
+};
+
+// Reads and checks the whole file; throws ConfigError naming the bad key.
+DaemonConfig loadDaemonConfig(const std::string& path);
+
+}  // namespace postamt::config

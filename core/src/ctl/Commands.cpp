@@ -1,0 +1,228 @@
+#include <fstream>
+#include <functional>
+#include <map>
+
+#include <unistd.h>
+
+#include "ctl/Context.h"
+#include "db/SqliteMigrator.h"
+#include "delivery/MessageSpool.h"
+#include "plugin/PluginCall.h"
+
+namespace postamt::ctl {
+namespace {
+
+// postamtctl deliver refuses anything larger; LMTP will take its limit from the config.
+constexpr std::uint64_t kMaxDeliverSize = 512ull * 1024 * 1024;
+
+const std::string& argument(const Arguments& args, std::size_t index, const char* what) {
+  if (index >= args.size()) throw UsageError(std::string("missing ") + what);
+  return args[index];
+}
+
+void expectCount(const Arguments& args, std::size_t min, std::size_t max) {
+  if (args.size() < min) throw UsageError("missing arguments");
+  if (args.size() > max) throw UsageError("too many arguments");
+}
+
+// The value after `--flag`, or `fallback`.
+std::string option(const Arguments& args, const std::string& flag, const std::string& fallback) {
+  for (std::size_t i = 0; i + 1 < args.size(); ++i) {
+    if (args[i] == flag) return args[i + 1];
+  }
+  return fallback;
+}
+
+void check(const plugin::AuthInstance::Result& result, const std::string& what) {
+  if (result.status != POSTAMT_OK) throw CommandError(what + ": " + result.error);
+}
+
+// A password from the argument list, else one line from standard input
+// (so it need not appear in the process list or the shell history).
+std::string password(Context& c, const Arguments& args, std::size_t index) {
+  if (index < args.size()) return args[index];
+  std::string line;
+  if (!std::getline(c.in, line) || line.empty()) throw CommandError("no password given (argument or one line on stdin)");
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  return line;
+}
+
+void dbInit(Context& c, const Arguments& args) {
+  expectCount(args, 0, 0);
+  if (c.config().directoryConnector != "SQLite") throw CommandError("db init/migrate handles SQLite in this build");
+  try {
+    const auto report = db::migrateSqlite(c.config().directoryConnect);
+    c.out << c.config().directoryConnect << ": schema version " << report.versionAfter;
+    c.out << (report.versionAfter == report.versionBefore ? " (already current)\n" : " (migrated from " + std::to_string(report.versionBefore) + ")\n");
+  } catch (const db::MigrationError& e) {
+    throw CommandError(e.what());
+  }
+}
+
+void tenantAdd(Context& c, const Arguments& args) {
+  const auto& name = argument(args, 0, "tenant name");
+  const auto tenant = c.directory().addTenant(name, option(args, "--auth", "auth.main"), option(args, "--store", "store.main"));
+  c.out << "tenant " << tenant.name << " added (auth " << tenant.authInstance << ", store " << tenant.storeInstance << ")\n";
+}
+
+void tenantList(Context& c, const Arguments& args) {
+  expectCount(args, 0, 0);
+  for (const auto& tenant : c.directory().tenants()) {
+    c.out << tenant.name << "\tauth=" << tenant.authInstance << "\tstore=" << tenant.storeInstance << "\tdomains=";
+    const auto domains = c.directory().domains(tenant.id);
+    for (std::size_t i = 0; i < domains.size(); ++i) c.out << (i ? "," : "") << domains[i];
+    c.out << "\n";
+  }
+}
+
+void tenantDel(Context& c, const Arguments& args) {
+  expectCount(args, 1, 1);
+  c.directory().deleteTenant(args[0]);
+  c.out << "tenant " << args[0] << " deleted\n";
+}
+
+void domainAdd(Context& c, const Arguments& args) {
+  expectCount(args, 2, 2);
+  const auto domain = tenant::Address::parse("postmaster@" + args[0]);
+  if (!domain) throw CommandError("'" + args[0] + "' is not a valid domain");
+  c.directory().addDomain(domain->domain, args[1]);
+  c.out << "domain " << domain->domain << " added to tenant " << args[1] << "\n";
+}
+
+void domainDel(Context& c, const Arguments& args) {
+  expectCount(args, 1, 1);
+  c.directory().deleteDomain(args[0]);
+  c.out << "domain " << args[0] << " deleted\n";
+}
+
+void userAdd(Context& c, const Arguments& args) {
+  expectCount(args, 1, 2);
+  auto target = c.resolve(args[0]);
+  check(target.auth.addUser(target.mailbox, password(c, args, 1)), "cannot add " + target.mailbox.fullAddress);
+  c.out << "user " << target.mailbox.fullAddress << " added to tenant " << target.tenant.name << "\n";
+}
+
+void userPasswd(Context& c, const Arguments& args) {
+  expectCount(args, 1, 2);
+  auto target = c.resolve(args[0]);
+  check(target.auth.setPassword(target.mailbox, password(c, args, 1)), "cannot set the password of " + target.mailbox.fullAddress);
+  c.out << "password of " << target.mailbox.fullAddress << " changed\n";
+}
+
+void userSetEnabled(Context& c, const Arguments& args, bool enabled) {
+  expectCount(args, 1, 1);
+  auto target = c.resolve(args[0]);
+  check(target.auth.setEnabled(target.mailbox, enabled), "cannot change " + target.mailbox.fullAddress);
+  c.out << "user " << target.mailbox.fullAddress << (enabled ? " enabled\n" : " disabled\n");
+}
+
+void userDel(Context& c, const Arguments& args) {
+  expectCount(args, 1, 1);
+  auto target = c.resolve(args[0]);
+  check(target.auth.deleteUser(target.mailbox), "cannot delete " + target.mailbox.fullAddress);
+  c.out << "user " << target.mailbox.fullAddress << " deleted (its maildrop is kept)\n";
+}
+
+void userList(Context& c, const Arguments& args) {
+  expectCount(args, 1, 1);
+  const auto tenant = c.directory().tenant(args[0]);
+  if (!tenant) throw CommandError("no tenant " + args[0]);
+  plugin::AuthInstance* auth = c.instances().auth(tenant->authInstance);
+  if (auth == nullptr) throw CommandError("tenant " + tenant->name + " uses " + tenant->authInstance + ", which the config does not declare");
+  check(auth->listUsers(tenant->id, [&](const std::string& address, bool enabled) {
+    c.out << address << (enabled ? "\n" : "\tdisabled\n");
+  }), "cannot list users");
+}
+
+void deliver(Context& c, const Arguments& args) {
+  expectCount(args, 1, 2);
+  auto target = c.resolve(args[0]);
+  const auto exists = target.auth.lookup(target.mailbox);
+  if (exists.status == POSTAMT_NOT_FOUND) throw CommandError("no user " + target.mailbox.fullAddress);
+  check(exists, "cannot deliver to " + target.mailbox.fullAddress);
+
+  delivery::MessageSpool spool(kMaxDeliverSize);
+  if (args.size() == 1 || args[1] == "-") {
+    spool.appendStream(c.in);
+  } else {
+    std::ifstream file(args[1], std::ios::binary);
+    if (!file) throw CommandError("cannot read " + args[1]);
+    spool.appendStream(file);
+  }
+  spool.finish();
+  if (spool.size() == 0) throw CommandError("refusing to deliver an empty message");
+  const auto delivered = target.store.deliver({target.mailbox}, spool.source());
+  if (delivered.status != POSTAMT_OK) throw CommandError("delivery failed: " + delivered.error);
+  if (delivered.perRecipient.front() != POSTAMT_OK) {
+    throw CommandError(std::string("delivery failed: ") + plugin::statusName(delivered.perRecipient.front()));
+  }
+  c.out << "delivered " << spool.size() << " octets to " << target.mailbox.fullAddress << "\n";
+}
+
+void maildropShow(Context& c, const Arguments& args) {
+  expectCount(args, 1, 1);
+  auto target = c.resolve(args[0]);
+  auto opened = target.store.open(target.mailbox, "postamtctl:" + std::to_string(::getpid()));
+  if (opened.status == POSTAMT_IN_USE) throw CommandError(target.mailbox.fullAddress + " is in use by a POP3 session; try again later");
+  if (opened.status != POSTAMT_OK) throw CommandError("cannot open the maildrop: " + opened.error);
+  std::uint64_t total = 0;
+  const auto& messages = opened.maildrop->messages();
+  for (std::size_t i = 0; i < messages.size(); ++i) {
+    c.out << (i + 1) << "\t" << messages[i].uidl << "\t" << messages[i].size << "\n";
+    total += messages[i].size;
+  }
+  c.out << messages.size() << " message(s), " << total << " octets\n";
+}
+
+using Handler = std::function<void(Context&, const Arguments&)>;
+
+// "group verb" → handler, like Dovecot's doveadm command table.
+const std::map<std::string, Handler>& commands() {
+  static const std::map<std::string, Handler> table = {
+      {"db init", dbInit},
+      {"db migrate", dbInit},
+      {"tenant add", tenantAdd},
+      {"tenant list", tenantList},
+      {"tenant del", tenantDel},
+      {"domain add", domainAdd},
+      {"domain del", domainDel},
+      {"user add", userAdd},
+      {"user passwd", userPasswd},
+      {"user disable", [](Context& c, const Arguments& a) { userSetEnabled(c, a, false); }},
+      {"user enable", [](Context& c, const Arguments& a) { userSetEnabled(c, a, true); }},
+      {"user del", userDel},
+      {"user list", userList},
+      {"maildrop show", maildropShow},
+  };
+  return table;
+}
+
+}  // namespace
+
+const char* usageText() {
+  return "usage: postamtctl [--config FILE] COMMAND\n"
+         "  db init | db migrate                 create or upgrade the SQLite database\n"
+         "  tenant add NAME [--auth auth.main] [--store store.main]\n"
+         "  tenant list | tenant del NAME\n"
+         "  domain add DOMAIN TENANT | domain del DOMAIN\n"
+         "  user add ADDRESS [PASSWORD]          without PASSWORD, one line is read from stdin\n"
+         "  user passwd ADDRESS [PASSWORD] | user disable ADDRESS | user enable ADDRESS\n"
+         "  user del ADDRESS | user list TENANT\n"
+         "  deliver ADDRESS [FILE|-]             store a message (default: from stdin)\n"
+         "  maildrop show ADDRESS                list number, UIDL and size of each message\n";
+}
+
+void runCommand(Context& context, const Arguments& arguments) {
+  if (arguments.empty()) throw UsageError("no command");
+  if (arguments[0] == "deliver") return deliver(context, Arguments(arguments.begin() + 1, arguments.end()));
+  if (arguments.size() < 2) throw UsageError("unknown command '" + arguments[0] + "'");
+  const auto it = commands().find(arguments[0] + " " + arguments[1]);
+  if (it == commands().end()) throw UsageError("unknown command '" + arguments[0] + " " + arguments[1] + "'");
+  try {
+    it->second(context, Arguments(arguments.begin() + 2, arguments.end()));
+  } catch (const tenant::DirectoryError& e) {
+    throw CommandError(e.what());
+  }
+}
+
+}  // namespace postamt::ctl

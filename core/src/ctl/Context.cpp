@@ -1,0 +1,28 @@
+#include "ctl/Context.h"
+
+namespace postamt::ctl {
+
+Context::Context(const std::string& configPath, std::istream& input, std::ostream& output)
+    : in(input), out(output), config_(config::loadDaemonConfig(configPath)) {}
+
+tenant::Directory& Context::directory() {
+  if (!directory_) directory_ = std::make_unique<tenant::Directory>(config_.directoryConnector, config_.directoryConnect);
+  return *directory_;
+}
+
+plugin::PluginInstances& Context::instances() {
+  if (!instances_) {
+    host_ = std::make_unique<plugin::PluginHost>(config_.pluginDirectory);
+    instances_ = std::make_unique<plugin::PluginInstances>(*config_.raw, *host_);
+  }
+  return *instances_;
+}
+
+tenant::ResolvedMailbox Context::resolve(const std::string& address) {
+  if (!resolver_) resolver_ = std::make_unique<tenant::MailboxResolver>(directory(), instances(), config_.defaultDomain);
+  auto result = resolver_->resolve(address);
+  if (!result.mailbox) throw CommandError(result.error);
+  return std::move(*result.mailbox);
+}
+
+}  // namespace postamt::ctl

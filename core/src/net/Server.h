@@ -1,0 +1,54 @@
+#pragma once
+
+#include <Poco/Net/SocketAddress.h>
+#include <Poco/Net/TCPServer.h>
+#include <Poco/ThreadPool.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "net/SessionRegistry.h"
+#include "pop3/Authenticator.h"
+#include "pop3/Session.h"
+
+namespace postamt::net {
+
+struct ListenerSettings {
+  std::string name;  // "pop3", from listener.<name>.address
+  Poco::Net::SocketAddress address;
+};
+
+struct ServerSettings {
+  std::vector<ListenerSettings> listeners;
+  // A pool thread is held for a whole connection, so the pool is sized for
+  // thousands of mostly idle sessions, with small stacks.
+  int maxConnections = 2000;
+  int maxQueued = 64;
+  int threadStackKiB = 256;
+  pop3::SessionSettings session;
+};
+
+// One Poco TCPServer per listener over one bounded thread pool.
+class Server {
+ public:
+  Server(ServerSettings settings, pop3::Authenticator& authenticator);
+  ~Server();
+
+  void start();  // binds every listener; throws Poco::Exception when one cannot bind
+  // Stops accepting, tells every session the server is going away, applies
+  // none of their deletions, and waits for their threads.
+  void stop();
+  // Releases pool threads left idle after a load spike (TOOLCHAIN pitfall 18).
+  void collectIdleThreads();
+  std::vector<Poco::Net::SocketAddress> boundAddresses() const;
+
+ private:
+  ServerSettings settings_;
+  pop3::Authenticator& authenticator_;
+  SessionRegistry registry_;
+  Poco::ThreadPool pool_;
+  std::vector<std::unique_ptr<Poco::Net::TCPServer>> servers_;  // destroyed before the pool
+};
+
+}  // namespace postamt::net

@@ -1,0 +1,34 @@
+#pragma once
+
+#include <Poco/Util/AbstractConfiguration.h>
+
+#include <map>
+#include <memory>
+#include <string>
+
+#include "plugin/AuthInstance.h"
+#include "plugin/PluginHost.h"
+#include "plugin/StoreInstance.h"
+
+namespace postamt::plugin {
+
+// The named plugin instances a config declares:
+//   store.main.plugin = store-sqlite
+//   store.main.path = /var/lib/postamt/postamt.db
+// Every key below `<kind>.<name>.` except `plugin` is that instance's setting.
+// Tenants refer to instances by their full name ("store.main"). All are created
+// at start, so a bad setting fails the start, not the first login.
+class PluginInstances {
+ public:
+  PluginInstances(const Poco::Util::AbstractConfiguration& config, PluginHost& host);  // throws PluginError
+  ~PluginInstances();
+
+  StoreInstance* store(const std::string& fullName) const;  // nullptr when not declared
+  AuthInstance* auth(const std::string& fullName) const;
+
+ private:
+  std::map<std::string, std::unique_ptr<StoreInstance>> stores_;
+  std::map<std::string, std::unique_ptr<AuthInstance>> auths_;
+};
+
+}  // namespace postamt::plugin

@@ -1,0 +1,102 @@
+#include "plugin/StoreInstance.h"
+
+#include "plugin/HostApi.h"
+#include "plugin/PluginCall.h"
+#include "plugin/PluginHost.h"
+
+namespace postamt::plugin {
+namespace {
+
+// A maildrop opened through a store plugin, seen as the POP3 session needs it.
+class PluginMaildrop final : public pop3::Maildrop {
+ public:
+  PluginMaildrop(const postamt_store_api& api, void* handle) : api_(api), handle_(handle) {}
+  ~PluginMaildrop() override { api_.close_maildrop(handle_); }
+
+  // Fetches the listing the store fixed at open.
+  postamt_status list(ErrorText& error) {
+    struct Listing {
+      std::vector<pop3::MessageInfo>& messages;
+      bool complete = true;
+    } listing{messages_};
+    const postamt_status status = api_.list(
+        handle_,
+        [](void* context, const char* uidl, uint64_t size) noexcept {
+          auto& l = *static_cast<Listing*>(context);
+          try {
+            l.messages.push_back({uidl, size});
+          } catch (const std::bad_alloc&) {
+            l.complete = false;  // a short listing would renumber messages: refuse it
+          }
+        },
+        &listing, error.get());
+    return status == POSTAMT_OK && !listing.complete ? POSTAMT_TEMP_FAIL : status;
+  }
+
+  const std::vector<pop3::MessageInfo>& messages() const override { return messages_; }
+
+  std::size_t read(std::size_t index, std::uint64_t offset, std::span<char> buffer) override {
+    ErrorText error;
+    std::size_t got = 0;
+    const postamt_status status = api_.read(handle_, index, offset, buffer.data(), buffer.size(), &got, error.get());
+    if (status != POSTAMT_OK) throw pop3::StoreError(error.describe(status), status != POSTAMT_PERM_FAIL);
+    return got;
+  }
+
+  void expunge(const std::vector<std::size_t>& indexes) override {
+    ErrorText error;
+    const postamt_status status = api_.expunge(handle_, indexes.data(), indexes.size(), error.get());
+    if (status != POSTAMT_OK) throw pop3::StoreError(error.describe(status), status != POSTAMT_PERM_FAIL);
+  }
+
+ private:
+  const postamt_store_api& api_;
+  void* handle_;
+  std::vector<pop3::MessageInfo> messages_;
+};
+
+}  // namespace
+
+StoreInstance::StoreInstance(std::string name, const postamt_store_api& api, const postamt_settings& settings)
+    : name_(std::move(name)), api_(api) {
+  ErrorText error;
+  instance_ = api_.create(&hostApi(), &settings, error.get());
+  if (instance_ == nullptr) throw PluginError("cannot create " + name_ + ": " + error.describe(POSTAMT_PERM_FAIL));
+}
+
+StoreInstance::~StoreInstance() { api_.destroy(instance_); }
+
+StoreInstance::Opened StoreInstance::open(const tenant::Mailbox& mailbox, const std::string& lockHolder) {
+  Opened opened;
+  ErrorText error;
+  const postamt_mailbox view = mailbox.view();
+  void* handle = nullptr;
+  opened.status = api_.open_maildrop(instance_, &view, lockHolder.c_str(), &handle, error.get());
+  if (opened.status != POSTAMT_OK) {
+    opened.error = error.describe(opened.status);
+    return opened;
+  }
+  auto maildrop = std::make_unique<PluginMaildrop>(api_, handle);
+  opened.status = maildrop->list(error);
+  if (opened.status != POSTAMT_OK) {
+    opened.error = error.describe(opened.status);
+    return opened;
+  }
+  opened.maildrop = std::move(maildrop);
+  return opened;
+}
+
+StoreInstance::Delivered StoreInstance::deliver(const std::vector<tenant::Mailbox>& recipients,
+                                                const postamt_message_source& message) {
+  Delivered delivered;
+  std::vector<postamt_mailbox> views;
+  views.reserve(recipients.size());
+  for (const auto& recipient : recipients) views.push_back(recipient.view());
+  delivered.perRecipient.assign(recipients.size(), POSTAMT_TEMP_FAIL);
+  ErrorText error;
+  delivered.status = api_.deliver(instance_, views.data(), views.size(), &message, delivered.perRecipient.data(), error.get());
+  if (delivered.status != POSTAMT_OK) delivered.error = error.describe(delivered.status);
+  return delivered;
+}
+
+}  // namespace postamt::plugin

@@ -1,0 +1,46 @@
+#pragma once
+
+#include <postamt/abi.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "pop3/Maildrop.h"
+#include "tenant/Mailbox.h"
+
+namespace postamt::plugin {
+
+// A named store instance ("store.main") created from a store plugin. Shared
+// by all sessions; the plugin is thread-safe by contract (abi.h).
+class StoreInstance {
+ public:
+  StoreInstance(std::string name, const postamt_store_api& api, const postamt_settings& settings);  // throws PluginError
+  ~StoreInstance();
+  StoreInstance(const StoreInstance&) = delete;
+  StoreInstance& operator=(const StoreInstance&) = delete;
+
+  struct Opened {
+    postamt_status status = POSTAMT_PERM_FAIL;
+    std::string error;  // for the log
+    std::unique_ptr<pop3::Maildrop> maildrop;
+  };
+  // Opens and locks the maildrop for `lockHolder` (RFC 1939 section 8).
+  Opened open(const tenant::Mailbox& mailbox, const std::string& lockHolder);
+
+  struct Delivered {
+    postamt_status status = POSTAMT_PERM_FAIL;  // of the call as a whole
+    std::string error;
+    std::vector<postamt_status> perRecipient;
+  };
+  Delivered deliver(const std::vector<tenant::Mailbox>& recipients, const postamt_message_source& message);
+
+  const std::string& name() const { return name_; }
+
+ private:
+  std::string name_;
+  const postamt_store_api& api_;
+  void* instance_ = nullptr;
+};
+
+}  // namespace postamt::plugin

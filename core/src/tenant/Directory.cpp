@@ -1,0 +1,120 @@
+#include "tenant/Directory.h"
+
+#include <Poco/Data/SQLite/Connector.h>
+#include <Poco/Data/Session.h>
+#include <Poco/Tuple.h>
+
+using namespace Poco::Data::Keywords;
+
+namespace postamt::tenant {
+namespace {
+
+using TenantRow = Poco::Tuple<std::int64_t, std::string, std::string, std::string>;
+
+Tenant toTenant(const TenantRow& row) { return {row.get<0>(), row.get<1>(), row.get<2>(), row.get<3>()}; }
+
+const char* const kTenantColumns = "SELECT t.tenant_id, t.name, t.auth_instance, t.store_instance FROM tenants t ";
+
+// Runs one unit of work on a pooled session; database trouble becomes
+// DirectoryError::Unavailable so callers answer [SYS/TEMP], not crash.
+template <typename Work>
+auto withSession(Poco::Data::SessionPool& pool, Work work) {
+  try {
+    Poco::Data::Session session(pool.get());
+    session.setProperty("connectionTimeout", std::size_t(5));  // seconds a writer waits for SQLite's lock
+    session << "PRAGMA foreign_keys = ON", now;
+    return work(session);
+  } catch (const DirectoryError&) {
+    throw;
+  } catch (const Poco::Exception& e) {
+    throw DirectoryError(DirectoryError::Kind::Unavailable, "directory database: " + e.displayText());
+  }
+}
+
+std::optional<Tenant> oneTenant(Poco::Data::Session& session, const std::string& where, std::string key) {
+  std::vector<TenantRow> rows;
+  session << kTenantColumns + where, into(rows), useRef(key), now;
+  if (rows.empty()) return std::nullopt;
+  return toTenant(rows.front());
+}
+
+}  // namespace
+
+Directory::Directory(const std::string& connector, const std::string& connect)
+    : pool_((Poco::Data::SQLite::Connector::registerConnector(), connector), connect, 1, 32, 60) {}
+
+std::optional<Tenant> Directory::tenantForDomain(const std::string& domain) {
+  return withSession(pool_, [&](Poco::Data::Session& s) {
+    return oneTenant(s, "JOIN domains d ON d.tenant_id = t.tenant_id WHERE d.domain = ?", domain);
+  });
+}
+
+std::optional<Tenant> Directory::tenant(const std::string& name) {
+  return withSession(pool_, [&](Poco::Data::Session& s) { return oneTenant(s, "WHERE t.name = ?", name); });
+}
+
+std::vector<Tenant> Directory::tenants() {
+  return withSession(pool_, [&](Poco::Data::Session& s) {
+    std::vector<TenantRow> rows;
+    s << std::string(kTenantColumns) + "ORDER BY t.name", into(rows), now;
+    std::vector<Tenant> out;
+    for (const auto& row : rows) out.push_back(toTenant(row));
+    return out;
+  });
+}
+
+std::vector<std::string> Directory::domains(std::int64_t tenantId) {
+  return withSession(pool_, [&](Poco::Data::Session& s) {
+    std::vector<std::string> out;
+    s << "SELECT domain FROM domains WHERE tenant_id = ? ORDER BY domain", into(out), use(tenantId), now;
+    return out;
+  });
+}
+
+Tenant Directory::addTenant(const std::string& name, const std::string& authInstance, const std::string& storeInstance) {
+  return withSession(pool_, [&](Poco::Data::Session& s) {
+    if (oneTenant(s, "WHERE t.name = ?", name)) throw DirectoryError(DirectoryError::Kind::Exists, "tenant " + name + " exists");
+    std::string n = name, a = authInstance, st = storeInstance;
+    s << "INSERT INTO tenants (name, auth_instance, store_instance) VALUES (?, ?, ?)", use(n), use(a), use(st), now;
+    return *oneTenant(s, "WHERE t.name = ?", name);
+  });
+}
+
+void Directory::deleteTenant(const std::string& name) {
+  withSession(pool_, [&](Poco::Data::Session& s) {
+    const auto found = oneTenant(s, "WHERE t.name = ?", name);
+    if (!found) throw DirectoryError(DirectoryError::Kind::NotFound, "no tenant " + name);
+    std::size_t domainCount = 0;
+    std::int64_t id = found->id;
+    s << "SELECT count(*) FROM domains WHERE tenant_id = ?", into(domainCount), use(id), now;
+    if (domainCount > 0) {
+      throw DirectoryError(DirectoryError::Kind::InUse,
+                           "tenant " + name + " still owns " + std::to_string(domainCount) + " domain(s); delete them first");
+    }
+    s << "DELETE FROM tenants WHERE tenant_id = ?", use(id), now;
+  });
+}
+
+void Directory::addDomain(const std::string& domain, const std::string& tenantName) {
+  withSession(pool_, [&](Poco::Data::Session& s) {
+    const auto found = oneTenant(s, "WHERE t.name = ?", tenantName);
+    if (!found) throw DirectoryError(DirectoryError::Kind::NotFound, "no tenant " + tenantName);
+    if (auto owner = oneTenant(s, "JOIN domains d ON d.tenant_id = t.tenant_id WHERE d.domain = ?", domain)) {
+      throw DirectoryError(DirectoryError::Kind::Exists, "domain " + domain + " already belongs to tenant " + owner->name);
+    }
+    std::int64_t id = found->id;
+    std::string d = domain;
+    s << "INSERT INTO domains (tenant_id, domain) VALUES (?, ?)", use(id), use(d), now;
+  });
+}
+
+void Directory::deleteDomain(const std::string& domain) {
+  withSession(pool_, [&](Poco::Data::Session& s) {
+    std::string d = domain;
+    Poco::Data::Statement statement(s);
+    statement << "DELETE FROM domains WHERE domain = ?", use(d);
+    if (statement.execute() == 0) throw DirectoryError(DirectoryError::Kind::NotFound, "no domain " + domain);
+  });
+}
+
+}  // namespace postamt::tenant

@@ -1,0 +1,52 @@
+#pragma once
+
+#include <Poco/Data/SessionPool.h>
+
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace postamt::tenant {
+
+struct Tenant {
+  std::int64_t id = 0;
+  std::string name;
+  std::string authInstance;   // "auth.main": a plugin instance declared in the config
+  std::string storeInstance;  // "store.main"
+};
+
+class DirectoryError : public std::runtime_error {
+ public:
+  enum class Kind { Unavailable, NotFound, Exists, InUse };
+  DirectoryError(Kind kind, const std::string& what) : std::runtime_error(what), kind_(kind) {}
+  Kind kind() const { return kind_; }
+
+ private:
+  Kind kind_;
+};
+
+// The tenant directory: which tenant owns a domain and which plugin instances
+// it uses. Lives in the database so every frontend and postamtctl see the
+// same. Thread-safe; every call reads the database, so changes made by
+// postamtctl apply to the next login.
+class Directory {
+ public:
+  Directory(const std::string& connector, const std::string& connect);
+
+  std::optional<Tenant> tenantForDomain(const std::string& domain);
+  std::optional<Tenant> tenant(const std::string& name);
+  std::vector<Tenant> tenants();
+  std::vector<std::string> domains(std::int64_t tenantId);
+
+  Tenant addTenant(const std::string& name, const std::string& authInstance, const std::string& storeInstance);
+  void deleteTenant(const std::string& name);  // refused while it still owns domains
+  void addDomain(const std::string& domain, const std::string& tenantName);
+  void deleteDomain(const std::string& domain);
+
+ private:
+  Poco::Data::SessionPool pool_;
+};
+
+}  // namespace postamt::tenant

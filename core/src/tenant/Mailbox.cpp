@@ -1,0 +1,36 @@
+#include "tenant/Mailbox.h"
+
+#include <algorithm>
+
+namespace postamt::tenant {
+namespace {
+
+constexpr std::size_t kMaxAddressLength = 254;
+
+std::string lower(std::string_view text) {
+  std::string out(text);
+  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return c >= 'A' && c <= 'Z' ? c + 32 : c; });
+  return out;
+}
+
+bool acceptable(std::string_view part) {
+  return !part.empty() && std::none_of(part.begin(), part.end(), [](unsigned char c) { return c <= ' ' || c == 0x7f || c == '@'; });
+}
+
+}  // namespace
+
+std::optional<Address> Address::parse(std::string_view text, std::string_view defaultDomain) {
+  if (text.size() > kMaxAddressLength) return std::nullopt;
+  const auto at = text.rfind('@');
+  Address address;
+  if (at == std::string_view::npos) {
+    if (defaultDomain.empty()) return std::nullopt;
+    address = {lower(text), lower(defaultDomain)};
+  } else {
+    address = {lower(text.substr(0, at)), lower(text.substr(at + 1))};
+  }
+  if (!acceptable(address.localPart) || !acceptable(address.domain)) return std::nullopt;
+  return address;
+}
+
+}  // namespace postamt::tenant

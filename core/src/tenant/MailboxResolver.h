@@ -1,0 +1,43 @@
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "plugin/PluginInstances.h"
+#include "tenant/Directory.h"
+#include "tenant/Mailbox.h"
+
+namespace postamt::tenant {
+
+// What an address resolves to: its tenant and the plugin instances that
+// tenant uses. The instances outlive it.
+struct ResolvedMailbox {
+  Tenant tenant;
+  Mailbox mailbox;
+  plugin::AuthInstance& auth;
+  plugin::StoreInstance& store;
+};
+
+// Turns a login or recipient name into a ResolvedMailbox: domain → tenant
+// (directory) → instances (config). Shared by POP3 login, delivery and
+// postamtctl so they can never disagree about whose mailbox a name is.
+class MailboxResolver {
+ public:
+  MailboxResolver(Directory& directory, plugin::PluginInstances& instances, std::string defaultDomain);
+
+  enum class Failure { BadAddress, UnknownDomain, MissingInstance };
+  struct Result {
+    std::optional<ResolvedMailbox> mailbox;
+    Failure failure = Failure::BadAddress;
+    std::string error;  // for logs and postamtctl
+  };
+  // Throws DirectoryError(Unavailable) when the directory cannot be read.
+  Result resolve(const std::string& name);
+
+ private:
+  Directory& directory_;
+  plugin::PluginInstances& instances_;
+  std::string defaultDomain_;
+};
+
+}  // namespace postamt::tenant

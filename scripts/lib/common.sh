@@ -1,0 +1,46 @@
+# Shared by scripts/run, scripts/test and scripts/bench: package installation
+# and the CMake build. Sourced, not run.
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+
+# What building and running needs on Debian 12.
+BUILD_PACKAGES=(build-essential cmake ninja-build pkg-config libpoco-dev libssl-dev libpq-dev
+  libsqlite3-dev libcrypt-dev libargon2-dev libgtest-dev libgmock-dev openssl curl)
+# What the tests need on top: real clients and Dovecot's doveadm for password hashes.
+TEST_PACKAGES=(python3 python3-pytest dovecot-core)
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+# Installs whichever of the given Debian packages are missing; quiet when none are.
+install_packages() {
+  local missing=()
+  for package in "$@"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  echo "==> installing ${missing[*]}"
+  as_root apt-get update -qq
+  # The tests need doveadm, not a running Dovecot: a temporary policy-rc.d
+  # keeps the packages' services from starting (when no policy is there yet).
+  local policy=/usr/sbin/policy-rc.d added_policy=
+  if [ ! -e $policy ]; then
+    printf '#!/bin/sh\nexit 101\n' | as_root tee $policy >/dev/null && as_root chmod +x $policy && added_policy=1
+  fi
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null || {
+    [ -n "$added_policy" ] && as_root rm -f $policy
+    return 1
+  }
+  [ -n "$added_policy" ] && as_root rm -f $policy
+  return 0
+}
+
+# build DIR TYPE [extra cmake args...]: configures once, then builds with both cores.
+build() {
+  local dir=$1 type=$2
+  shift 2
+  echo "==> building $type in $dir"
+  cmake -S "$ROOT" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE="$type" "$@" >/dev/null
+  cmake --build "$dir" -j2
+}

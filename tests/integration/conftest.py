@@ -1,0 +1,209 @@
+"""Fixtures that start real postamtd processes on free loopback ports with a
+temporary SQLite database, and talk to them over TCP."""
+
+import os
+import pathlib
+import signal
+import socket
+import subprocess
+import time
+
+import pytest
+
+BUILD = pathlib.Path(os.environ.get("POSTAMT_BUILD_DIR", pathlib.Path(__file__).resolve().parents[2] / "build"))
+POSTAMTD = BUILD / "core" / "postamtd"
+POSTAMTCTL = BUILD / "core" / "postamtctl"
+TEST_PLUGINS = BUILD / "test-plugins"
+
+# Users every server fixture gets: two tenants, so isolation can be tested.
+USERS = {
+    "alice@demo.test": "alice-secret",
+    "bob@demo.test": "bob-secret",
+    "carol@other.test": "carol-secret",
+}
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def crlf(data: bytes) -> bytes:
+    """What the store keeps of a message: CRLF line ends and a final CRLF (RFC 1939 section 3)."""
+    data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n").replace(b"\n", b"\r\n")
+    return data if data.endswith(b"\r\n") else data + b"\r\n"
+
+
+class Postamt:
+    """One postamtd with its own config, database and port."""
+
+    def __init__(self, directory: pathlib.Path, **settings):
+        self.directory = directory
+        self.port = free_port()
+        self.config = directory / "postamtd.conf"
+        self.log = directory / "postamtd.log"
+        self.process = None
+        values = {
+            "directory.connector": "SQLite",
+            "directory.connect": str(directory / "postamt.db"),
+            "plugins.directory": str(BUILD / "plugins"),
+            "listener.pop3.address": f"127.0.0.1:{self.port}",
+            "server.hostname": "postamt.test",
+            "pop3.login_timeout_seconds": "30",
+            "pop3.idle_timeout_seconds": "600",
+            "log.level": "debug",
+            "store.main.plugin": "store-sqlite",
+            "store.main.path": "${directory.connect}",
+            "store.main.lock_lease_seconds": "900",
+            "auth.main.plugin": "auth-sql",
+            "auth.main.connector": "SQLite",
+            "auth.main.connect": "${directory.connect}",
+            "auth.main.password_scheme": "SHA512-CRYPT",
+        }
+        self.values = values
+        self.configure(**settings)
+
+    def configure(self, **settings):
+        """Sets config keys, written `a__b__c` for `a.b.c`, and rewrites the file."""
+        self.values.update({k.replace("__", "."): str(v) for k, v in settings.items()})
+        self.config.write_text("".join(f"{k} = {v}\n" for k, v in self.values.items()))
+
+    def ctl(self, *args, input=None, check=True):
+        result = subprocess.run([str(POSTAMTCTL), "--config", str(self.config), *args], input=input,
+                                capture_output=True, timeout=120)
+        if check and result.returncode != 0:
+            raise AssertionError(f"postamtctl {' '.join(args)} failed: {result.stderr.decode(errors='replace')}")
+        return result
+
+    def seed_directory(self):
+        self.ctl("db", "init")
+        self.ctl("tenant", "add", "demo")
+        self.ctl("domain", "add", "demo.test", "demo")
+        self.ctl("tenant", "add", "other")
+        self.ctl("domain", "add", "other.test", "other")
+        for user, password in USERS.items():
+            self.ctl("user", "add", user, input=password.encode() + b"\n")
+
+    def deliver(self, user: str, message: bytes):
+        self.ctl("deliver", user, input=message)
+
+    def start(self):
+        self.logfile = open(self.log, "ab")
+        self.process = subprocess.Popen([str(POSTAMTD), "--config", str(self.config)], stdout=self.logfile,
+                                        stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise AssertionError(f"postamtd exited with {self.process.returncode}:\n{self.log.read_text()}")
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                return self
+            except OSError:
+                time.sleep(0.05)
+        raise AssertionError("postamtd did not start listening within 30 s")
+
+    def stop(self, sig=signal.SIGTERM):
+        if self.process is None:
+            return None
+        if self.process.poll() is None:
+            self.process.send_signal(sig)
+        try:
+            code = self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            code = self.process.wait()
+        self.process = None
+        self.logfile.close()
+        return code
+
+    def rss_kib(self) -> int:
+        for line in pathlib.Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+        raise AssertionError("no VmRSS")
+
+    def connect(self) -> "Client":
+        return Client(self.port)
+
+    def login(self, user="alice@demo.test", password=None) -> "Client":
+        client = self.connect()
+        assert client.command(f"USER {user}").startswith(b"+OK")
+        reply = client.command(f"PASS {password or USERS[user]}")
+        assert reply.startswith(b"+OK"), reply
+        return client
+
+
+class Client:
+    """A raw POP3 connection: what goes on the wire is exactly what the test says."""
+
+    def __init__(self, port: int, timeout: float = 30):
+        self.sock = socket.create_connection(("127.0.0.1", port), timeout=timeout)
+        self.buffer = b""
+        self.greeting = self.line()
+
+    def send(self, data: bytes):
+        self.sock.sendall(data)
+
+    def line(self) -> bytes:
+        while b"\r\n" not in self.buffer:
+            chunk = self.sock.recv(65536)
+            if not chunk:
+                raise ConnectionError(f"connection closed; unread: {self.buffer!r}")
+            self.buffer += chunk
+        line, self.buffer = self.buffer.split(b"\r\n", 1)
+        return line
+
+    def command(self, text: str) -> bytes:
+        self.send(text.encode() + b"\r\n")
+        return self.line()
+
+    def multiline(self) -> bytes:
+        """The body of a multi-line response, still byte-stuffed, without the terminating '.' line."""
+        lines = []
+        while (line := self.line()) != b".":
+            lines.append(line + b"\r\n")
+        return b"".join(lines)
+
+    def closed_by_server(self, timeout: float = 10) -> bool:
+        self.sock.settimeout(timeout)
+        try:
+            while True:
+                chunk = self.sock.recv(65536)
+                if not chunk:
+                    return True
+                self.buffer += chunk
+        except socket.timeout:
+            return False
+        except ConnectionResetError:
+            return True
+
+    def close(self):
+        self.sock.close()
+
+
+def unstuff(body: bytes) -> bytes:
+    """Undoes RFC 1939 byte-stuffing of a multi-line response body."""
+    return b"".join(line[1:] if line.startswith(b".") else line for line in body.splitlines(keepends=True))
+
+
+@pytest.fixture
+def make_postamt(tmp_path):
+    servers = []
+
+    def make(**settings):
+        directory = tmp_path / f"server{len(servers)}"
+        directory.mkdir()
+        server = Postamt(directory, **settings)
+        server.seed_directory()
+        servers.append(server)
+        return server
+
+    yield make
+    for server in servers:
+        server.stop()
+
+
+@pytest.fixture
+def postamt(make_postamt):
+    return make_postamt().start()
