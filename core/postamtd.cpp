@@ -14,6 +14,7 @@
 #include "config/ConfigFile.h"
 #include "config/DaemonConfig.h"
 #include "config/Logging.h"
+#include "delivery/TenantDelivery.h"
 #include "net/Server.h"
 #include "plugin/PluginHost.h"
 #include "plugin/PluginInstances.h"
@@ -83,9 +84,11 @@ int main(int argc, char** argv) {
     postamt::tenant::MailboxResolver resolver(directory, instances, config.defaultDomain);
     postamt::tenant::TenantLogin login(resolver, Poco::Net::DNS::hostName() + ":" + std::to_string(getpid()));
 
-    postamt::net::Server server(config.server, login);
+    postamt::delivery::TenantDelivery delivery(resolver);
+
+    postamt::net::Server server(config.server, login, delivery);
     server.start();
-    for (const auto& address : server.boundAddresses()) log.information("listening for POP3 on %s", address.toString());
+    for (const auto& listener : server.describeListeners()) log.information("listening: %s", listener);
 
     for (;;) {
       // Wake now and then to release threads left idle by a load spike.

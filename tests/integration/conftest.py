@@ -4,6 +4,7 @@ temporary SQLite database, and talk to them over TCP."""
 import os
 import pathlib
 import signal
+import smtplib
 import socket
 import subprocess
 import time
@@ -41,6 +42,7 @@ class Postamt:
     def __init__(self, directory: pathlib.Path, **settings):
         self.directory = directory
         self.port = free_port()
+        self.lmtp_port = free_port()
         self.config = directory / "postamtd.conf"
         self.log = directory / "postamtd.log"
         self.process = None
@@ -49,6 +51,8 @@ class Postamt:
             "directory.connect": str(directory / "postamt.db"),
             "plugins.directory": str(BUILD / "plugins"),
             "listener.pop3.address": f"127.0.0.1:{self.port}",
+            "listener.lmtp.address": f"127.0.0.1:{self.lmtp_port}",
+            "listener.lmtp.protocol": "lmtp",
             "server.hostname": "postamt.test",
             "pop3.login_timeout_seconds": "30",
             "pop3.idle_timeout_seconds": "600",
@@ -185,6 +189,20 @@ class Client:
 def unstuff(body: bytes) -> bytes:
     """Undoes RFC 1939 byte-stuffing of a multi-line response body."""
     return b"".join(line[1:] if line.startswith(b".") else line for line in body.splitlines(keepends=True))
+
+
+SEED_SENDER = "mta@example.test"
+
+
+def seed(server: Postamt, user: str, message: bytes) -> bytes:
+    """Delivers a message the way mail arrives from the MTA: over LMTP (RFC 2033), in the CRLF wire
+    form (RFC 5321 section 2.3.8), declared 8-bit (RFC 6152). Returns what the maildrop then holds:
+    final delivery prepends Return-Path (RFC 5321 section 4.4) and, for one recipient, Delivered-To.
+    The one place that picks the way in: seeding through `postamtctl deliver` instead is
+    `server.deliver(user, message); return crlf(message)`."""
+    with smtplib.LMTP("127.0.0.1", server.lmtp_port, timeout=60) as lmtp:
+        lmtp.sendmail(SEED_SENDER, [user], crlf(message), mail_options=["BODY=8BITMIME"])
+    return f"Return-Path: <{SEED_SENDER}>\r\nDelivered-To: {user}\r\n".encode() + crlf(message)
 
 
 @pytest.fixture

@@ -17,20 +17,33 @@ int positive(const Poco::Util::AbstractConfiguration& c, const std::string& key,
   return value;
 }
 
+net::Protocol protocol(const std::string& key, const std::string& name) {
+  if (name == "pop3") return net::Protocol::Pop3;
+  if (name == "lmtp") return net::Protocol::Lmtp;
+  throw ConfigError(key + ": '" + name + "' is not a protocol this build serves (pop3, lmtp)");
+}
+
+// listener.<name>.address = host:port, or listener.<name>.path = a unix socket (as Postfix's lmtp:unix: uses).
 std::vector<net::ListenerSettings> listeners(const Poco::Util::AbstractConfiguration& c) {
   std::vector<net::ListenerSettings> out;
   Poco::Util::AbstractConfiguration::Keys names;
   c.keys("listener", names);
   for (const auto& name : names) {
     const std::string prefix = "listener." + name;
-    const std::string protocol = c.getString(prefix + ".protocol", "pop3");
-    if (protocol != "pop3") throw ConfigError(prefix + ".protocol: '" + protocol + "' is not served by this build (pop3)");
+    net::ListenerSettings listener;
+    listener.name = name;
+    listener.protocol = protocol(prefix + ".protocol", c.getString(prefix + ".protocol", "pop3"));
     const std::string address = c.getString(prefix + ".address", "");
+    const std::string path = c.getString(prefix + ".path", "");
+    if (address.empty() == path.empty()) throw ConfigError(prefix + ": give either .address (host:port) or .path (unix socket)");
     try {
-      out.push_back({name, Poco::Net::SocketAddress(address)});
+      listener.address = path.empty() ? Poco::Net::SocketAddress(address)
+                                      : Poco::Net::SocketAddress(Poco::Net::SocketAddress::UNIX_LOCAL, path);
     } catch (const Poco::Exception& e) {
       throw ConfigError(prefix + ".address: '" + address + "' is not host:port (" + e.displayText() + ")");
     }
+    listener.unixSocketMode = static_cast<int>(std::stoul(c.getString(prefix + ".mode", "0660"), nullptr, 8));
+    out.push_back(listener);
   }
   if (out.empty()) throw ConfigError("no listener declared (listener.pop3.address = 127.0.0.1:110)");
   return out;
@@ -56,18 +69,24 @@ DaemonConfig loadDaemonConfig(const std::string& path) {
     server.maxQueued = positive(c, "server.max_queued", server.maxQueued);
     server.threadStackKiB = positive(c, "server.thread_stack_kib", server.threadStackKiB);
 
-    auto& session = server.session;
-    session.greetingHost = c.getString("server.hostname", session.greetingHost);
-    session.loginTimeout = std::chrono::seconds(positive(c, "pop3.login_timeout_seconds", int(session.loginTimeout.count())));
-    session.idleTimeout = std::chrono::seconds(positive(c, "pop3.idle_timeout_seconds", int(session.idleTimeout.count())));
-    session.maxBadCommands = positive(c, "pop3.max_bad_commands", session.maxBadCommands);
-    if (session.idleTimeout < std::chrono::minutes(10)) {
+    auto& pop3 = server.pop3;
+    pop3.greetingHost = c.getString("server.hostname", pop3.greetingHost);
+    pop3.loginTimeout = std::chrono::seconds(positive(c, "pop3.login_timeout_seconds", int(pop3.loginTimeout.count())));
+    pop3.idleTimeout = std::chrono::seconds(positive(c, "pop3.idle_timeout_seconds", int(pop3.idleTimeout.count())));
+    pop3.maxBadCommands = positive(c, "pop3.max_bad_commands", pop3.maxBadCommands);
+    if (pop3.idleTimeout < std::chrono::minutes(10)) {
       Poco::Logger::get("config").warning(
           "pop3.idle_timeout_seconds is below the 10 minutes RFC 1939 section 3 requires; clients may lose sessions");
     }
-    for (const auto* text : {&session.greetingHost, &session.implementation}) {
-      if (text->find_first_of("\r\n") != std::string::npos) throw ConfigError("server.hostname must be one line");
-    }
+    if (pop3.greetingHost.find_first_of("\r\n ") != std::string::npos) throw ConfigError("server.hostname must be one word");
+
+    auto& lmtp = server.lmtp;
+    lmtp.hostname = pop3.greetingHost;
+    lmtp.maxMessageSize = static_cast<std::uint64_t>(c.getUInt64("lmtp.max_message_size", lmtp.maxMessageSize));
+    if (lmtp.maxMessageSize == 0) throw ConfigError("lmtp.max_message_size must be positive");
+    lmtp.maxRecipients = static_cast<std::size_t>(positive(c, "lmtp.max_recipients", int(lmtp.maxRecipients)));
+    lmtp.idleTimeout = std::chrono::seconds(positive(c, "lmtp.idle_timeout_seconds", int(lmtp.idleTimeout.count())));
+    lmtp.maxBadCommands = positive(c, "lmtp.max_bad_commands", lmtp.maxBadCommands);
   } catch (const Poco::SyntaxException& e) {
     throw ConfigError(path + ": " + e.displayText());
   }

@@ -8,15 +8,21 @@
 #include <string>
 #include <vector>
 
+#include "lmtp/DeliveryAgent.h"
+#include "lmtp/Session.h"
 #include "net/SessionRegistry.h"
 #include "pop3/Authenticator.h"
 #include "pop3/Session.h"
 
 namespace postamt::net {
 
+enum class Protocol { Pop3, Lmtp };
+
 struct ListenerSettings {
   std::string name;  // "pop3", from listener.<name>.address
-  Poco::Net::SocketAddress address;
+  Protocol protocol = Protocol::Pop3;
+  Poco::Net::SocketAddress address;  // host:port, or a unix socket path
+  int unixSocketMode = 0660;         // permissions of a unix socket, so the MTA's user can connect
 };
 
 struct ServerSettings {
@@ -26,13 +32,14 @@ struct ServerSettings {
   int maxConnections = 2000;
   int maxQueued = 64;
   int threadStackKiB = 256;
-  pop3::SessionSettings session;
+  pop3::SessionSettings pop3;
+  lmtp::SessionSettings lmtp;
 };
 
 // One Poco TCPServer per listener over one bounded thread pool.
 class Server {
  public:
-  Server(ServerSettings settings, pop3::Authenticator& authenticator);
+  Server(ServerSettings settings, pop3::Authenticator& authenticator, lmtp::DeliveryAgent& deliveryAgent);
   ~Server();
 
   void start();  // binds every listener; throws Poco::Exception when one cannot bind
@@ -41,11 +48,14 @@ class Server {
   void stop();
   // Releases pool threads left idle after a load spike (TOOLCHAIN pitfall 18).
   void collectIdleThreads();
-  std::vector<Poco::Net::SocketAddress> boundAddresses() const;
+  std::vector<std::string> describeListeners() const;
 
  private:
+  Poco::Net::TCPServerConnectionFactory* connectionFactory(Protocol protocol);
+
   ServerSettings settings_;
   pop3::Authenticator& authenticator_;
+  lmtp::DeliveryAgent& deliveryAgent_;
   SessionRegistry registry_;
   Poco::ThreadPool pool_;
   std::vector<std::unique_ptr<Poco::Net::TCPServer>> servers_;  // destroyed before the pool

@@ -1,5 +1,6 @@
 #include "pop3/CommandLine.h"
 
+#include <algorithm>
 #include <charconv>
 
 namespace postamt::pop3 {
@@ -17,6 +18,11 @@ CommandLine CommandLine::parse(std::string_view line) {
   }
   command.arguments.push_back(remaining);
   return command;
+}
+
+bool equalsIgnoringCase(std::string_view a, std::string_view b) {
+  const auto upper = [](char c) { return c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c; };
+  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [&](char x, char y) { return upper(x) == upper(y); });
 }
 
 std::optional<std::uint64_t> parseNumber(std::string_view text) {

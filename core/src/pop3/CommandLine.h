@@ -20,6 +20,9 @@ struct CommandLine {
   static CommandLine parse(std::string_view line);
 };
 
+// Keywords compare case-insensitively, in ASCII only (RFC 1939 section 3, RFC 5321 section 2.4).
+bool equalsIgnoringCase(std::string_view a, std::string_view b);
+
 // A numeric argument (message number, TOP line count): decimal digits only, no sign, no space, and it must fit.
 std::optional<std::uint64_t> parseNumber(std::string_view text);
 

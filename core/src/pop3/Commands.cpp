@@ -19,11 +19,6 @@ namespace {
 std::string octets(const MessageInfo& message) { return std::to_string(message.size); }
 std::string uniqueId(const MessageInfo& message) { return message.uidl; }
 
-bool equalsIgnoringCase(std::string_view a, std::string_view b) {
-  const auto upper = [](char c) { return c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c; };
-  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [&](char x, char y) { return upper(x) == upper(y); });
-}
-
 }  // namespace
 
 // RFC 2449 section 5: CAPA is valid in both states.

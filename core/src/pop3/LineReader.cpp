@@ -4,6 +4,8 @@
 
 namespace postamt::pop3 {
 
+LineReader::LineReader(std::size_t maxLine) : maxLine_(maxLine), buffer_(maxLine - 1) {}
+
 std::optional<LineReader::Line> LineReader::next(std::string_view& input) {
   if (lineReturned_) startLine();
   const auto end = input.find('\n');
@@ -17,8 +19,8 @@ std::optional<LineReader::Line> LineReader::next(std::string_view& input) {
 
   std::string_view text(buffer_.data(), length_);
   if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
-  // RFC 2449 section 4 counts the CRLF in the 255 octets; a line ended by a bare LF gets the same room for its text.
-  if (tooLong_ || text.size() > kMaxCommandLine - 2) return Line{{}, Line::Problem::TooLong};
+  // The limit counts the CRLF; a line ended by a bare LF gets the same room for its text.
+  if (tooLong_ || text.size() > maxLine_ - 2) return Line{{}, Line::Problem::TooLong};
   // RFC 1939 section 3: keywords and arguments are printable ASCII; a NUL could also cut the line short further on.
   if (containsNul_) return Line{{}, Line::Problem::ContainsNul};
   return Line{text, Line::Problem::None};

@@ -35,6 +35,13 @@ TEST(CommandLineTest, TheRestKeepsItsSpacesForPass) {
 
 TEST(CommandLineTest, TheKeywordKeepsItsCase) { EXPECT_EQ(CommandLine::parse("rEtR 1").keyword, "rEtR"); }
 
+TEST(EqualsIgnoringCaseTest, ComparesAsciiLettersWithoutCase) {
+  EXPECT_TRUE(equalsIgnoringCase("rEtR", "RETR"));
+  EXPECT_TRUE(equalsIgnoringCase("from:", "FROM:"));
+  EXPECT_FALSE(equalsIgnoringCase("RET", "RETR"));
+  EXPECT_FALSE(equalsIgnoringCase("@", "`"));  // 0x40 and 0x60 differ by the case bit but are not letters
+}
+
 TEST(ParseNumberTest, AcceptsDecimalDigits) {
   EXPECT_EQ(parseNumber("0"), 0u);
   EXPECT_EQ(parseNumber("1"), 1u);

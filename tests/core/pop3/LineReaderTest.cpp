@@ -94,6 +94,18 @@ TEST(LineReaderTest, GivesABareLfLineTheSameRoomAsACrlfLine) {
   EXPECT_EQ(readAll(text + "a\n"), (std::vector<Result>{{"", Problem::TooLong}}));
 }
 
+// LMTP's command lines (RFC 5321 section 4.5.3.1.4) are up to 512 octets with the CRLF.
+TEST(LineReaderTest, TakesAnotherLimitAndHoldsNoMoreThanIt) {
+  LineReader reader(512);
+  const std::string text(510, 'a');
+  EXPECT_EQ(readAll(reader, text + "\r\n" + text + "a\r\n", 100),
+            (std::vector<Result>{{text, Problem::None}, {"", Problem::TooLong}}));
+  const std::string twice = text + text;
+  std::string_view unended = twice;
+  EXPECT_FALSE(reader.next(unended).has_value());
+  EXPECT_LE(reader.buffered(), 512u);
+}
+
 TEST(LineReaderTest, AMegabyteWithoutLineEndKeepsABoundedBufferAndIsReportedOnceItEnds) {
   LineReader reader;
   const std::string megabyte(1 << 20, 'A');

@@ -1,0 +1,91 @@
+#include "delivery/TenantDelivery.h"
+
+#include <Poco/Logger.h>
+
+#include <map>
+
+namespace postamt::delivery {
+namespace {
+
+const lmtp::Reply kTemporaryFailure{451, "4.3.0", "Temporary failure, try again later"};
+
+lmtp::Reply unknownUser(const std::string& recipient) { return {550, "5.1.1", "<" + recipient + "> User unknown"}; }
+
+}  // namespace
+
+TenantDelivery::TenantDelivery(tenant::MailboxResolver& resolver) : resolver_(resolver) {}
+
+lmtp::Reply TenantDelivery::checkRecipient(const std::string& recipient, std::optional<std::uint64_t>) {
+  try {
+    auto resolved = resolver_.resolve(recipient);
+    if (!resolved.mailbox) {
+      switch (resolved.failure) {
+        case tenant::MailboxResolver::Failure::BadAddress:
+          return {501, "5.1.3", "Bad recipient address syntax"};
+        case tenant::MailboxResolver::Failure::UnknownDomain:
+          return unknownUser(recipient);
+        case tenant::MailboxResolver::Failure::MissingInstance:
+          Poco::Logger::get("lmtp").error("recipient %s: %s", recipient, resolved.error);
+          return kTemporaryFailure;
+      }
+    }
+    auto& target = *resolved.mailbox;
+    const auto found = target.auth.lookup(target.mailbox);
+    switch (found.status) {
+      case POSTAMT_OK:
+        return {250, "2.1.5", "<" + recipient + "> OK"};
+      case POSTAMT_NOT_FOUND:
+        return unknownUser(recipient);
+      case POSTAMT_DENIED:
+        return {550, "5.2.1", "<" + recipient + "> Mailbox disabled"};
+      default:
+        Poco::Logger::get("lmtp").warning("recipient %s: %s", recipient, found.error);
+        return kTemporaryFailure;
+    }
+  } catch (const tenant::DirectoryError& e) {
+    Poco::Logger::get("lmtp").warning("recipient %s: %s", recipient, std::string(e.what()));
+    return kTemporaryFailure;
+  }
+}
+
+std::vector<lmtp::Reply> TenantDelivery::deliver(const lmtp::Envelope& envelope, MessageSpool& message) {
+  std::vector<lmtp::Reply> replies(envelope.recipients.size(), kTemporaryFailure);
+  // Recipients of one tenant in one store instance are delivered together.
+  struct Group {
+    plugin::StoreInstance* store;
+    std::vector<tenant::Mailbox> mailboxes;
+    std::vector<std::size_t> positions;  // in envelope.recipients
+  };
+  std::map<std::pair<std::string, std::int64_t>, Group> groups;
+  for (std::size_t i = 0; i < envelope.recipients.size(); ++i) {
+    try {
+      auto resolved = resolver_.resolve(envelope.recipients[i]);
+      if (!resolved.mailbox) continue;  // vanished since RCPT: the sender retries
+      auto& target = *resolved.mailbox;
+      auto& group = groups.try_emplace({target.store.name(), target.tenant.id}, Group{&target.store, {}, {}}).first->second;
+      group.mailboxes.push_back(target.mailbox);
+      group.positions.push_back(i);
+    } catch (const tenant::DirectoryError& e) {
+      Poco::Logger::get("lmtp").warning("recipient %s: %s", envelope.recipients[i], std::string(e.what()));
+    }
+  }
+  const postamt_message_source source = message.source();
+  for (auto& [key, group] : groups) {
+    const auto delivered = group.store->deliver(group.mailboxes, source);
+    if (delivered.status != POSTAMT_OK) {
+      Poco::Logger::get("lmtp").warning("delivery to %s failed: %s", key.first, delivered.error);
+    }
+    for (std::size_t j = 0; j < group.positions.size(); ++j) {
+      const std::string& recipient = envelope.recipients[group.positions[j]];
+      const postamt_status status = delivered.status == POSTAMT_OK ? delivered.perRecipient[j] : delivered.status;
+      if (status == POSTAMT_OK) {
+        replies[group.positions[j]] = {250, "2.0.0", "<" + recipient + "> Saved"};
+      } else if (status == POSTAMT_PERM_FAIL) {
+        replies[group.positions[j]] = {554, "5.3.0", "<" + recipient + "> Message could not be stored"};
+      }
+    }
+  }
+  return replies;
+}
+
+}  // namespace postamt::delivery
