@@ -33,6 +33,23 @@ std::string uidlOf(std::int64_t uid, std::int64_t uidValidity) {
   return text;
 }
 
+// The UID an imported UIDL would take from this maildrop's own sequence: the
+// uid of uidlOf(uid, uidValidity) == uidl, else 0. Dovecot's UIDVALIDITY is a
+// time, like ours, so the two can be equal.
+std::int64_t ownUidOf(const std::string& uidl, std::int64_t uidValidity) {
+  const std::size_t uidDigits = uidl.size() - std::min(uidl.size(), uidlOf(0, uidValidity).size() - 8);
+  if (uidDigits < 8 || uidDigits > 15 || uidl.find_first_not_of("0123456789ABCDEF") != std::string::npos) return 0;
+  const auto uid = static_cast<std::int64_t>(std::stoull(uidl.substr(0, uidDigits), nullptr, 16));
+  return uid > 0 && uidlOf(uid, uidValidity) == uidl ? uid : 0;
+}
+
+void checkFits(Connection& db, std::uint64_t size) {
+  const auto limit = static_cast<std::uint64_t>(sqlite3_limit(db.handle(), SQLITE_LIMIT_LENGTH, -1));
+  if (size > limit)
+    throw sdk::Error(POSTAMT_PERM_FAIL,
+                     "a message of " + std::to_string(size) + " octets is over the store's limit of " + std::to_string(limit));
+}
+
 // A new maildrop's uid_validity is its creation time, so a maildrop deleted
 // and created again (in a later second) does not hand out the old UIDLs.
 void ensureMaildrop(Connection& db, const sdk::Mailbox& mailbox, std::int64_t now) {
@@ -40,6 +57,33 @@ void ensureMaildrop(Connection& db, const sdk::Mailbox& mailbox, std::int64_t no
                    "INSERT INTO maildrops (tenant_id, address, uid_validity) VALUES (?1, ?2, ?3) "
                    "ON CONFLICT (tenant_id, address) DO NOTHING");
   insert.bind(1, mailbox.tenantId).bind(2, mailbox.address).bind(3, now).step();
+}
+
+// The maildrop's next UID, taken: next_uid only ever grows, so no UID (and no
+// UIDL made from it) is handed out twice.
+struct TakenUid {
+  std::int64_t uid;
+  std::int64_t uidValidity;
+};
+
+TakenUid takeUid(Connection& db, const sdk::Mailbox& mailbox) {
+  Statement nextUid(db,
+                    "UPDATE maildrops SET next_uid = next_uid + 1 WHERE tenant_id = ?1 AND address = ?2 "
+                    "RETURNING next_uid - 1, uid_validity");
+  if (!nextUid.bind(1, mailbox.tenantId).bind(2, mailbox.address).step())
+    throw sdk::Error(POSTAMT_TEMP_FAIL, "maildrop " + mailbox.address + " vanished while adding a message");
+  const TakenUid taken{nextUid.integer(0), nextUid.integer(1)};
+  nextUid.step();  // finish the UPDATE
+  return taken;
+}
+
+void insertMessage(Connection& db, const sdk::Mailbox& mailbox, std::int64_t uid, const std::string& uidl, std::uint64_t size,
+                   std::int64_t receivedAt, std::int64_t bodyId) {
+  Statement insert(db,
+                   "INSERT INTO messages (tenant_id, address, uid, uidl, size, received_at, body_id) "
+                   "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+  insert.bind(1, mailbox.tenantId).bind(2, mailbox.address).bind(3, uid).bind(4, uidl);
+  insert.bind(5, static_cast<std::int64_t>(size)).bind(6, receivedAt).bind(7, bodyId).step();
 }
 
 void checkSchema(Connection& db, const std::string& path) {
@@ -94,10 +138,7 @@ std::vector<postamt_status> SqliteStore::deliver(const std::vector<sdk::Mailbox>
   if (recipients.empty()) return results;
   ConnectionPool::Lease lease = pool_.acquire();
   Connection& db = *lease;
-  const auto limit = static_cast<std::uint64_t>(sqlite3_limit(db.handle(), SQLITE_LIMIT_LENGTH, -1));
-  if (message.size() > limit)
-    throw sdk::Error(POSTAMT_PERM_FAIL, "a message of " + std::to_string(message.size()) +
-                                            " octets is over the store's limit of " + std::to_string(limit));
+  checkFits(db, message.size());
   try {
     const std::int64_t tenantId = recipients.front().tenantId;
     Transaction transaction(db);
@@ -109,7 +150,9 @@ std::vector<postamt_status> SqliteStore::deliver(const std::vector<sdk::Mailbox>
         host_.log(POSTAMT_LOG_ERROR, kName, "delivery to " + recipients[i].address + " refused: recipients of another tenant");
         continue;
       }
-      addMessage(db, recipients[i], bodyId, message.size(), now);
+      ensureMaildrop(db, recipients[i], now);
+      const TakenUid taken = takeUid(db, recipients[i]);
+      insertMessage(db, recipients[i], taken.uid, uidlOf(taken.uid, taken.uidValidity), message.size(), now, bodyId);
     }
     transaction.commit();
   } catch (const sdk::Error& e) {
@@ -118,6 +161,34 @@ std::vector<postamt_status> SqliteStore::deliver(const std::vector<sdk::Mailbox>
     throw sdk::Error(POSTAMT_TEMP_FAIL, e.what());
   }
   return results;
+}
+
+// The message keeps the caller's UIDL and takes the next UID as its place in
+// the listing, so imported messages list in the order they were imported.
+postamt_status SqliteStore::importMessage(const sdk::Mailbox& mailbox, const std::string& uidl, std::int64_t receivedAt,
+                                          sdk::MessageSource& message) {
+  ConnectionPool::Lease lease = pool_.acquire();
+  Connection& db = *lease;
+  checkFits(db, message.size());
+  try {
+    Transaction transaction(db);
+    ensureMaildrop(db, mailbox, unixNow());
+    Statement existing(db, "SELECT 1 FROM messages WHERE tenant_id = ?1 AND address = ?2 AND uidl = ?3");
+    if (existing.bind(1, mailbox.tenantId).bind(2, mailbox.address).bind(3, uidl).step()) return POSTAMT_EXISTS;
+
+    const std::int64_t bodyId = storeBody(db, mailbox.tenantId, message);
+    const TakenUid taken = takeUid(db, mailbox);
+    insertMessage(db, mailbox, taken.uid, uidl, message.size(), receivedAt, bodyId);
+    if (const std::int64_t claimed = ownUidOf(uidl, taken.uidValidity); claimed > 0) {
+      // A later delivery must not make this UIDL again.
+      Statement reserve(db, "UPDATE maildrops SET next_uid = MAX(next_uid, ?3) WHERE tenant_id = ?1 AND address = ?2");
+      reserve.bind(1, mailbox.tenantId).bind(2, mailbox.address).bind(3, claimed + 1).step();
+    }
+    transaction.commit();
+    return POSTAMT_OK;
+  } catch (const sdk::Error& e) {
+    throw sdk::Error(POSTAMT_TEMP_FAIL, e.what());  // as in deliver(): nothing here is the message's fault
+  }
 }
 
 // One bodies row for all recipients, filled in bounded chunks.
@@ -139,25 +210,6 @@ std::int64_t SqliteStore::storeBody(Connection& db, std::int64_t tenantId, sdk::
     offset += got;
   }
   return bodyId;
-}
-
-void SqliteStore::addMessage(Connection& db, const sdk::Mailbox& recipient, std::int64_t bodyId, std::uint64_t size,
-                             std::int64_t now) {
-  ensureMaildrop(db, recipient, now);
-  Statement nextUid(db,
-                    "UPDATE maildrops SET next_uid = next_uid + 1 WHERE tenant_id = ?1 AND address = ?2 "
-                    "RETURNING next_uid - 1, uid_validity");
-  if (!nextUid.bind(1, recipient.tenantId).bind(2, recipient.address).step())
-    throw sdk::Error(POSTAMT_TEMP_FAIL, "maildrop " + recipient.address + " vanished during delivery");
-  const std::int64_t uid = nextUid.integer(0);
-  const std::int64_t uidValidity = nextUid.integer(1);
-  nextUid.step();  // finish the UPDATE
-
-  Statement insert(db,
-                   "INSERT INTO messages (tenant_id, address, uid, uidl, size, received_at, body_id) "
-                   "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
-  insert.bind(1, recipient.tenantId).bind(2, recipient.address).bind(3, uid).bind(4, uidlOf(uid, uidValidity));
-  insert.bind(5, static_cast<std::int64_t>(size)).bind(6, now).bind(7, bodyId).step();
 }
 
 SqliteMaildrop::OpenBody::OpenBody(std::size_t index, ConnectionPool::Lease lease, std::int64_t bodyId)

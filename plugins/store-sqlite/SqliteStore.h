@@ -22,10 +22,11 @@ class SqliteStore : public sdk::Store {
 
   std::unique_ptr<sdk::Maildrop> openMaildrop(const sdk::Mailbox& mailbox, const std::string& lockHolder) override;
   std::vector<postamt_status> deliver(const std::vector<sdk::Mailbox>& recipients, sdk::MessageSource& message) override;
+  postamt_status importMessage(const sdk::Mailbox& mailbox, const std::string& uidl, std::int64_t receivedAt,
+                               sdk::MessageSource& message) override;
 
  private:
   std::int64_t storeBody(Connection& db, std::int64_t tenantId, sdk::MessageSource& message);
-  void addMessage(Connection& db, const sdk::Mailbox& recipient, std::int64_t bodyId, std::uint64_t size, std::int64_t now);
 
   sdk::Host host_;
   std::int64_t leaseSeconds_;

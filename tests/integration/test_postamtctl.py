@@ -62,7 +62,7 @@ def test_db_init_is_idempotent(make_postamt):
     (["user", "add", "alice@demo.test", "pw"], b"already exists"),
     (["user", "add", "x@unknown.test", "pw"], b"no tenant owns domain unknown.test"),
     (["user", "add", "not an address", "pw"], b"not a valid address"),
-    (["deliver", "nobody@demo.test"], b"no user nobody@demo.test"),
+    (["deliver", "nobody@demo.test"], b"<nobody@demo.test> User unknown"),
     (["deliver", "alice@demo.test", "/no/such/file"], b"cannot read /no/such/file"),
     (["maildrop", "show", "x@unknown.test"], b"no tenant owns domain"),
 ])

@@ -18,7 +18,7 @@
 #include <stdint.h>
 
 #define POSTAMT_ABI_MAJOR 1u
-#define POSTAMT_ABI_MINOR 0u
+#define POSTAMT_ABI_MINOR 1u
 #define POSTAMT_PLUGIN_ENTRY_SYMBOL "postamt_plugin_entry"
 
 #ifdef __cplusplus
@@ -88,8 +88,9 @@ typedef struct postamt_host_api {
                                   postamt_error* error) POSTAMT_NOEXCEPT;
 } postamt_host_api;
 
-/* A message being delivered, already CRLF-normalised by the host: `size` octets
- * readable at any offset, any number of times, during the deliver() call. */
+/* A message being delivered or imported, already CRLF-normalised by the host:
+ * `size` octets readable at any offset, any number of times, during the
+ * deliver() or import_message() call. */
 typedef struct postamt_message_source {
   uint64_t size;
   void* context;
@@ -125,6 +126,15 @@ typedef struct postamt_store_api {
    * returning; results[i] is the outcome for recipients[i]. */
   postamt_status (*deliver)(void* instance, const postamt_mailbox* recipients, size_t count,
                             const postamt_message_source* message, postamt_status* results, postamt_error* error)POSTAMT_NOEXCEPT;
+  /* ABI 1.1, optional: NULL, or a `size` that ends before it, means the store
+   * cannot import. Appends one message as deliver() does, but under the
+   * caller's `uidl` (RFC 1939 section 7: 1 to 70 octets 0x21-0x7E), so that a
+   * maildrop moved from another server keeps the UIDLs its clients have seen.
+   * `received_at` is seconds since the epoch. POSTAMT_EXISTS, with nothing
+   * stored, when the maildrop already has a message with that UIDL; UIDLs the
+   * store makes later for delivered messages never collide with imported ones. */
+  postamt_status (*import_message)(void* instance, const postamt_mailbox* mailbox, const char* uidl, int64_t received_at,
+                                   const postamt_message_source* message, postamt_error* error)POSTAMT_NOEXCEPT;
 } postamt_store_api;
 
 /* An authentication source. One instance serves all sessions and must be

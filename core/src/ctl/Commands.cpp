@@ -7,12 +7,15 @@
 #include "ctl/Context.h"
 #include "db/SqliteMigrator.h"
 #include "delivery/MessageSpool.h"
-#include "plugin/PluginCall.h"
+#include "delivery/TenantDelivery.h"
+#include "migration/DovecotMaildrop.h"
+#include "migration/MaildropImport.h"
+#include "migration/SourceError.h"
 
 namespace postamt::ctl {
 namespace {
 
-// postamtctl deliver refuses anything larger; LMTP will take its limit from the config.
+// postamtctl deliver and import refuse anything larger; LMTP will take its limit from the config.
 constexpr std::uint64_t kMaxDeliverSize = 512ull * 1024 * 1024;
 
 const std::string& argument(const Arguments& args, std::size_t index, const char* what) {
@@ -134,12 +137,12 @@ void userList(Context& c, const Arguments& args) {
   }), "cannot list users");
 }
 
+// The same path as an LMTP delivery (without trace headers: nothing was relayed).
 void deliver(Context& c, const Arguments& args) {
   expectCount(args, 1, 2);
-  auto target = c.resolve(args[0]);
-  const auto exists = target.auth.lookup(target.mailbox);
-  if (exists.status == POSTAMT_NOT_FOUND) throw CommandError("no user " + target.mailbox.fullAddress);
-  check(exists, "cannot deliver to " + target.mailbox.fullAddress);
+  delivery::TenantDelivery agent(c.resolver());
+  const auto accepted = agent.checkRecipient(args[0], std::nullopt);
+  if (accepted.code >= 300) throw CommandError("cannot deliver to " + args[0] + ": " + accepted.text);
 
   delivery::MessageSpool spool(kMaxDeliverSize);
   if (args.size() == 1 || args[1] == "-") {
@@ -151,12 +154,33 @@ void deliver(Context& c, const Arguments& args) {
   }
   spool.finish();
   if (spool.size() == 0) throw CommandError("refusing to deliver an empty message");
-  const auto delivered = target.store.deliver({target.mailbox}, spool.source());
-  if (delivered.status != POSTAMT_OK) throw CommandError("delivery failed: " + delivered.error);
-  if (delivered.perRecipient.front() != POSTAMT_OK) {
-    throw CommandError(std::string("delivery failed: ") + plugin::statusName(delivered.perRecipient.front()));
+  const auto delivered = agent.deliver({"", std::nullopt, {args[0]}}, spool).front();
+  if (delivered.code >= 300) throw CommandError("delivery failed: " + delivered.text);
+  c.out << "delivered " << spool.size() << " octets to " << args[0] << "\n";
+}
+
+// A Dovecot Maildir or mbox, moved so that POP3 clients keep their UIDLs and
+// download nothing again.
+void importMaildrop(Context& c, const Arguments& args) {
+  expectCount(args, 2, 2);
+  auto target = c.resolve(args[0]);
+  const std::string& address = target.mailbox.fullAddress;
+  // A disabled user is fine: accounts are often moved before they are opened.
+  const auto user = target.auth.lookup(target.mailbox);
+  if (user.status == POSTAMT_NOT_FOUND) throw CommandError("no user " + address);
+  if (user.status != POSTAMT_DENIED) check(user, "cannot import into " + address);
+  try {
+    const auto source = migration::openDovecotMaildrop(args[1]);
+    for (const std::string& note : source->notes()) c.out << "note: " << note << "\n";
+    const auto report = migration::importMaildrop(*source, target.store, target.mailbox, kMaxDeliverSize);
+    c.out << address << ": imported " << report.imported << " message(s), skipped " << report.skipped
+          << " already there under the same UIDL (importing again never duplicates a message)\n";
+  } catch (const migration::SourceError& e) {
+    throw CommandError(e.what());
+  } catch (const migration::ImportError& e) {
+    throw CommandError("import into " + address + " stopped at " + e.what() +
+                       "; the messages before it are in, and importing again goes on from there");
   }
-  c.out << "delivered " << spool.size() << " octets to " << target.mailbox.fullAddress << "\n";
 }
 
 void maildropShow(Context& c, const Arguments& args) {
@@ -209,12 +233,15 @@ const char* usageText() {
          "  user passwd ADDRESS [PASSWORD] | user disable ADDRESS | user enable ADDRESS\n"
          "  user del ADDRESS | user list TENANT\n"
          "  deliver ADDRESS [FILE|-]             store a message (default: from stdin)\n"
+         "  import ADDRESS PATH                  move in a Dovecot Maildir or mbox, keeping its POP3 UIDLs;\n"
+         "                                       what is already there is skipped, so it can run again\n"
          "  maildrop show ADDRESS                list number, UIDL and size of each message\n";
 }
 
 void runCommand(Context& context, const Arguments& arguments) {
   if (arguments.empty()) throw UsageError("no command");
   if (arguments[0] == "deliver") return deliver(context, Arguments(arguments.begin() + 1, arguments.end()));
+  if (arguments[0] == "import") return importMaildrop(context, Arguments(arguments.begin() + 1, arguments.end()));
   if (arguments.size() < 2) throw UsageError("unknown command '" + arguments[0] + "'");
   const auto it = commands().find(arguments[0] + " " + arguments[1]);
   if (it == commands().end()) throw UsageError("unknown command '" + arguments[0] + " " + arguments[1] + "'");

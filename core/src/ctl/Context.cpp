@@ -18,9 +18,13 @@ plugin::PluginInstances& Context::instances() {
   return *instances_;
 }
 
-tenant::ResolvedMailbox Context::resolve(const std::string& address) {
+tenant::MailboxResolver& Context::resolver() {
   if (!resolver_) resolver_ = std::make_unique<tenant::MailboxResolver>(directory(), instances(), config_.defaultDomain);
-  auto result = resolver_->resolve(address);
+  return *resolver_;
+}
+
+tenant::ResolvedMailbox Context::resolve(const std::string& address) {
+  auto result = resolver().resolve(address);
   if (!result.mailbox) throw CommandError(result.error);
   return std::move(*result.mailbox);
 }

@@ -35,6 +35,7 @@ class Context {
   const config::DaemonConfig& config() const { return config_; }
   tenant::Directory& directory();
   plugin::PluginInstances& instances();
+  tenant::MailboxResolver& resolver();
   tenant::ResolvedMailbox resolve(const std::string& address);  // throws CommandError
   std::istream& in;
   std::ostream& out;

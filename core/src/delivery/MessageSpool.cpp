@@ -18,7 +18,7 @@ std::string spoolDirectory() {
 
 }  // namespace
 
-MessageSpool::MessageSpool(std::uint64_t maxSize) : maxSize_(maxSize) {
+MessageSpool::MessageSpool(std::uint64_t maxSize, LineEnds lineEnds) : maxSize_(maxSize), lineEnds_(lineEnds) {
   // O_TMPFILE: the file has no name, so nothing is left behind by a crash.
   fd_ = ::open(spoolDirectory().c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
   if (fd_ < 0) throw SpoolError("cannot create a spool file in " + spoolDirectory() + ": " + std::strerror(errno));
@@ -39,6 +39,11 @@ void MessageSpool::put(char c) {
 void MessageSpool::append(const char* data, std::size_t length) {
   for (std::size_t i = 0; i < length; ++i) {
     const char c = data[i];
+    if (lineEnds_ == LineEnds::kAsDovecotSends) {
+      if (c == '\n' && last_ != '\r') put('\r');
+      put(c);
+      continue;
+    }
     if (pendingCr_) {
       pendingCr_ = false;
       put('\r');
@@ -68,7 +73,7 @@ void MessageSpool::finish() {
     put('\r');
     put('\n');
   }
-  if (size_ > 0 && last_ != '\n') {
+  if (last_ != '\n' || (size_ == 0 && lineEnds_ == LineEnds::kAsDovecotSends)) {
     put('\r');
     put('\n');
   }

@@ -15,12 +15,21 @@ class SpoolError : public std::runtime_error {
 
 // A message on its way into a store, kept in an anonymous temporary file so
 // that even a huge one is never held in memory. While spooling, line ends are
-// normalised to CRLF (bare LF and bare CR alike) and a missing final line end
-// is added: stored messages are CRLF-normalised so LIST sizes are exact and
-// RETR is a straight stream (RFC 1939 section 3).
+// normalised to CRLF and a missing final line end is added: stored messages
+// are CRLF-normalised so LIST sizes are exact and RETR is a straight stream
+// (RFC 1939 section 3).
 class MessageSpool {
  public:
-  explicit MessageSpool(std::uint64_t maxSize);
+  enum class LineEnds {
+    // Bare LF and bare CR alike become CRLF: for delivered mail.
+    kNormalise,
+    // Only a bare LF gains its CR; a bare CR stays, and even an empty message
+    // ends with CRLF. That is what Dovecot's RETR sends (pop3-commands.c), so
+    // a message imported from Dovecot reads back byte for byte as before.
+    kAsDovecotSends,
+  };
+
+  explicit MessageSpool(std::uint64_t maxSize, LineEnds lineEnds = LineEnds::kNormalise);
   ~MessageSpool();
   MessageSpool(const MessageSpool&) = delete;
   MessageSpool& operator=(const MessageSpool&) = delete;
@@ -41,6 +50,7 @@ class MessageSpool {
 
   int fd_ = -1;
   std::uint64_t maxSize_;
+  LineEnds lineEnds_;
   std::uint64_t size_ = 0;
   char last_ = '\n';
   bool pendingCr_ = false;

@@ -1,5 +1,7 @@
 #include "plugin/StoreInstance.h"
 
+#include <cstddef>
+
 #include "plugin/HostApi.h"
 #include "plugin/PluginCall.h"
 #include "plugin/PluginHost.h"
@@ -55,6 +57,11 @@ class PluginMaildrop final : public pop3::Maildrop {
   std::vector<pop3::MessageInfo> messages_;
 };
 
+// A plugin built for ABI 1.0 has a shorter table: the field is not there to read.
+bool offersImport(const postamt_store_api& api) {
+  return api.size >= offsetof(postamt_store_api, import_message) + sizeof(api.import_message) && api.import_message != nullptr;
+}
+
 }  // namespace
 
 StoreInstance::StoreInstance(std::string name, const postamt_store_api& api, const postamt_settings& settings)
@@ -97,6 +104,21 @@ StoreInstance::Delivered StoreInstance::deliver(const std::vector<tenant::Mailbo
   delivered.status = api_.deliver(instance_, views.data(), views.size(), &message, delivered.perRecipient.data(), error.get());
   if (delivered.status != POSTAMT_OK) delivered.error = error.describe(delivered.status);
   return delivered;
+}
+
+StoreInstance::Imported StoreInstance::importMessage(const tenant::Mailbox& mailbox, const std::string& uidl,
+                                                     std::int64_t receivedAt, const postamt_message_source& message) {
+  Imported imported;
+  if (!offersImport(api_)) {
+    imported.status = POSTAMT_UNSUPPORTED;
+    imported.error = std::string(statusName(POSTAMT_UNSUPPORTED)) + ": " + name_ + " cannot import messages";
+    return imported;
+  }
+  ErrorText error;
+  const postamt_mailbox view = mailbox.view();
+  imported.status = api_.import_message(instance_, &view, uidl.c_str(), receivedAt, &message, error.get());
+  if (imported.status != POSTAMT_OK && imported.status != POSTAMT_EXISTS) imported.error = error.describe(imported.status);
+  return imported;
 }
 
 }  // namespace postamt::plugin

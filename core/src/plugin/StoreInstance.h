@@ -2,6 +2,7 @@
 
 #include <postamt/abi.h>
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -34,6 +35,15 @@ class StoreInstance {
     std::vector<postamt_status> perRecipient;
   };
   Delivered deliver(const std::vector<tenant::Mailbox>& recipients, const postamt_message_source& message);
+
+  struct Imported {
+    postamt_status status = POSTAMT_PERM_FAIL;  // POSTAMT_EXISTS: the maildrop already had `uidl`
+    std::string error;
+  };
+  // Appends one message under a caller-given UIDL (abi.h import_message).
+  // POSTAMT_UNSUPPORTED when the plugin predates ABI 1.1 or does not import.
+  Imported importMessage(const tenant::Mailbox& mailbox, const std::string& uidl, std::int64_t receivedAt,
+                         const postamt_message_source& message);
 
   const std::string& name() const { return name_; }
 

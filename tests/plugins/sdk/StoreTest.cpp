@@ -1,7 +1,9 @@
 // The Store adapter: a C++ store class seen through the C table it produces.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstring>
+#include <set>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -49,6 +51,36 @@ class ToyStore : public Store {
   std::string delivered_;
 };
 
+// Imports once per UIDL; mode "odd" returns a status importMessage() must not return.
+class ImportingStore : public ToyStore {
+ public:
+  using ToyStore::ToyStore;
+
+  postamt_status importMessage(const Mailbox& mailbox, const std::string& uidl, std::int64_t receivedAt,
+                               MessageSource& message) override {
+    if (mode_ == "odd") return POSTAMT_IN_USE;
+    if (!imported_.insert(uidl).second) return POSTAMT_EXISTS;
+    std::vector<char> buffer(message.size());
+    last_ = mailbox.address + " " + uidl + " " + std::to_string(receivedAt) + " " +
+            std::string(buffer.data(), message.read(0, Span<char>(buffer.data(), buffer.size())));
+    return POSTAMT_OK;
+  }
+
+  std::set<std::string> imported_;
+  std::string last_;
+};
+
+// A host-side message source over a string.
+postamt_message_source sourceOf(const std::string& text) {
+  return {text.size(), const_cast<std::string*>(&text),
+          [](void* context, std::uint64_t offset, char* buffer, std::size_t capacity, std::size_t* got) noexcept {
+            const std::string& message = *static_cast<std::string*>(context);
+            *got = std::min(capacity, static_cast<std::size_t>(message.size() - offset));
+            std::memcpy(buffer, message.data() + offset, *got);
+            return POSTAMT_OK;
+          }};
+}
+
 const postamt_host_api kNoHost{sizeof(postamt_host_api), nullptr, nullptr, nullptr};
 
 class SdkStoreTest : public ::testing::Test {
@@ -69,8 +101,61 @@ TEST_F(SdkStoreTest, TableIsComplete) {
   EXPECT_EQ(api_->size, sizeof(postamt_store_api));
   EXPECT_EQ(api_, storeApi<ToyStore>());
   for (auto fn : {(void*)api_->create, (void*)api_->destroy, (void*)api_->open_maildrop, (void*)api_->list, (void*)api_->read,
-                  (void*)api_->expunge, (void*)api_->close_maildrop, (void*)api_->deliver})
+                  (void*)api_->expunge, (void*)api_->close_maildrop, (void*)api_->deliver, (void*)api_->import_message})
     EXPECT_NE(fn, nullptr);
+}
+
+TEST_F(SdkStoreTest, StoreWithoutImportSaysUnsupported) {
+  void* store = create("normal");
+  postamt_mailbox mailbox{1, "alice@one.test", "alice", "one.test"};
+  const std::string text = "Subject: x\r\n\r\nhi\r\n";
+  const postamt_message_source source = sourceOf(text);
+  EXPECT_EQ(api_->import_message(store, &mailbox, "uidl-1", 1700000000, &source, &error_), POSTAMT_UNSUPPORTED);
+  EXPECT_STREQ(text_, "this store cannot import messages");
+  api_->destroy(store);
+}
+
+TEST_F(SdkStoreTest, ImportPassesUidlDateAndMessageAndReportsExisting) {
+  const postamt_store_api* api = storeApi<ImportingStore>();
+  postamt_setting item{"mode", "normal"};
+  postamt_settings settings{&item, 1};
+  void* store = api->create(&kNoHost, &settings, &error_);
+  ASSERT_NE(store, nullptr) << text_;
+  postamt_mailbox mailbox{1, "alice@one.test", "alice", "one.test"};
+  const std::string text = "Subject: x\r\n\r\nhi\r\n";
+  const postamt_message_source source = sourceOf(text);
+
+  EXPECT_EQ(api->import_message(store, &mailbox, "000000016b089e42", 1700000000, &source, &error_), POSTAMT_OK);
+  EXPECT_EQ(static_cast<ImportingStore*>(store)->last_, "alice@one.test 000000016b089e42 1700000000 " + text);
+  EXPECT_EQ(api->import_message(store, &mailbox, "000000016b089e42", 1700000000, &source, &error_), POSTAMT_EXISTS);
+  api->destroy(store);
+
+  item.value = "odd";
+  store = api->create(&kNoHost, &settings, &error_);
+  EXPECT_EQ(api->import_message(store, &mailbox, "uidl-2", 0, &source, &error_), POSTAMT_PERM_FAIL);
+  api->destroy(store);
+}
+
+TEST_F(SdkStoreTest, ImportRefusesWhatIsNoUidlBeforeTheStoreSeesIt) {
+  const postamt_store_api* api = storeApi<ImportingStore>();
+  postamt_setting item{"mode", "normal"};
+  postamt_settings settings{&item, 1};
+  void* store = api->create(&kNoHost, &settings, &error_);
+  postamt_mailbox mailbox{1, "alice@one.test", "alice", "one.test"};
+  const std::string text = "x\r\n";
+  const postamt_message_source source = sourceOf(text);
+  // RFC 1939 section 7: 1 to 70 characters in the range 0x21 to 0x7E.
+  for (const std::string& bad : {std::string(), std::string("has space"), std::string(71, 'u'), std::string("tab\there"),
+                                 std::string("\x7f"), std::string("caf\xc3\xa9")}) {
+    SCOPED_TRACE(bad);
+    EXPECT_EQ(api->import_message(store, &mailbox, bad.c_str(), 0, &source, &error_), POSTAMT_PERM_FAIL);
+    EXPECT_NE(std::string(text_).find("RFC 1939"), std::string::npos) << text_;
+  }
+  EXPECT_EQ(api->import_message(store, &mailbox, nullptr, 0, &source, &error_), POSTAMT_PERM_FAIL);
+  EXPECT_TRUE(static_cast<ImportingStore*>(store)->imported_.empty());
+  EXPECT_EQ(api->import_message(store, &mailbox, std::string(70, '~').c_str(), 0, &source, &error_), POSTAMT_OK);
+  EXPECT_EQ(api->import_message(store, &mailbox, "!", 0, &source, &error_), POSTAMT_OK);
+  api->destroy(store);
 }
 
 TEST_F(SdkStoreTest, CreateFailureBecomesNullAndText) {

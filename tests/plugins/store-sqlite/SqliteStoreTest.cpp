@@ -89,6 +89,19 @@ class SqliteStoreTest : public ::testing::Test {
     return deliverTo({{1, address}}, message).at(0);
   }
 
+  postamt_status importMessage(const std::string& address, const std::string& uidl, std::int64_t receivedAt,
+                               PatternMessage& message) {
+    TestMailbox mailbox(1, address);
+    postamt_message_source source{message.size, &message, &PatternMessage::read};
+    postamt_error error{error_, sizeof error_};
+    return store_->import_message(instance_, mailbox.get(), uidl.c_str(), receivedAt, &source, &error);
+  }
+
+  postamt_status importText(const std::string& address, const std::string& uidl, const std::string& text) {
+    PatternMessage message{text.size(), text};
+    return importMessage(address, uidl, 1700000000, message);
+  }
+
   postamt_status open(const std::string& address, const std::string& holder, void** maildrop, void* instance = nullptr) {
     TestMailbox mailbox(1, address);
     postamt_error error{error_, sizeof error_};
@@ -469,6 +482,71 @@ TEST_F(SqliteStoreTest, ConcurrentDeliveriesGetDistinctUids) {
   std::vector<std::string> uidls = uidlsOf("alice@one.test");
   EXPECT_EQ(uidls.size(), static_cast<std::size_t>(kThreads * kEach));
   EXPECT_EQ(std::set<std::string>(uidls.begin(), uidls.end()).size(), uidls.size());
+}
+
+TEST_F(SqliteStoreTest, ImportedMessagesKeepTheirUidlsAndOrderAndReadBackByteIdentical) {
+  const std::string first = "Subject: one\r\n\r\n\xe4\xf6\xfc\r\n.dot\r\n";
+  const std::string second = "Subject: two\r\n\r\nbare\rCR\r\n";
+  ASSERT_EQ(importText("alice@one.test", "000000076b089e42", first), POSTAMT_OK) << error_;
+  ASSERT_EQ(importText("alice@one.test", "kept-from-qpopper", second), POSTAMT_OK) << error_;
+
+  void* maildrop = openOk("alice@one.test");
+  std::vector<Listed> listed = list(maildrop);
+  ASSERT_EQ(listed.size(), 2u);
+  EXPECT_EQ(listed[0].uidl, "000000076b089e42");
+  EXPECT_EQ(listed[0].size, first.size());
+  EXPECT_EQ(listed[1].uidl, "kept-from-qpopper");
+  EXPECT_EQ(readAll(maildrop, 0, 7), first);
+  EXPECT_EQ(readAll(maildrop, 1, 4096), second);
+  store_->close_maildrop(maildrop);
+  EXPECT_EQ(db_.query("SELECT received_at FROM messages WHERE uidl = 'kept-from-qpopper'"), "1700000000");
+}
+
+TEST_F(SqliteStoreTest, ImportingAUidlTheMaildropHasStoresNothing) {
+  ASSERT_EQ(importText("alice@one.test", "uidl-1", "first\r\n"), POSTAMT_OK) << error_;
+  EXPECT_EQ(importText("alice@one.test", "uidl-1", "another body\r\n"), POSTAMT_EXISTS);
+  EXPECT_EQ(db_.count("messages"), 1);
+  EXPECT_EQ(db_.count("bodies"), 1);
+  // The UIDL is the maildrop's: another maildrop takes it.
+  EXPECT_EQ(importText("bob@one.test", "uidl-1", "first\r\n"), POSTAMT_OK) << error_;
+
+  void* maildrop = openOk("alice@one.test");
+  EXPECT_EQ(readAll(maildrop, 0, 100), "first\r\n");
+  store_->close_maildrop(maildrop);
+}
+
+TEST_F(SqliteStoreTest, DeliveriesAfterAnImportNeverMakeAnImportedUidl) {
+  ASSERT_EQ(deliver("alice@one.test", "delivered 1"), POSTAMT_OK);
+  const std::string validity = uidlsOf("alice@one.test").at(0).substr(8);  // this maildrop's uid_validity, in hex
+  // An imported UIDL in the store's own format and UIDVALIDITY (both can be times of the same second).
+  ASSERT_EQ(importText("alice@one.test", "00000005" + validity, "imported\r\n"), POSTAMT_OK) << error_;
+  for (int i = 0; i < 5; ++i) ASSERT_EQ(deliver("alice@one.test", "delivered later"), POSTAMT_OK);
+
+  std::vector<std::string> uidls = uidlsOf("alice@one.test");
+  ASSERT_EQ(uidls.size(), 7u);
+  EXPECT_EQ(uidls[2], "00000006" + validity);  // next_uid moved past the imported UID, and only grows
+  EXPECT_EQ(std::set<std::string>(uidls.begin(), uidls.end()).size(), uidls.size());
+}
+
+TEST_F(SqliteStoreTest, ImportStreamsInBoundedChunks) {
+  PatternMessage message{3u * 1024 * 1024, ""};
+  ASSERT_EQ(importMessage("alice@one.test", "big", 0, message), POSTAMT_OK) << error_;
+  EXPECT_LE(message.largestRead.load(), 64u * 1024);
+  void* maildrop = openOk("alice@one.test");
+  ASSERT_EQ(list(maildrop).at(0).size, message.size);
+  store_->close_maildrop(maildrop);
+}
+
+TEST_F(SqliteStoreTest, FailedImportStoresNothing) {
+  PatternMessage failing{200000, ""};
+  failing.failing = true;
+  EXPECT_EQ(importMessage("alice@one.test", "uidl-1", 0, failing), POSTAMT_TEMP_FAIL);
+  PatternMessage huge{std::uint64_t(3) << 30, ""};
+  EXPECT_EQ(importMessage("alice@one.test", "uidl-2", 0, huge), POSTAMT_PERM_FAIL);
+  EXPECT_EQ(huge.largestRead.load(), 0u);
+  EXPECT_EQ(importText("alice@one.test", "not a uidl", "x\r\n"), POSTAMT_PERM_FAIL);
+  EXPECT_EQ(db_.count("messages"), 0);
+  EXPECT_EQ(db_.count("bodies"), 0);
 }
 
 }  // namespace

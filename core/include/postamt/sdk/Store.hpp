@@ -22,8 +22,9 @@
 
 namespace postamt::sdk {
 
-// The message being delivered: `size()` octets, CRLF-normalised, readable at
-// any offset any number of times, valid only during Store::deliver().
+// The message being delivered or imported: `size()` octets, CRLF-normalised,
+// readable at any offset any number of times, valid only during the
+// Store::deliver() or Store::importMessage() call that passed it.
 class MessageSource {
  public:
   explicit MessageSource(const postamt_message_source& source) : source_(source) {}
@@ -35,7 +36,7 @@ class MessageSource {
   std::size_t read(std::uint64_t offset, Span<char> buffer) const {
     std::size_t got = 0;
     postamt_status status = source_.read(source_.context, offset, buffer.data(), buffer.size(), &got);
-    if (status != POSTAMT_OK) throw Error(status, "reading the message being delivered failed");
+    if (status != POSTAMT_OK) throw Error(status, "reading the message from the host failed");
     return got;
   }
 
@@ -72,7 +73,28 @@ class Store {
   // returning; one status per recipient, in order. When it throws, every
   // recipient gets the thrown status.
   virtual std::vector<postamt_status> deliver(const std::vector<Mailbox>& recipients, MessageSource& message) = 0;
+  // Optional (ABI 1.1): appends the message under the caller's `uidl`, which
+  // the adapter has already checked against RFC 1939 section 7, so a maildrop
+  // moved from another server keeps its UIDLs. Returns POSTAMT_OK, or
+  // POSTAMT_EXISTS with nothing stored when the maildrop already has `uidl`;
+  // UIDLs the store makes later must never equal an imported one. The default
+  // refuses with POSTAMT_UNSUPPORTED.
+  virtual postamt_status importMessage(const Mailbox& mailbox, const std::string& uidl, std::int64_t receivedAt,
+                                       MessageSource& message);
 };
+
+inline postamt_status Store::importMessage(const Mailbox&, const std::string&, std::int64_t, MessageSource&) {
+  throw Error(POSTAMT_UNSUPPORTED, "this store cannot import messages");
+}
+
+// RFC 1939 section 7: a unique-id is 1 to 70 characters in the range 0x21 to 0x7E.
+inline bool isValidUidl(const char* uidl) noexcept {
+  std::size_t length = 0;
+  for (; uidl[length] != '\0'; ++length)
+    if (length == 70 || static_cast<unsigned char>(uidl[length]) < 0x21 || static_cast<unsigned char>(uidl[length]) > 0x7E)
+      return false;
+  return length > 0;
+}
 
 namespace detail {
 
@@ -144,6 +166,19 @@ struct StoreAdapter {
       for (std::size_t i = 0; i < count; ++i) results[i] = status;
     return status;
   }
+
+  static postamt_status importMessage(void* instance, const postamt_mailbox* mailbox, const char* uidl, std::int64_t receivedAt,
+                                      const postamt_message_source* message, postamt_error* error) noexcept {
+    return guarded(error, [&] {
+      if (uidl == nullptr || !isValidUidl(uidl))
+        throw Error(POSTAMT_PERM_FAIL, "a UIDL must be 1 to 70 printable ASCII characters (RFC 1939 section 7)");
+      MessageSource source(*message);
+      const postamt_status status = static_cast<T*>(instance)->importMessage(Mailbox::from(*mailbox), uidl, receivedAt, source);
+      if (status != POSTAMT_OK && status != POSTAMT_EXISTS)
+        throw Error(POSTAMT_PERM_FAIL, "importMessage() returned neither POSTAMT_OK nor POSTAMT_EXISTS");
+      return status;
+    });
+  }
 };
 
 }  // namespace detail
@@ -154,8 +189,8 @@ template <class T>
 const postamt_store_api* storeApi() noexcept {
   using A = detail::StoreAdapter<T>;
   static const postamt_store_api api = {
-      sizeof(postamt_store_api), &A::create, &A::destroy, &A::openMaildrop, &A::list, &A::read, &A::expunge,
-      &A::closeMaildrop,         &A::deliver};
+      sizeof(postamt_store_api), &A::create,  &A::destroy,      &A::openMaildrop, &A::list, &A::read, &A::expunge,
+      &A::closeMaildrop,         &A::deliver, &A::importMessage};
   return &api;
 }
 

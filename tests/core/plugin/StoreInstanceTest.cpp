@@ -1,0 +1,105 @@
+// The host side of a store plugin: what StoreInstance may read of a plugin's
+// C table, whichever ABI minor version the plugin was built for.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdio>
+#include <cstring>
+#include <string>
+
+#include "plugin/StoreInstance.h"
+
+namespace postamt::plugin {
+namespace {
+
+// What the fake plugin saw.
+struct Calls {
+  int imports = 0;
+  std::string seen;
+  postamt_status answer = POSTAMT_OK;
+};
+
+Calls calls;  // of the one fake instance
+
+void* create(const postamt_host_api*, const postamt_settings*, postamt_error*) noexcept { return &calls; }
+
+void destroy(void*) noexcept {}
+
+postamt_status importMessage(void* instance, const postamt_mailbox* mailbox, const char* uidl, int64_t receivedAt,
+                             const postamt_message_source* message, postamt_error* error) noexcept {
+  Calls& calls = *static_cast<Calls*>(instance);
+  ++calls.imports;
+  char text[64] = {};
+  std::size_t got = 0;
+  message->read(message->context, 0, text, sizeof text - 1, &got);
+  calls.seen = std::string(mailbox->address) + " " + uidl + " " + std::to_string(receivedAt) + " " + std::string(text, got);
+  if (calls.answer != POSTAMT_OK && calls.answer != POSTAMT_EXISTS) std::snprintf(error->text, error->capacity, "disk full");
+  return calls.answer;
+}
+
+// The table as a plugin built for ABI 1.0 (which ends before import_message) or 1.1 hands it over.
+postamt_store_api table(std::uint32_t size, decltype(postamt_store_api::import_message) import) {
+  postamt_store_api api{};
+  api.size = size;
+  api.create = &create;
+  api.destroy = &destroy;
+  api.import_message = import;
+  return api;
+}
+
+const std::string kMessage = "Subject: x\r\n\r\nhi\r\n";
+
+postamt_message_source source() {
+  return {kMessage.size(), nullptr,
+          [](void*, std::uint64_t offset, char* buffer, std::size_t capacity, std::size_t* got) noexcept {
+            *got = std::min(capacity, static_cast<std::size_t>(kMessage.size() - offset));
+            std::memcpy(buffer, kMessage.data() + offset, *got);
+            return POSTAMT_OK;
+          }};
+}
+
+struct Imported {
+  StoreInstance::Imported result;
+  Calls calls;
+};
+
+Imported importThrough(const postamt_store_api& api, postamt_status answer = POSTAMT_OK) {
+  calls = Calls{};
+  calls.answer = answer;
+  const postamt_settings none{nullptr, 0};
+  StoreInstance store("store.old", api, none);
+  const tenant::Mailbox mailbox(1, tenant::Address{"alice", "one.test"});
+  const postamt_message_source message = source();
+  return {store.importMessage(mailbox, "000000016b089e42", 1700000000, message), calls};
+}
+
+TEST(StoreInstance, PluginBuiltForAbi10CannotImportAndItsTableIsNotReadPastItsSize) {
+  // The field is filled here, but a 1.0 plugin's table simply ends before it.
+  const Imported imported = importThrough(table(offsetof(postamt_store_api, import_message), &importMessage));
+  EXPECT_EQ(imported.result.status, POSTAMT_UNSUPPORTED);
+  EXPECT_NE(imported.result.error.find("store.old cannot import"), std::string::npos) << imported.result.error;
+  EXPECT_EQ(imported.calls.imports, 0);
+}
+
+TEST(StoreInstance, PluginWithoutImportCannotImport) {
+  const Imported imported = importThrough(table(sizeof(postamt_store_api), nullptr));
+  EXPECT_EQ(imported.result.status, POSTAMT_UNSUPPORTED);
+}
+
+TEST(StoreInstance, ImportPassesMailboxUidlDateAndMessage) {
+  Imported imported = importThrough(table(sizeof(postamt_store_api), &importMessage));
+  EXPECT_EQ(imported.result.status, POSTAMT_OK);
+  EXPECT_EQ(imported.calls.seen, "alice@one.test 000000016b089e42 1700000000 " + kMessage);
+
+  imported = importThrough(table(sizeof(postamt_store_api), &importMessage), POSTAMT_EXISTS);
+  EXPECT_EQ(imported.result.status, POSTAMT_EXISTS);
+  EXPECT_EQ(imported.result.error, "");
+
+  imported = importThrough(table(sizeof(postamt_store_api), &importMessage), POSTAMT_TEMP_FAIL);
+  EXPECT_EQ(imported.result.status, POSTAMT_TEMP_FAIL);
+  EXPECT_EQ(imported.result.error, "temporary failure: disk full");
+}
+
+}  // namespace
+}  // namespace postamt::plugin
