@@ -6,8 +6,13 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 # What building and running needs on Debian 12.
 BUILD_PACKAGES=(build-essential cmake ninja-build pkg-config libpoco-dev libssl-dev libpq-dev
   libsqlite3-dev libcrypt-dev libargon2-dev libgtest-dev libgmock-dev openssl curl)
-# What the tests need on top: real clients and Dovecot's doveadm for password hashes.
-TEST_PACKAGES=(python3 python3-pytest dovecot-core)
+# What the tests need on top: real clients, Dovecot's doveadm for password hashes and
+# Dovecot's POP3 server to import from.
+TEST_PACKAGES=(python3 python3-pytest dovecot-core dovecot-pop3d fetchmail mpop getmail6)
+# clang and its libFuzzer runtime, for the fuzz targets of tests/fuzz.
+TEST_PACKAGES+=(clang libclang-rt-14-dev)
+# What scripts/bench needs on top: a Dovecot to measure against, serving POP3 and LMTP.
+BENCH_PACKAGES=(python3 dovecot-core dovecot-pop3d dovecot-lmtpd)
 
 as_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
