@@ -11,6 +11,7 @@
 #include <cstring>
 #include <iostream>
 
+#include "auth/VerifiedPasswords.h"
 #include "config/ConfigFile.h"
 #include "config/DaemonConfig.h"
 #include "config/Logging.h"
@@ -77,6 +78,7 @@ int main(int argc, char** argv) {
     LoggingErrorHandler errorHandler;
     Poco::ErrorHandler::set(&errorHandler);
     raiseFileLimit();
+    postamt::auth::verifiedPasswords().configure(config.passwordCacheSize, config.passwordCacheTtl);
 
     postamt::plugin::PluginHost host(config.pluginDirectory);
     postamt::plugin::PluginInstances instances(*config.raw, host);

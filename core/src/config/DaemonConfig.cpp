@@ -62,6 +62,8 @@ DaemonConfig loadDaemonConfig(const std::string& path) {
     config.pluginDirectory = c.getString("plugins.directory", POSTAMT_DEFAULT_PLUGIN_DIR);
     config.defaultDomain = c.getString("pop3.default_domain", "");
     config.logLevel = c.getString("log.level", config.logLevel);
+    config.passwordCacheSize = static_cast<std::size_t>(c.getUInt64("password_cache.size", config.passwordCacheSize));
+    config.passwordCacheTtl = std::chrono::seconds(positive(c, "password_cache.ttl_seconds", int(config.passwordCacheTtl.count())));
 
     auto& server = config.server;
     server.listeners = listeners(c);

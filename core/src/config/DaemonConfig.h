@@ -3,6 +3,7 @@
 #include <Poco/AutoPtr.h>
 #include <Poco/Util/AbstractConfiguration.h>
 
+#include <chrono>
 #include <string>
 
 #include "net/Server.h"
@@ -18,6 +19,8 @@ struct DaemonConfig {
   std::string pluginDirectory;
   std::string defaultDomain;
   std::string logLevel = "information";
+  std::size_t passwordCacheSize = 100000;
+  std::chrono::seconds passwordCacheTtl{3600};
   net::ServerSettings server;
 };
 

@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "auth/PasswordHash.h"
+#include "auth/VerifiedPasswords.h"
 
 namespace postamt::plugin {
 namespace {
@@ -56,8 +57,11 @@ void log(postamt_log_level level, const char* source, const char* message) noexc
 postamt_status verifyPassword(const char* stored, const char* password, size_t passwordLength) noexcept {
   if (stored == nullptr || (password == nullptr && passwordLength != 0)) return POSTAMT_DENIED;
   try {
-    switch (auth::verifyPassword(stored, std::string_view(password != nullptr ? password : "", passwordLength))) {
+    const std::string_view given(password != nullptr ? password : "", passwordLength);
+    if (auth::verifiedPasswords().contains(stored, given)) return POSTAMT_OK;
+    switch (auth::verifyPassword(stored, given)) {
       case auth::PasswordCheck::Match:
+        auth::verifiedPasswords().remember(stored, given);
         return POSTAMT_OK;
       case auth::PasswordCheck::Mismatch:
         return POSTAMT_DENIED;
