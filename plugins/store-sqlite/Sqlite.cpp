@@ -28,7 +28,7 @@ int blobOffset(std::size_t count, std::uint64_t offset) {
 
 }  // namespace
 
-Connection::Connection(const std::string& path, int busyTimeoutMs) {
+Connection::Connection(const std::string& path, int busyTimeoutMs, Durability durability) {
   int rc = sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) {
     std::string message = "cannot open " + path + ": " + (db_ != nullptr ? sqlite3_errmsg(db_) : sqlite3_errstr(rc)) +
@@ -39,7 +39,7 @@ Connection::Connection(const std::string& path, int busyTimeoutMs) {
   sqlite3_busy_timeout(db_, busyTimeoutMs);
   try {
     exec("PRAGMA foreign_keys = ON");
-    exec("PRAGMA synchronous = FULL");
+    exec(durability == Durability::Synced ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = OFF");
   } catch (...) {
     sqlite3_close(db_);
     throw;
@@ -125,7 +125,7 @@ ConnectionPool::Lease ConnectionPool::acquire() {
       return Lease(*this, std::move(connection));
     }
   }
-  return Lease(*this, std::make_unique<Connection>(path_, busyTimeoutMs_));
+  return Lease(*this, std::make_unique<Connection>(path_, busyTimeoutMs_, durability_));
 }
 
 void ConnectionPool::giveBack(std::unique_ptr<Connection> connection) noexcept {

@@ -16,11 +16,16 @@
 // can never fit (a constraint, a body over SQLite's size limit) POSTAMT_PERM_FAIL.
 namespace postamt::store_sqlite {
 
-// One connection, used by one thread at a time; foreign keys on, synchronous
-// commits (a delivered message survives a power cut), a busy timeout.
+// Whether a commit waits for the disk. Messages need it (a delivered message
+// survives a power cut); lock leases do not (after a crash the lease ends
+// them anyway), and not waiting keeps a login off the disk.
+enum class Durability { Synced, Unsynced };
+
+// One connection, used by one thread at a time; foreign keys on, commits as
+// durable as asked, a busy timeout.
 class Connection {
  public:
-  Connection(const std::string& path, int busyTimeoutMs);
+  Connection(const std::string& path, int busyTimeoutMs, Durability durability);
   ~Connection();
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
@@ -106,8 +111,8 @@ class ConnectionPool {
     std::unique_ptr<Connection> connection_;
   };
 
-  ConnectionPool(std::string path, int busyTimeoutMs, std::size_t keepIdle)
-      : path_(std::move(path)), busyTimeoutMs_(busyTimeoutMs), keepIdle_(keepIdle) {
+  ConnectionPool(std::string path, int busyTimeoutMs, std::size_t keepIdle, Durability durability)
+      : path_(std::move(path)), busyTimeoutMs_(busyTimeoutMs), keepIdle_(keepIdle), durability_(durability) {
     idle_.reserve(keepIdle_);  // giveBack() then never allocates
   }
 
@@ -119,6 +124,7 @@ class ConnectionPool {
   const std::string path_;
   const int busyTimeoutMs_;
   const std::size_t keepIdle_;
+  const Durability durability_;
   std::mutex mutex_;
   std::vector<std::unique_ptr<Connection>> idle_;
 };

@@ -104,12 +104,14 @@ SqliteStore::SqliteStore(sdk::Host host, const sdk::Settings& settings)
     : host_(host),
       leaseSeconds_(setting(settings, "lock_lease_seconds", 900, 1, INT_MAX)),
       pool_(settings.get("path"), static_cast<int>(setting(settings, "busy_timeout_ms", 5000, 0, INT_MAX)),
-            static_cast<std::size_t>(setting(settings, "pool_size", 8, 0, 1024))) {
+            static_cast<std::size_t>(setting(settings, "pool_size", 8, 0, 1024)), Durability::Synced),
+      locks_(settings.get("path"), static_cast<int>(setting(settings, "busy_timeout_ms", 5000, 0, INT_MAX)),
+             static_cast<std::size_t>(setting(settings, "pool_size", 8, 0, 1024)), Durability::Unsynced) {
   checkSchema(*pool_.acquire(), settings.get("path"));
 }
 
 std::unique_ptr<sdk::Maildrop> SqliteStore::openMaildrop(const sdk::Mailbox& mailbox, const std::string& lockHolder) {
-  ConnectionPool::Lease lease = pool_.acquire();
+  ConnectionPool::Lease lease = locks_.acquire();  // takes the lock and reads the listing: nothing to sync
   Connection& db = *lease;
   Transaction transaction(db);
   const std::int64_t now = unixNow();
@@ -129,7 +131,7 @@ std::unique_ptr<sdk::Maildrop> SqliteStore::openMaildrop(const sdk::Mailbox& mai
   while (listing.step())
     messages.push_back({listing.integer(0), listing.text(1), static_cast<std::uint64_t>(listing.integer(2)), listing.integer(3)});
   transaction.commit();
-  return std::make_unique<SqliteMaildrop>(host_, pool_, mailbox, lockHolder, leaseSeconds_, now + leaseSeconds_,
+  return std::make_unique<SqliteMaildrop>(host_, pool_, locks_, mailbox, lockHolder, leaseSeconds_, now + leaseSeconds_,
                                           std::move(messages));
 }
 
@@ -215,10 +217,11 @@ std::int64_t SqliteStore::storeBody(Connection& db, std::int64_t tenantId, sdk::
 SqliteMaildrop::OpenBody::OpenBody(std::size_t index, ConnectionPool::Lease lease, std::int64_t bodyId)
     : index(index), lease(std::move(lease)), blob(*this->lease, "bodies", "data", bodyId, false) {}
 
-SqliteMaildrop::SqliteMaildrop(sdk::Host host, ConnectionPool& pool, sdk::Mailbox mailbox, std::string lockHolder,
+SqliteMaildrop::SqliteMaildrop(sdk::Host host, ConnectionPool& pool, ConnectionPool& locks, sdk::Mailbox mailbox, std::string lockHolder,
                                std::int64_t leaseSeconds, std::int64_t lockExpiresAt, std::vector<ListedMessage> messages)
     : host_(host),
       pool_(pool),
+      locks_(locks),
       mailbox_(std::move(mailbox)),
       lockHolder_(std::move(lockHolder)),
       leaseSeconds_(leaseSeconds),
@@ -228,7 +231,7 @@ SqliteMaildrop::SqliteMaildrop(sdk::Host host, ConnectionPool& pool, sdk::Mailbo
 SqliteMaildrop::~SqliteMaildrop() {
   body_.reset();
   try {
-    ConnectionPool::Lease lease = pool_.acquire();
+    ConnectionPool::Lease lease = locks_.acquire();
     Statement unlock(*lease,
                      "UPDATE maildrops SET lock_holder = NULL, lock_expires_at = NULL "
                      "WHERE tenant_id = ?1 AND address = ?2 AND lock_holder = ?3");
@@ -305,7 +308,7 @@ void SqliteMaildrop::keepLock() {
   const std::int64_t now = unixNow();
   if ((now - (lockExpiresAt_ - leaseSeconds_)) * 3 < leaseSeconds_) return;
   try {
-    lockExpiresAt_ = renewLock(*pool_.acquire(), now);
+    lockExpiresAt_ = renewLock(*locks_.acquire(), now);
   } catch (const sdk::Error& e) {
     if (e.status() != POSTAMT_TEMP_FAIL || now >= lockExpiresAt_) throw;
   }

@@ -31,6 +31,7 @@ class SqliteStore : public sdk::Store {
   sdk::Host host_;
   std::int64_t leaseSeconds_;
   ConnectionPool pool_;
+  ConnectionPool locks_;  // lease bookkeeping only: Durability::Unsynced
 };
 
 // One entry of the listing fixed at open.
@@ -45,7 +46,7 @@ struct ListedMessage {
 // while in use; releases the lock when destroyed.
 class SqliteMaildrop : public sdk::Maildrop {
  public:
-  SqliteMaildrop(sdk::Host host, ConnectionPool& pool, sdk::Mailbox mailbox, std::string lockHolder, std::int64_t leaseSeconds,
+  SqliteMaildrop(sdk::Host host, ConnectionPool& pool, ConnectionPool& locks, sdk::Mailbox mailbox, std::string lockHolder, std::int64_t leaseSeconds,
                  std::int64_t lockExpiresAt, std::vector<ListedMessage> messages);
   ~SqliteMaildrop() override;
 
@@ -72,6 +73,7 @@ class SqliteMaildrop : public sdk::Maildrop {
 
   sdk::Host host_;
   ConnectionPool& pool_;
+  ConnectionPool& locks_;
   const sdk::Mailbox mailbox_;
   const std::string lockHolder_;
   const std::int64_t leaseSeconds_;
