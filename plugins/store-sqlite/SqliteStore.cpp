@@ -111,6 +111,7 @@ SqliteStore::SqliteStore(sdk::Host host, const sdk::Settings& settings)
 }
 
 std::unique_ptr<sdk::Maildrop> SqliteStore::openMaildrop(const sdk::Mailbox& mailbox, const std::string& lockHolder) {
+  std::lock_guard<std::mutex> queued(lockWrites_);
   ConnectionPool::Lease lease = locks_.acquire();  // takes the lock and reads the listing: nothing to sync
   Connection& db = *lease;
   Transaction transaction(db);
@@ -131,7 +132,7 @@ std::unique_ptr<sdk::Maildrop> SqliteStore::openMaildrop(const sdk::Mailbox& mai
   while (listing.step())
     messages.push_back({listing.integer(0), listing.text(1), static_cast<std::uint64_t>(listing.integer(2)), listing.integer(3)});
   transaction.commit();
-  return std::make_unique<SqliteMaildrop>(host_, pool_, locks_, mailbox, lockHolder, leaseSeconds_, now + leaseSeconds_,
+  return std::make_unique<SqliteMaildrop>(host_, pool_, locks_, lockWrites_, mailbox, lockHolder, leaseSeconds_, now + leaseSeconds_,
                                           std::move(messages));
 }
 
@@ -217,11 +218,13 @@ std::int64_t SqliteStore::storeBody(Connection& db, std::int64_t tenantId, sdk::
 SqliteMaildrop::OpenBody::OpenBody(std::size_t index, ConnectionPool::Lease lease, std::int64_t bodyId)
     : index(index), lease(std::move(lease)), blob(*this->lease, "bodies", "data", bodyId, false) {}
 
-SqliteMaildrop::SqliteMaildrop(sdk::Host host, ConnectionPool& pool, ConnectionPool& locks, sdk::Mailbox mailbox, std::string lockHolder,
+SqliteMaildrop::SqliteMaildrop(sdk::Host host, ConnectionPool& pool, ConnectionPool& locks, std::mutex& lockWrites,
+                               sdk::Mailbox mailbox, std::string lockHolder,
                                std::int64_t leaseSeconds, std::int64_t lockExpiresAt, std::vector<ListedMessage> messages)
     : host_(host),
       pool_(pool),
       locks_(locks),
+      lockWrites_(lockWrites),
       mailbox_(std::move(mailbox)),
       lockHolder_(std::move(lockHolder)),
       leaseSeconds_(leaseSeconds),
@@ -231,6 +234,7 @@ SqliteMaildrop::SqliteMaildrop(sdk::Host host, ConnectionPool& pool, ConnectionP
 SqliteMaildrop::~SqliteMaildrop() {
   body_.reset();
   try {
+    std::lock_guard<std::mutex> queued(lockWrites_);
     ConnectionPool::Lease lease = locks_.acquire();
     Statement unlock(*lease,
                      "UPDATE maildrops SET lock_holder = NULL, lock_expires_at = NULL "
@@ -308,6 +312,7 @@ void SqliteMaildrop::keepLock() {
   const std::int64_t now = unixNow();
   if ((now - (lockExpiresAt_ - leaseSeconds_)) * 3 < leaseSeconds_) return;
   try {
+    std::lock_guard<std::mutex> queued(lockWrites_);
     lockExpiresAt_ = renewLock(*locks_.acquire(), now);
   } catch (const sdk::Error& e) {
     if (e.status() != POSTAMT_TEMP_FAIL || now >= lockExpiresAt_) throw;

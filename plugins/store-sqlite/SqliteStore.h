@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,11 @@ class SqliteStore : public sdk::Store {
   std::int64_t leaseSeconds_;
   ConnectionPool pool_;
   ConnectionPool locks_;  // lease bookkeeping only: Durability::Unsynced
+  // SQLite admits one writer at a time and makes the others sleep and retry;
+  // thousands of sessions taking and releasing locks at once starved some of
+  // them past the busy timeout. Queueing this process's lock writes here
+  // leaves SQLite's retries to other processes only.
+  std::mutex lockWrites_;
 };
 
 // One entry of the listing fixed at open.
@@ -46,7 +52,7 @@ struct ListedMessage {
 // while in use; releases the lock when destroyed.
 class SqliteMaildrop : public sdk::Maildrop {
  public:
-  SqliteMaildrop(sdk::Host host, ConnectionPool& pool, ConnectionPool& locks, sdk::Mailbox mailbox, std::string lockHolder, std::int64_t leaseSeconds,
+  SqliteMaildrop(sdk::Host host, ConnectionPool& pool, ConnectionPool& locks, std::mutex& lockWrites, sdk::Mailbox mailbox, std::string lockHolder, std::int64_t leaseSeconds,
                  std::int64_t lockExpiresAt, std::vector<ListedMessage> messages);
   ~SqliteMaildrop() override;
 
@@ -74,6 +80,7 @@ class SqliteMaildrop : public sdk::Maildrop {
   sdk::Host host_;
   ConnectionPool& pool_;
   ConnectionPool& locks_;
+  std::mutex& lockWrites_;
   const sdk::Mailbox mailbox_;
   const std::string lockHolder_;
   const std::int64_t leaseSeconds_;
