@@ -1,0 +1,57 @@
+#pragma once
+
+#include <netinet/in.h>
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "DotTerminatedBody.h"
+
+namespace postamt::bench {
+
+// One non-blocking TCP client connection: what arrives is buffered for the
+// dialogue to read as lines or as a multi-line body; what the dialogue sends
+// is queued and written whenever the socket takes it.
+class Connection {
+ public:
+  enum class Input { Open, Closed, Error };
+
+  // Starts a non-blocking connect; on failure error() says why and fd() is -1.
+  explicit Connection(const sockaddr_in& server);
+  ~Connection();
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  int fd() const { return fd_; }
+  bool connected() const { return connected_; }
+  // After the socket became writable while connecting: true when connected.
+  bool finishConnect();
+  const std::string& error() const { return error_; }
+
+  // Reads what the socket has (bounded per call, so one busy connection cannot starve the others).
+  Input receive();
+  // The next complete line without its CRLF; valid until the next receive().
+  std::optional<std::string_view> line();
+  // Feeds buffered bytes to `body`; true once its terminator was consumed.
+  bool body(DotTerminatedBody& body);
+  std::size_t buffered() const { return input_.size() - head_; }
+
+  void send(std::string_view bytes);
+  // Writes what is queued; false when the socket failed (error() says why).
+  bool flush();
+  bool wantsWrite() const { return sent_ < output_.size(); }
+
+ private:
+  void compact();
+
+  int fd_ = -1;
+  bool connected_ = false;
+  std::string error_;
+  std::string input_;
+  std::size_t head_ = 0;  // input_ before head_ was consumed
+  std::string output_;
+  std::size_t sent_ = 0;
+};
+
+}  // namespace postamt::bench
