@@ -24,8 +24,10 @@ std::int64_t setting(const sdk::Settings& settings, const std::string& key, std:
   return value;
 }
 
-// Dovecot's default pop3_uidl_format "%08Xu%08Xv", so UIDLs survive a move
-// between Dovecot and Postamt and clients do not download everything again.
+// The shape of Dovecot's default pop3_uidl_format "%08Xu%08Xv" (uid, then
+// uidvalidity), in upper-case hex where Dovecot prints lower case: messages
+// imported from Dovecot keep Dovecot's own UIDLs (postamtctl import), and the
+// case keeps Postamt's from ever colliding with them.
 std::string uidlOf(std::int64_t uid, std::int64_t uidValidity) {
   char text[40];
   std::snprintf(text, sizeof text, "%08llX%08llX", static_cast<unsigned long long>(uid),
