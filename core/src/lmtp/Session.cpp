@@ -130,16 +130,6 @@ std::vector<Reply> Session::Impl::deliveryReplies() {
   return std::vector<Reply>(recipients, kTemporaryFailure);
 }
 
-template <typename Action>
-void Session::Impl::guarded(Action&& action) {
-  try {
-    action();
-  } catch (...) {
-    close();
-    throw;
-  }
-}
-
 void Session::Impl::close() {
   closed_ = true;
   resetTransaction();

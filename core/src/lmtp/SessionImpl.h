@@ -46,10 +46,11 @@ class Session::Impl {
   void readMessage(std::string_view& bytes);
   void endMessage();
   std::vector<Reply> deliveryReplies();
-  // Runs `action`; if it throws (a sink whose peer is gone), the session closes first.
-  template <typename Action>
-  void guarded(Action&& action);
   void close();
+  template <typename Write>
+  void guarded(Write&& write) {
+    pop3::closeIfWriteThrows([this] { close(); }, write);
+  }
   void resetTransaction();
 
   static inline const Reply kTemporaryFailure{451, "4.3.0", "Temporary failure, please try again later"};

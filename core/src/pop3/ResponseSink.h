@@ -12,4 +12,17 @@ class ResponseSink {
   virtual void write(std::string_view bytes) = 0;
 };
 
+// Runs `write`, which writes to a sink; if anything in it throws (a sink whose
+// peer is gone, a failing store), `close` runs first, so a session never stays
+// open with a half-written response. Shared by the POP3 and LMTP sessions.
+template <typename Close, typename Write>
+void closeIfWriteThrows(Close&& close, Write&& write) {
+  try {
+    write();
+  } catch (...) {
+    close();
+    throw;
+  }
+}
+
 }  // namespace postamt::pop3

@@ -79,16 +79,6 @@ void Session::Impl::execute(const LineReader::Line& line) {
   (this->*found->handle)(command);
 }
 
-template <typename Action>
-void Session::Impl::guarded(Action&& action) {
-  try {
-    action();
-  } catch (...) {
-    close();
-    throw;
-  }
-}
-
 void Session::Impl::close() {
   state_ = State::Closed;
   // Destroying the maildrop releases its lock at once and applies nothing (RFC 1939 section 6: only QUIT updates).

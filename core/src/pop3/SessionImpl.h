@@ -42,10 +42,11 @@ class Session::Impl {
   static const Command* findCommand(std::string_view keyword);
 
   void execute(const LineReader::Line& line);
-  // Runs `action`; if it throws (a sink whose peer is gone, a failing store), the session closes first.
-  template <typename Action>
-  void guarded(Action&& action);
   void close();
+  template <typename Write>
+  void guarded(Write&& write) {
+    closeIfWriteThrows([this] { close(); }, write);
+  }
 
   // Every response line, status or listing, is built by these two.
   static std::string responseLine(std::string_view text);
