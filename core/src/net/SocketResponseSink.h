@@ -11,7 +11,8 @@ namespace postamt::net {
 
 // Collects a session's responses and sends them in large writes: one send
 // per pipelined batch instead of one per line, and bounded memory for a big
-// RETR (flushes whenever the buffer passes kFlushThreshold).
+// RETR (a write that would take the buffer past kFlushThreshold flushes it
+// and is sent as it is).
 class SocketResponseSink : public pop3::ResponseSink {
  public:
   explicit SocketResponseSink(Poco::Net::StreamSocket& socket);
@@ -20,6 +21,8 @@ class SocketResponseSink : public pop3::ResponseSink {
   void flush();
 
  private:
+  void send(std::string_view bytes);
+
   static constexpr std::size_t kFlushThreshold = 64 * 1024;
   Poco::Net::StreamSocket& socket_;
   std::string buffer_;
