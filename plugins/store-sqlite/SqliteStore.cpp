@@ -331,4 +331,4 @@ std::int64_t SqliteMaildrop::renewLock(Connection& db, std::int64_t now) {
 
 }  // namespace postamt::store_sqlite
 
-POSTAMT_PLUGIN("store-sqlite", POSTAMT_PLUGIN_VERSION, postamt::sdk::storeApi<postamt::store_sqlite::SqliteStore>(), nullptr)
+POSTAMT_PLUGIN("store-sqlite", POSTAMT_PLUGIN_VERSION, postamt::sdk::storeApi<postamt::store_sqlite::SqliteStore>())

@@ -18,7 +18,7 @@
 #include <stdint.h>
 
 #define POSTAMT_ABI_MAJOR 1u
-#define POSTAMT_ABI_MINOR 1u
+#define POSTAMT_ABI_MINOR 2u
 #define POSTAMT_PLUGIN_ENTRY_SYMBOL "postamt_plugin_entry"
 
 #ifdef __cplusplus
@@ -155,6 +155,51 @@ typedef struct postamt_auth_api {
   postamt_status (*list_users)(void* instance, int64_t tenant_id, postamt_user_fn each, void* context, postamt_error* error) POSTAMT_NOEXCEPT;
 } postamt_auth_api;
 
+/* ABI 1.2. What happened, for event subscribers (metrics, audit logs,
+ * billing). Strings are never NULL ("" when unknown) and valid during
+ * on_event() only. No event ever carries a password or token. */
+typedef enum postamt_event_type {
+  POSTAMT_EVENT_CONNECTION_OPENED = 1,
+  POSTAMT_EVENT_CONNECTION_CLOSED = 2,
+  POSTAMT_EVENT_AUTH_SUCCEEDED = 3,
+  POSTAMT_EVENT_AUTH_FAILED = 4,   /* detail: why, as logged */
+  POSTAMT_EVENT_MAILDROP_OPENED = 5, /* count, octets: the listing */
+  POSTAMT_EVENT_MESSAGE_RETRIEVED = 6, /* uidl, octets sent (RETR or TOP) */
+  POSTAMT_EVENT_MESSAGE_DELETED = 7,   /* uidl, octets: removed by UPDATE */
+  POSTAMT_EVENT_UPDATE_COMMITTED = 8,  /* count, octets: what UPDATE removed */
+  POSTAMT_EVENT_MESSAGE_DELIVERED = 9, /* user: the recipient; octets */
+  POSTAMT_EVENT_QUOTA_REFUSED = 10     /* user: the recipient; detail: the reply */
+} postamt_event_type;
+
+typedef struct postamt_event {
+  uint32_t size;
+  postamt_event_type type;
+  uint64_t session;           /* numbers the connections of one postamtd run, from 1 */
+  int64_t time_usec;          /* when, in microseconds since the epoch */
+  const char* listener;       /* the listener's name from the config ("pop3", "lmtp") */
+  const char* remote_address; /* the peer's IP address */
+  int tls;                    /* 1 when the connection is encrypted */
+  int64_t tenant_id;          /* 0 before the tenant is known */
+  const char* tenant;
+  const char* user;           /* "local@domain" */
+  const char* uidl;
+  uint64_t octets;
+  uint64_t count;
+  const char* detail;
+} postamt_event;
+
+/* ABI 1.2. An event subscriber. The host calls on_event() from one thread per
+ * instance, in the order the events happened, so an instance needs no locking
+ * of its own. A slow subscriber never blocks a session: the host queues a
+ * bounded number of events per instance and drops (and counts) what does not
+ * fit. */
+typedef struct postamt_events_api {
+  uint32_t size;
+  void* (*create)(const postamt_host_api* host, const postamt_settings* settings, postamt_error* error)POSTAMT_NOEXCEPT;
+  void (*destroy)(void* instance) POSTAMT_NOEXCEPT;
+  void (*on_event)(void* instance, const postamt_event* event) POSTAMT_NOEXCEPT;
+} postamt_events_api;
+
 /* What a plugin shared object describes about itself. A plugin offers one or
  * more kinds; the pointers of the kinds it does not offer are NULL. */
 typedef struct postamt_plugin {
@@ -165,6 +210,7 @@ typedef struct postamt_plugin {
   const char* version; /* the plugin's own version, for logs */
   const postamt_store_api* store;
   const postamt_auth_api* auth;
+  const postamt_events_api* events; /* ABI 1.2 */
 } postamt_plugin;
 
 /* The one symbol every plugin exports. Called once, right after loading. */

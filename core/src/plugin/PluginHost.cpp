@@ -2,7 +2,9 @@
 
 #include <Poco/SharedLibrary.h>
 
+#include <algorithm>
 #include <cstddef>
+#include <cstring>
 
 namespace postamt::plugin {
 namespace {
@@ -19,7 +21,7 @@ PluginHost::PluginHost(std::string directory) : directory_(std::move(directory))
 PluginHost::~PluginHost() = default;
 
 const postamt_plugin& PluginHost::load(const std::string& name) {
-  if (auto it = loaded_.find(name); it != loaded_.end()) return *it->second.descriptor;
+  if (auto it = loaded_.find(name); it != loaded_.end()) return it->second.descriptor;
 
   const std::string path = name.find('/') != std::string::npos ? name : directory_ + "/" + name + ".so";
   Loaded plugin;
@@ -33,8 +35,7 @@ const postamt_plugin& PluginHost::load(const std::string& name) {
     throw PluginError("plugin " + path + " has no " POSTAMT_PLUGIN_ENTRY_SYMBOL " entry point; is it a Postamt plugin?");
   }
   const auto entry = reinterpret_cast<postamt_plugin_entry_fn>(plugin.library->getSymbol(POSTAMT_PLUGIN_ENTRY_SYMBOL));
-  plugin.descriptor = entry();
-  const postamt_plugin* d = plugin.descriptor;
+  const postamt_plugin* d = entry();
   if (d == nullptr) throw PluginError("plugin " + path + " returned no descriptor");
   if (d->abi_major != POSTAMT_ABI_MAJOR) {
     throw PluginError("plugin " + path + " was built for plugin ABI " + version(d->abi_major, d->abi_minor) +
@@ -47,7 +48,11 @@ const postamt_plugin& PluginHost::load(const std::string& name) {
   if (name.find('/') == std::string::npos && name != d->name) {
     throw PluginError("plugin " + path + " calls itself '" + d->name + "', not '" + name + "'");
   }
-  return *loaded_.emplace(name, std::move(plugin)).first->second.descriptor;
+  // A copy as long as this host's descriptor: the kinds an older plugin
+  // predates read as NULL, not as whatever lies beyond its shorter struct.
+  std::memcpy(&plugin.descriptor, d, std::min<std::size_t>(d->size, sizeof plugin.descriptor));
+  plugin.descriptor.size = sizeof plugin.descriptor;
+  return loaded_.emplace(name, std::move(plugin)).first->second.descriptor;
 }
 
 }  // namespace postamt::plugin

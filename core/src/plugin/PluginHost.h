@@ -33,7 +33,7 @@ class PluginHost {
  private:
   struct Loaded {
     std::unique_ptr<Poco::SharedLibrary> library;
-    const postamt_plugin* descriptor = nullptr;
+    postamt_plugin descriptor{};
   };
   std::string directory_;
   std::map<std::string, Loaded> loaded_;

@@ -32,7 +32,7 @@ const Api& requireApi(const Api* api, const postamt_plugin& plugin, const std::s
 }  // namespace
 
 PluginInstances::PluginInstances(const Poco::Util::AbstractConfiguration& config, PluginHost& host) {
-  for (const std::string kind : {"store", "auth"}) {
+  for (const std::string kind : {"store", "auth", "events"}) {
     Poco::Util::AbstractConfiguration::Keys names;
     config.keys(kind, names);
     for (const auto& name : names) {
@@ -44,9 +44,12 @@ PluginInstances::PluginInstances(const Poco::Util::AbstractConfiguration& config
       if (kind == "store") {
         const auto& api = requireApi(plugin.store, plugin, fullName, "a store");
         stores_.emplace(fullName, std::make_unique<StoreInstance>(fullName, api, view));
-      } else {
+      } else if (kind == "auth") {
         const auto& api = requireApi(plugin.auth, plugin, fullName, "an auth");
         auths_.emplace(fullName, std::make_unique<AuthInstance>(fullName, api, view));
+      } else {
+        const auto& api = requireApi(plugin.events, plugin, fullName, "an events");
+        events_.push_back(std::make_shared<EventsInstance>(fullName, api, view));
       }
     }
   }

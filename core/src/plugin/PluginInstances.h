@@ -5,8 +5,10 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "plugin/AuthInstance.h"
+#include "plugin/EventsInstance.h"
 #include "plugin/PluginHost.h"
 #include "plugin/StoreInstance.h"
 
@@ -25,10 +27,13 @@ class PluginInstances {
 
   StoreInstance* store(const std::string& fullName) const;  // nullptr when not declared
   AuthInstance* auth(const std::string& fullName) const;
+  // Every events instance: each gets every event (events.<name>.plugin = ...).
+  const std::vector<std::shared_ptr<EventsInstance>>& events() const { return events_; }
 
  private:
   std::map<std::string, std::unique_ptr<StoreInstance>> stores_;
   std::map<std::string, std::unique_ptr<AuthInstance>> auths_;
+  std::vector<std::shared_ptr<EventsInstance>> events_;  // shared with the event bus's threads
 };
 
 }  // namespace postamt::plugin

@@ -14,6 +14,7 @@
 #include "postamt/sdk/Boundary.hpp"
 #include "postamt/sdk/Error.hpp"
 #include "postamt/sdk/Host.hpp"
+#include "postamt/sdk/Instance.hpp"
 #include "postamt/sdk/Mailbox.hpp"
 #include "postamt/sdk/Settings.hpp"
 
@@ -48,28 +49,13 @@ class Auth {
 namespace detail {
 
 template <class T>
-struct AuthAdapter {
-  static_assert(std::is_base_of<Auth, T>::value, "T must derive from postamt::sdk::Auth");
-  static_assert(std::is_constructible<T, Host, const Settings&>::value, "T must be constructible from (Host, const Settings&)");
-
-  static T& self(void* instance) { return *static_cast<T*>(instance); }
+struct AuthAdapter : InstanceAdapter<Auth, T> {
+  using InstanceAdapter<Auth, T>::self;
 
   static std::string text(const char* s) {
     if (s == nullptr) throw Error(POSTAMT_PERM_FAIL, "no password given");
     return s;
   }
-
-  static void* create(const postamt_host_api* host, const postamt_settings* settings, postamt_error* error) noexcept {
-    T* instance = nullptr;
-    guarded(error, [&] {
-      const postamt_settings none{nullptr, 0};
-      instance = new T(Host(host), Settings(settings != nullptr ? *settings : none));
-      return POSTAMT_OK;
-    });
-    return instance;
-  }
-
-  static void destroy(void* instance) noexcept { delete static_cast<T*>(instance); }
 
   static postamt_status verifyPassword(void* instance, const postamt_mailbox* user, const char* password, std::size_t length,
                                        postamt_error* error) noexcept {

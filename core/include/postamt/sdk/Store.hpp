@@ -16,6 +16,7 @@
 #include "postamt/sdk/Boundary.hpp"
 #include "postamt/sdk/Error.hpp"
 #include "postamt/sdk/Host.hpp"
+#include "postamt/sdk/Instance.hpp"
 #include "postamt/sdk/Mailbox.hpp"
 #include "postamt/sdk/Settings.hpp"
 #include "postamt/sdk/Span.hpp"
@@ -99,21 +100,7 @@ inline bool isValidUidl(const char* uidl) noexcept {
 namespace detail {
 
 template <class T>
-struct StoreAdapter {
-  static_assert(std::is_base_of<Store, T>::value, "T must derive from postamt::sdk::Store");
-  static_assert(std::is_constructible<T, Host, const Settings&>::value, "T must be constructible from (Host, const Settings&)");
-
-  static void* create(const postamt_host_api* host, const postamt_settings* settings, postamt_error* error) noexcept {
-    T* instance = nullptr;
-    guarded(error, [&] {
-      const postamt_settings none{nullptr, 0};
-      instance = new T(Host(host), Settings(settings != nullptr ? *settings : none));
-      return POSTAMT_OK;
-    });
-    return instance;
-  }
-
-  static void destroy(void* instance) noexcept { delete static_cast<T*>(instance); }
+struct StoreAdapter : InstanceAdapter<Store, T> {
 
   static postamt_status openMaildrop(void* instance, const postamt_mailbox* mailbox, const char* lockHolder, void** maildrop,
                                      postamt_error* error) noexcept {
