@@ -3,6 +3,7 @@
 #include <Poco/ErrorHandler.h>
 #include <Poco/Logger.h>
 #include <Poco/Net/DNS.h>
+#include <Poco/Net/SSLManager.h>
 
 #include <signal.h>
 #include <sys/resource.h>
@@ -10,6 +11,7 @@
 
 #include <cstring>
 #include <iostream>
+#include <memory>
 
 #include "auth/VerifiedPasswords.h"
 #include "config/ConfigFile.h"
@@ -45,6 +47,23 @@ void raiseFileLimit() {
   }
 }
 
+// The default certificate and every tenant's, read afresh: at start and on SIGHUP. A failure leaves what is served.
+void loadCertificates(postamt::net::CertificateStore& certificates, postamt::tenant::Directory& directory, Poco::Logger& log) {
+  try {
+    const auto tenants = directory.certificates();
+    certificates.load(tenants);
+    log.information("TLS certificates loaded: the default and %z tenant(s)", tenants.size());
+  } catch (const std::exception& e) {
+    log.error("TLS certificates not reloaded, the previous ones stay: %s", std::string(e.what()));
+  }
+}
+
+// OpenSSL's library state lives from before the first context until after the last is gone (TOOLCHAIN section 3).
+struct OpenSsl {
+  OpenSsl() { Poco::Net::initializeSSL(); }
+  ~OpenSsl() { Poco::Net::uninitializeSSL(); }
+};
+
 int usage() {
   std::cerr << "usage: postamtd [--config FILE]\n"
                "  Serves POP3 as the config file says (default /etc/postamt/postamtd.conf).\n";
@@ -71,6 +90,7 @@ int main(int argc, char** argv) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
 
+  OpenSsl openSsl;
   try {
     const auto config = postamt::config::loadDaemonConfig(configPath);
     postamt::config::setUpLogging(config.logLevel);
@@ -88,7 +108,13 @@ int main(int argc, char** argv) {
 
     postamt::delivery::TenantDelivery delivery(resolver);
 
-    postamt::net::Server server(config.server, login, delivery);
+    std::unique_ptr<postamt::net::CertificateStore> certificates;
+    if (!config.tlsCertificate.certificate.empty()) {
+      certificates = std::make_unique<postamt::net::CertificateStore>(config.tlsCertificate, config.tlsCipherList);
+      loadCertificates(*certificates, directory, log);
+    }
+
+    postamt::net::Server server(config.server, login, delivery, certificates.get());
     server.start();
     for (const auto& listener : server.describeListeners()) log.information("listening: %s", listener);
 
@@ -100,7 +126,11 @@ int main(int argc, char** argv) {
         log.information("stopping: open sessions end without applying their deletions");
         break;
       }
-      if (received == SIGHUP) log.information("SIGHUP: live reload is not supported yet; restart to apply config changes");
+      if (received == SIGHUP) {
+        // New handshakes get the new certificates; sessions keep theirs.
+        log.information("SIGHUP: reloading TLS certificates; other config changes need a restart");
+        if (certificates) loadCertificates(*certificates, directory, log);
+      }
       server.collectIdleThreads();
     }
     server.stop();

@@ -23,8 +23,20 @@ net::Protocol protocol(const std::string& key, const std::string& name) {
   throw ConfigError(key + ": '" + name + "' is not a protocol this build serves (pop3, lmtp)");
 }
 
+// listener.<name>.tls = implicit, starttls or none; a POP3 listener offers STLS by default once there is a certificate.
+net::Tls tls(const Poco::Util::AbstractConfiguration& c, const std::string& prefix, net::Protocol protocol,
+             bool haveCertificate) {
+  const std::string key = prefix + ".tls";
+  const std::string value = c.getString(key, protocol == net::Protocol::Pop3 && haveCertificate ? "starttls" : "none");
+  if (value == "none") return net::Tls::None;
+  if (value != "implicit" && value != "starttls") throw ConfigError(key + ": '" + value + "' is not implicit, starttls or none");
+  if (protocol != net::Protocol::Pop3) throw ConfigError(key + ": TLS is served on POP3 listeners only");
+  if (!haveCertificate) throw ConfigError(key + " = " + value + " needs tls.certificate_file and tls.key_file");
+  return value == "implicit" ? net::Tls::Implicit : net::Tls::StartTls;
+}
+
 // listener.<name>.address = host:port, or listener.<name>.path = a unix socket (as Postfix's lmtp:unix: uses).
-std::vector<net::ListenerSettings> listeners(const Poco::Util::AbstractConfiguration& c) {
+std::vector<net::ListenerSettings> listeners(const Poco::Util::AbstractConfiguration& c, bool haveCertificate) {
   std::vector<net::ListenerSettings> out;
   Poco::Util::AbstractConfiguration::Keys names;
   c.keys("listener", names);
@@ -43,6 +55,7 @@ std::vector<net::ListenerSettings> listeners(const Poco::Util::AbstractConfigura
       throw ConfigError(prefix + ".address: '" + address + "' is not host:port (" + e.displayText() + ")");
     }
     listener.unixSocketMode = static_cast<int>(std::stoul(c.getString(prefix + ".mode", "0660"), nullptr, 8));
+    listener.tls = tls(c, prefix, listener.protocol, haveCertificate);
     out.push_back(listener);
   }
   if (out.empty()) throw ConfigError("no listener declared (listener.pop3.address = 127.0.0.1:110)");
@@ -65,8 +78,14 @@ DaemonConfig loadDaemonConfig(const std::string& path) {
     config.passwordCacheSize = static_cast<std::size_t>(c.getUInt64("password_cache.size", config.passwordCacheSize));
     config.passwordCacheTtl = std::chrono::seconds(positive(c, "password_cache.ttl_seconds", int(config.passwordCacheTtl.count())));
 
+    config.tlsCertificate = {c.getString("tls.certificate_file", ""), c.getString("tls.key_file", "")};
+    if (config.tlsCertificate.certificate.empty() != config.tlsCertificate.key.empty()) {
+      throw ConfigError("tls.certificate_file and tls.key_file come together");
+    }
+    config.tlsCipherList = c.getString("tls.cipher_list", config.tlsCipherList);
+
     auto& server = config.server;
-    server.listeners = listeners(c);
+    server.listeners = listeners(c, !config.tlsCertificate.certificate.empty());
     server.maxConnections = positive(c, "server.max_connections", server.maxConnections);
     server.maxQueued = positive(c, "server.max_queued", server.maxQueued);
     server.threadStackKiB = positive(c, "server.thread_stack_kib", server.threadStackKiB);
@@ -76,6 +95,11 @@ DaemonConfig loadDaemonConfig(const std::string& path) {
     pop3.loginTimeout = std::chrono::seconds(positive(c, "pop3.login_timeout_seconds", int(pop3.loginTimeout.count())));
     pop3.idleTimeout = std::chrono::seconds(positive(c, "pop3.idle_timeout_seconds", int(pop3.idleTimeout.count())));
     pop3.maxBadCommands = positive(c, "pop3.max_bad_commands", pop3.maxBadCommands);
+    try {
+      server.trustedNetworks = net::TrustedNetworks::parse(c.getString("pop3.trusted_networks", net::kLoopbackNetworks));
+    } catch (const std::invalid_argument& e) {
+      throw ConfigError(std::string("pop3.trusted_networks: ") + e.what());
+    }
     if (pop3.idleTimeout < std::chrono::minutes(10)) {
       Poco::Logger::get("config").warning(
           "pop3.idle_timeout_seconds is below the 10 minutes RFC 1939 section 3 requires; clients may lose sessions");

@@ -22,6 +22,8 @@ struct DaemonConfig {
   std::size_t passwordCacheSize = 100000;
   std::chrono::seconds passwordCacheTtl{3600};
   net::ServerSettings server;
+  net::CertificateFiles tlsCertificate;  // the default certificate; none: no listener has TLS
+  std::string tlsCipherList = net::kDefaultCipherList;
 };
 
 // Reads and checks the whole file; throws ConfigError naming the bad key.

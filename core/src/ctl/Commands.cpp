@@ -1,3 +1,5 @@
+#include <Poco/Path.h>
+
 #include <fstream>
 #include <functional>
 #include <map>
@@ -11,6 +13,7 @@
 #include "migration/DovecotMaildrop.h"
 #include "migration/MaildropImport.h"
 #include "migration/SourceError.h"
+#include "net/ServerContext.h"
 
 namespace postamt::ctl {
 namespace {
@@ -82,6 +85,26 @@ void tenantDel(Context& c, const Arguments& args) {
   expectCount(args, 1, 1);
   c.directory().deleteTenant(args[0]);
   c.out << "tenant " << args[0] << " deleted\n";
+}
+
+// The files are checked now, so a mistake shows here and not at postamtd's next reload; postamtd reads them itself,
+// so the paths are stored absolute.
+void tenantCert(Context& c, const Arguments& args) {
+  expectCount(args, 2, 3);
+  if (args[1] == "--remove" && args.size() == 2) {
+    c.directory().removeCertificate(args[0]);
+    c.out << "tenant " << args[0] << " uses the default certificate\n";
+    return;
+  }
+  expectCount(args, 3, 3);
+  const net::CertificateFiles files{Poco::Path(args[1]).absolute().toString(), Poco::Path(args[2]).absolute().toString()};
+  try {
+    net::makeServerContext(files);
+  } catch (const std::runtime_error& e) {
+    throw CommandError(e.what());
+  }
+  c.directory().setCertificate(args[0], files.certificate, files.key);
+  c.out << "tenant " << args[0] << " certificate " << files.certificate << " (send SIGHUP to postamtd to serve it)\n";
 }
 
 void domainAdd(Context& c, const Arguments& args) {
@@ -208,6 +231,7 @@ const std::map<std::string, Handler>& commands() {
       {"tenant add", tenantAdd},
       {"tenant list", tenantList},
       {"tenant del", tenantDel},
+      {"tenant cert", tenantCert},
       {"domain add", domainAdd},
       {"domain del", domainDel},
       {"user add", userAdd},
@@ -228,6 +252,8 @@ const char* usageText() {
          "  db init | db migrate                 create or upgrade the SQLite database\n"
          "  tenant add NAME [--auth auth.main] [--store store.main]\n"
          "  tenant list | tenant del NAME\n"
+         "  tenant cert NAME CERTFILE KEYFILE    serve the tenant's own certificate (PEM) by SNI\n"
+         "  tenant cert NAME --remove            back to the default certificate\n"
          "  domain add DOMAIN TENANT | domain del DOMAIN\n"
          "  user add ADDRESS [PASSWORD]          without PASSWORD, one line is read from stdin\n"
          "  user passwd ADDRESS [PASSWORD] | user disable ADDRESS | user enable ADDRESS\n"

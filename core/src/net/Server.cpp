@@ -1,6 +1,8 @@
 #include "net/Server.h"
 
+#include <Poco/Exception.h>
 #include <Poco/File.h>
+#include <Poco/Net/SecureServerSocket.h>
 #include <Poco/Net/ServerSocket.h>
 
 #include <sys/stat.h>
@@ -19,6 +21,8 @@ class CapacityFilter : public Poco::Net::TCPServerConnectionFilter {
 
   bool accept(const Poco::Net::StreamSocket& socket) override {
     if (registry_.size() < capacity_) return true;
+    // On a TLS port a refusal could only go out after a handshake, which would stall the accepting thread.
+    if (refusal_.empty()) return false;
     try {
       Poco::Net::StreamSocket(socket).sendBytes(refusal_.data(), static_cast<int>(refusal_.size()));
     } catch (const Poco::Exception&) {
@@ -33,12 +37,15 @@ class CapacityFilter : public Poco::Net::TCPServerConnectionFilter {
   std::string refusal_;
 };
 
-std::string refusal(Protocol protocol) {
-  return protocol == Protocol::Pop3 ? "-ERR [SYS/TEMP] Too many connections, try again later.\r\n"  // RFC 3206
-                                    : "421 4.3.2 Too many connections, try again later\r\n";      // RFC 5321 4.2.2
+std::string refusal(const ListenerSettings& listener) {
+  if (listener.tls == Tls::Implicit) return "";
+  return listener.protocol == Protocol::Pop3 ? "-ERR [SYS/TEMP] Too many connections, try again later.\r\n"  // RFC 3206
+                                             : "421 4.3.2 Too many connections, try again later\r\n";        // RFC 5321 4.2.2
 }
 
-Poco::Net::ServerSocket bind(const ListenerSettings& listener) {
+Poco::Net::ServerSocket bind(const ListenerSettings& listener, const CertificateStore* certificates) {
+  // With a SecureServerSocket the handshake waits for the session's thread (TOOLCHAIN section 2), not the acceptor.
+  if (listener.tls == Tls::Implicit) return Poco::Net::SecureServerSocket(listener.address, 128, certificates->acceptContext());
   if (listener.address.family() != Poco::Net::SocketAddress::UNIX_LOCAL) return Poco::Net::ServerSocket(listener.address, 128);
   // A socket file left by a previous run would make bind fail.
   const std::string path = listener.address.toString();
@@ -51,21 +58,30 @@ Poco::Net::ServerSocket bind(const ListenerSettings& listener) {
 
 }  // namespace
 
-Server::Server(ServerSettings settings, pop3::Authenticator& authenticator, lmtp::DeliveryAgent& deliveryAgent)
+Server::Server(ServerSettings settings, pop3::Authenticator& authenticator, lmtp::DeliveryAgent& deliveryAgent,
+               const CertificateStore* certificates)
     : settings_(std::move(settings)),
       authenticator_(authenticator),
       deliveryAgent_(deliveryAgent),
+      certificates_(certificates),
       pool_("session", 2, settings_.maxConnections, 60, settings_.threadStackKiB * 1024) {}
 
 Server::~Server() { stop(); }
 
-Poco::Net::TCPServerConnectionFactory* Server::connectionFactory(Protocol protocol) {
-  if (protocol == Protocol::Pop3) {
+Poco::Net::TCPServerConnectionFactory* Server::connectionFactory(const ListenerSettings& listener) {
+  ConnectionSecurity security{nullptr, listener.tls == Tls::Implicit, settings_.trustedNetworks};
+  if (listener.tls != Tls::None) {
+    if (certificates_ == nullptr) {
+      throw Poco::InvalidArgumentException("listener " + listener.name + " wants TLS, but no certificate is configured");
+    }
+    security.tls = certificates_->acceptContext();
+  }
+  if (listener.protocol == Protocol::Pop3) {
     return new SessionConnectionFactory<pop3::Session, pop3::Authenticator, pop3::SessionSettings>(authenticator_, settings_.pop3,
-                                                                                                   registry_);
+                                                                                                   registry_, security);
   }
   return new SessionConnectionFactory<lmtp::Session, lmtp::DeliveryAgent, lmtp::SessionSettings>(deliveryAgent_, settings_.lmtp,
-                                                                                                 registry_);
+                                                                                                 registry_, security);
 }
 
 void Server::start() {
@@ -73,9 +89,10 @@ void Server::start() {
     auto* params = new Poco::Net::TCPServerParams;
     params->setMaxThreads(settings_.maxConnections);
     params->setMaxQueued(settings_.maxQueued);
-    auto server = std::make_unique<Poco::Net::TCPServer>(connectionFactory(listener.protocol), pool_, bind(listener), params);
+    auto server =
+        std::make_unique<Poco::Net::TCPServer>(connectionFactory(listener), pool_, bind(listener, certificates_), params);
     server->setConnectionFilter(
-        new CapacityFilter(registry_, static_cast<std::size_t>(settings_.maxConnections), refusal(listener.protocol)));
+        new CapacityFilter(registry_, static_cast<std::size_t>(settings_.maxConnections), refusal(listener)));
     server->start();
     servers_.push_back(std::move(server));
   }
@@ -95,8 +112,9 @@ std::vector<std::string> Server::describeListeners() const {
   std::vector<std::string> out;
   for (std::size_t i = 0; i < servers_.size(); ++i) {
     const auto& listener = settings_.listeners[i];
+    static const char* const kTls[] = {"", " (STLS)", " (implicit TLS)"};
     out.push_back(std::string(listener.protocol == Protocol::Pop3 ? "POP3" : "LMTP") + " on " +
-                  servers_[i]->socket().address().toString());
+                  servers_[i]->socket().address().toString() + kTls[static_cast<int>(listener.tls)]);
   }
   return out;
 }

@@ -10,7 +10,9 @@
 
 #include "lmtp/DeliveryAgent.h"
 #include "lmtp/Session.h"
+#include "net/CertificateStore.h"
 #include "net/SessionRegistry.h"
+#include "net/TrustedNetworks.h"
 #include "pop3/Authenticator.h"
 #include "pop3/Session.h"
 
@@ -18,11 +20,16 @@ namespace postamt::net {
 
 enum class Protocol { Pop3, Lmtp };
 
+// None: plain only. StartTls: plain, and TLS when the client sends STLS (RFC 2595). Implicit: TLS from the first
+// byte (POP3S, RFC 8314).
+enum class Tls { None, StartTls, Implicit };
+
 struct ListenerSettings {
   std::string name;  // "pop3", from listener.<name>.address
   Protocol protocol = Protocol::Pop3;
   Poco::Net::SocketAddress address;  // host:port, or a unix socket path
   int unixSocketMode = 0660;         // permissions of a unix socket, so the MTA's user can connect
+  Tls tls = Tls::None;
 };
 
 struct ServerSettings {
@@ -34,12 +41,16 @@ struct ServerSettings {
   int threadStackKiB = 256;
   pop3::SessionSettings pop3;
   lmtp::SessionSettings lmtp;
+  // RFC 2595 section 6: where a password may travel without TLS.
+  TrustedNetworks trustedNetworks = TrustedNetworks::parse(kLoopbackNetworks);
 };
 
 // One Poco TCPServer per listener over one bounded thread pool.
 class Server {
  public:
-  Server(ServerSettings settings, pop3::Authenticator& authenticator, lmtp::DeliveryAgent& deliveryAgent);
+  // `certificates` serves every listener with TLS; it must outlive the server.
+  Server(ServerSettings settings, pop3::Authenticator& authenticator, lmtp::DeliveryAgent& deliveryAgent,
+         const CertificateStore* certificates = nullptr);
   ~Server();
 
   void start();  // binds every listener; throws Poco::Exception when one cannot bind
@@ -51,11 +62,12 @@ class Server {
   std::vector<std::string> describeListeners() const;
 
  private:
-  Poco::Net::TCPServerConnectionFactory* connectionFactory(Protocol protocol);
+  Poco::Net::TCPServerConnectionFactory* connectionFactory(const ListenerSettings& listener);
 
   ServerSettings settings_;
   pop3::Authenticator& authenticator_;
   lmtp::DeliveryAgent& deliveryAgent_;
+  const CertificateStore* certificates_;
   SessionRegistry registry_;
   Poco::ThreadPool pool_;
   std::vector<std::unique_ptr<Poco::Net::TCPServer>> servers_;  // destroyed before the pool

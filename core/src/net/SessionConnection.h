@@ -1,11 +1,18 @@
 #pragma once
 
 #include <Poco/Logger.h>
+#include <Poco/Net/Context.h>
+#include <Poco/Net/SecureStreamSocket.h>
 #include <Poco/Net/TCPServerConnection.h>
 #include <Poco/Net/TCPServerConnectionFactory.h>
 
+#include <type_traits>
+#include <utility>
+
 #include "net/SessionRegistry.h"
 #include "net/SocketResponseSink.h"
+#include "net/TrustedNetworks.h"
+#include "pop3/TlsTransport.h"
 
 namespace postamt::net {
 
@@ -13,29 +20,50 @@ namespace postamt::net {
 // "local" for a unix socket.
 std::string peerName(const Poco::Net::StreamSocket& socket);
 
+// How a listener protects its connections.
+struct ConnectionSecurity {
+  Poco::Net::Context::Ptr tls;  // the context TLS is accepted with; null: this listener has no TLS
+  bool implicit = false;        // TLS from the first byte (POP3S, RFC 8314), else only on the session's request (STLS)
+  TrustedNetworks trusted;      // peers that may log in with a password over an unencrypted connection
+};
+
 // One client on one pool thread: pumps bytes between the socket and a
-// protocol session and runs its idle timer. Nothing protocol-specific lives
-// here; pop3::Session and lmtp::Session have the same shape:
+// protocol session, runs its idle timer, and negotiates TLS when the listener
+// or the session asks. Nothing protocol-specific lives here; pop3::Session and
+// lmtp::Session have the same shape:
 //   Session(Service&, Settings, ResponseSink&), greet(), receive(bytes),
 //   timeOut(), stop(), closed(), idleTimeout(); Settings has remoteAddress.
+// A session that can start TLS also takes a pop3::TlsTransport*, and its
+// Settings say whether the connection is secure and may carry passwords.
 template <typename Session, typename Service, typename Settings>
-class SessionConnection : public Poco::Net::TCPServerConnection {
+class SessionConnection : public Poco::Net::TCPServerConnection, private pop3::TlsTransport {
  public:
-  SessionConnection(const Poco::Net::StreamSocket& socket, Service& service, const Settings& settings, SessionRegistry& registry)
-      : TCPServerConnection(socket), service_(service), settings_(settings), registry_(registry) {}
+  SessionConnection(const Poco::Net::StreamSocket& socket, Service& service, const Settings& settings, SessionRegistry& registry,
+                    const ConnectionSecurity& security)
+      : TCPServerConnection(socket),
+        service_(service),
+        settings_(settings),
+        registry_(registry),
+        security_(security),
+        io_(socket) {}
 
   void run() override {
-    Poco::Net::StreamSocket& io = socket();
-    SessionRegistry::Registration registration(registry_, io);
+    SessionRegistry::Registration registration(registry_, socket());
     try {
-      settings_.remoteAddress = peerName(io);
+      settings_.remoteAddress = peerName(io_);
+      if constexpr (requires(Settings s) { s.secure = s.allowCleartextLogin = true; }) {
+        settings_.secure = security_.implicit;
+        settings_.allowCleartextLogin = settings_.secure || security_.trusted.contains(io_.peerAddress());
+      }
       // A client that never reads its responses must not hold the thread forever.
-      io.setSendTimeout(Poco::Timespan(settings_.idleTimeout.count(), 0));
-      SocketResponseSink sink(io);
-      Session session(service_, settings_, sink);
+      io_.setSendTimeout(Poco::Timespan(settings_.idleTimeout.count(), 0));
+      SocketResponseSink sink(io_);
+      Session session = openSession(sink);
+      // Nothing, not even the greeting, goes out in the clear on a TLS port.
+      if (security_.implicit && !handshake(session)) return;
       session.greet();
       sink.flush();
-      pump(io, session, sink);
+      pump(session, sink);
       sink.flush();
     } catch (const Poco::Exception& e) {
       // The client went away mid-response; the session closed without applying anything.
@@ -50,41 +78,76 @@ class SessionConnection : public Poco::Net::TCPServerConnection {
   // larger than this simply arrives in several reads.
   static constexpr int kReadChunk = 4096;
 
-  void pump(Poco::Net::StreamSocket& io, Session& session, SocketResponseSink& sink) {
+  Session openSession(SocketResponseSink& sink) {
+    if constexpr (std::is_constructible_v<Session, Service&, Settings, pop3::ResponseSink&, pop3::TlsTransport*>) {
+      const bool offersStartTls = !security_.tls.isNull() && !security_.implicit;
+      return Session(service_, settings_, sink, offersStartTls ? static_cast<pop3::TlsTransport*>(this) : nullptr);
+    } else {
+      return Session(service_, settings_, sink);
+    }
+  }
+
+  // The session has answered STLS; its "+OK" is sent when the pump next flushes.
+  void startTls() override { tlsRequested_ = true; }
+
+  // The handshake reads like any command: the session's idle timer bounds each read (Poco waits up to twice that on
+  // TLS, TOOLCHAIN pitfall 5). A client that fails it is logged and dropped without a word.
+  bool handshake(const Session& session) {
+    io_.setReceiveTimeout(Poco::Timespan(session.idleTimeout().count(), 0));
+    try {
+      Poco::Net::SecureStreamSocket(io_).completeHandshake();
+      return true;
+    } catch (const Poco::Exception& e) {
+      Poco::Logger::get("net").debug("TLS handshake with %s failed: %s", settings_.remoteAddress, e.displayText());
+      return false;
+    }
+  }
+
+  void pump(Session& session, SocketResponseSink& sink) {
     char buffer[kReadChunk];
     while (!session.closed()) {
       if (registry_.stopping()) return session.stop();
       const Poco::Timespan idle(session.idleTimeout().count(), 0);
-      if (io.available() == 0 && !io.poll(idle, Poco::Net::Socket::SELECT_READ)) return session.timeOut();
-      const int n = io.receiveBytes(buffer, sizeof buffer);
+      // available() counts what TLS has decrypted already, which poll() cannot see (TOOLCHAIN pitfall 5).
+      if (io_.available() == 0 && !io_.poll(idle, Poco::Net::Socket::SELECT_READ)) return session.timeOut();
+      const int n = io_.receiveBytes(buffer, sizeof buffer);
       if (n <= 0) {
         if (registry_.stopping()) session.stop();
         return;
       }
       session.receive(std::string_view(buffer, static_cast<std::size_t>(n)));
       sink.flush();
+      if (std::exchange(tlsRequested_, false)) {
+        // RFC 2595 section 4: from here every byte goes through TLS; the sink writes to io_, so it follows.
+        io_ = Poco::Net::SecureStreamSocket::attach(io_, security_.tls);
+        if (!handshake(session)) return;
+      }
     }
   }
 
   Service& service_;
   Settings settings_;
   SessionRegistry& registry_;
+  const ConnectionSecurity& security_;
+  Poco::Net::StreamSocket io_;  // the client's socket, switched to TLS on STLS; socket() stays as accepted
+  bool tlsRequested_ = false;
 };
 
 template <typename Session, typename Service, typename Settings>
 class SessionConnectionFactory : public Poco::Net::TCPServerConnectionFactory {
  public:
-  SessionConnectionFactory(Service& service, Settings settings, SessionRegistry& registry)
-      : service_(service), settings_(std::move(settings)), registry_(registry) {}
+  SessionConnectionFactory(Service& service, Settings settings, SessionRegistry& registry, ConnectionSecurity security)
+      : service_(service), settings_(std::move(settings)), registry_(registry), security_(std::move(security)) {}
 
   Poco::Net::TCPServerConnection* createConnection(const Poco::Net::StreamSocket& socket) override {
-    return new SessionConnection<Session, Service, Settings>(socket, service_, settings_, registry_);
+    return new SessionConnection<Session, Service, Settings>(socket, service_, settings_, registry_, security_);
   }
 
  private:
   Service& service_;
   Settings settings_;
   SessionRegistry& registry_;
+  ConnectionSecurity security_;
 };
 
 }  // namespace postamt::net

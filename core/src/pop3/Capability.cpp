@@ -2,7 +2,7 @@
 
 namespace postamt::pop3 {
 
-std::vector<std::string> capabilities(const SessionSettings& settings) {
+std::vector<std::string> capabilities(const SessionSettings& settings, bool stls) {
   std::vector<std::string> offered;
   offered.emplace_back("TOP");  // RFC 2449 section 6.1
   if (settings.allowCleartextLogin) {
@@ -12,6 +12,7 @@ std::vector<std::string> capabilities(const SessionSettings& settings) {
   offered.emplace_back("AUTH-RESP-CODE");  // RFC 3206 section 6
   offered.emplace_back("PIPELINING");      // RFC 2449 section 6.6
   offered.emplace_back("UIDL");            // RFC 2449 section 6.8
+  if (stls) offered.emplace_back("STLS");  // RFC 2595 section 4
   if (!settings.implementation.empty()) {
     offered.push_back("IMPLEMENTATION " + settings.implementation);  // RFC 2449 section 6.9
   }

@@ -11,6 +11,7 @@ namespace postamt::pop3 {
 // alone, from the same settings the commands obey, so the list never promises what the session refuses. A later
 // capability (STLS, SASL mechanisms, EXPIRE, LOGIN-DELAY) is one more entry here, with the setting that enables it.
 // RFC 2449 section 5: capabilities available before login must be announced in both states.
-std::vector<std::string> capabilities(const SessionSettings& settings);
+// `stls`: whether STLS may be issued now (RFC 2595 section 4: before login, on a connection not yet encrypted).
+std::vector<std::string> capabilities(const SessionSettings& settings, bool stls = false);
 
 }  // namespace postamt::pop3

@@ -26,13 +26,17 @@ void Session::Impl::capa(const CommandLine& line) {
   if (!expectArguments(line, {})) return;
   ok("Capability list follows");
   DotStuffer body(sink_);
-  for (const auto& capability : capabilities(settings_)) body.write(responseLine(capability));
+  for (const auto& capability : capabilities(settings_, canStartTls())) body.write(responseLine(capability));
   body.finish();
 }
 
+// RFC 2595 section 6 and RFC 3206 section 4: a password must not cross an untrusted network in the clear, and [AUTH]
+// tells the client that only a different way of logging in helps.
+constexpr std::string_view kTlsRequired = "[AUTH] Cleartext login is not allowed here: TLS is required (STLS or POP3S).";
+
 // RFC 1939 section 7. The answer is the same for every name, so USER tells nobody which mailboxes exist.
 void Session::Impl::user(const CommandLine& line) {
-  if (!settings_.allowCleartextLogin) return reject("Cleartext login is not allowed");
+  if (!settings_.allowCleartextLogin) return reject(kTlsRequired);
   if (!expectArguments(line, {"user name"})) return;
   if (line.arguments[0].empty()) return reject("Missing user name");
   user_ = std::string(line.arguments[0]);
@@ -42,6 +46,7 @@ void Session::Impl::user(const CommandLine& line) {
 // RFC 1939 section 7, with the response codes of RFC 2449 section 8 and RFC 3206. Every reason the login fails for
 // the credentials (unknown domain, unknown user, wrong password) gets the same answer: no account enumeration.
 void Session::Impl::pass(const CommandLine& line) {
+  if (!settings_.allowCleartextLogin) return reject(kTlsRequired);
   if (!userBeforeThisCommand_) return reject("No user name given, send USER first");
   if (line.rest.empty()) return reject("Missing password");
 
@@ -140,6 +145,20 @@ void Session::Impl::top(const CommandLine& line) {
 // RFC 1939 section 7.
 void Session::Impl::uidl(const CommandLine& line) { sendListing(line, "Unique-ID listing follows.", uniqueId); }
 
+// RFC 2595 section 4. The table allows STLS only in AUTHORIZATION; a second STLS finds the connection secure already.
+void Session::Impl::stls(const CommandLine& line) {
+  if (!expectArguments(line, {})) return;
+  if (settings_.secure) return reject("Command not permitted when TLS active");
+  if (!canStartTls()) return reject("TLS is not available here");
+  ok("Begin TLS negotiation");
+  tls_->startTls();
+  tlsStarting_ = true;
+  // If the negotiation fails the transport ends the connection, so from here on the session is encrypted, and
+  // RFC 2595 section 6 lets USER/PASS through.
+  settings_.secure = true;
+  settings_.allowCleartextLogin = true;
+}
+
 std::string Session::Impl::maildropSummary() const {
   return std::to_string(transaction_->remainingCount()) + " messages (" + std::to_string(transaction_->remainingSize()) +
          " octets)";
@@ -184,6 +203,7 @@ const Session::Impl::Command* Session::Impl::findCommand(std::string_view keywor
       {"QUIT", true, true, &Impl::quit},  {"STAT", false, true, &Impl::stat}, {"LIST", false, true, &Impl::list},
       {"RETR", false, true, &Impl::retr}, {"DELE", false, true, &Impl::dele}, {"NOOP", false, true, &Impl::noop},
       {"RSET", false, true, &Impl::rset}, {"TOP", false, true, &Impl::top},   {"UIDL", false, true, &Impl::uidl},
+      {"STLS", true, false, &Impl::stls},
   };
   const auto found = std::find_if(std::begin(kCommands), std::end(kCommands),
                                   [&](const Command& command) { return equalsIgnoringCase(command.keyword, keyword); });

@@ -8,8 +8,8 @@
 
 namespace postamt::pop3 {
 
-Session::Session(Authenticator& authenticator, SessionSettings settings, ResponseSink& sink)
-    : impl_(std::make_unique<Impl>(authenticator, std::move(settings), sink)) {}
+Session::Session(Authenticator& authenticator, SessionSettings settings, ResponseSink& sink, TlsTransport* tls)
+    : impl_(std::make_unique<Impl>(authenticator, std::move(settings), sink, tls)) {}
 
 Session::~Session() = default;
 
@@ -21,8 +21,8 @@ Session::State Session::state() const { return impl_->state(); }
 std::chrono::seconds Session::idleTimeout() const { return impl_->idleTimeout(); }
 std::size_t Session::bufferedInput() const { return impl_->bufferedInput(); }
 
-Session::Impl::Impl(Authenticator& authenticator, SessionSettings settings, ResponseSink& sink)
-    : authenticator_(authenticator), settings_(std::move(settings)), sink_(sink) {}
+Session::Impl::Impl(Authenticator& authenticator, SessionSettings settings, ResponseSink& sink, TlsTransport* tls)
+    : authenticator_(authenticator), settings_(std::move(settings)), sink_(sink), tls_(tls) {}
 
 void Session::Impl::greet() {
   if (state_ == State::Closed) return;
@@ -37,6 +37,10 @@ void Session::Impl::receive(std::string_view bytes) {
       const auto line = lines_.next(bytes);
       if (!line) return;
       execute(*line);
+      // RFC 2595 section 4 and CVE-2011-0411: lines pipelined after STLS were sent in the clear, where anyone on the
+      // path could have added them; they are dropped, so nothing reaches the TLS session but what came through TLS.
+      // STLS ended a line, so the reader holds no partial one.
+      if (std::exchange(tlsStarting_, false)) return;
     }
   });
 }
@@ -112,6 +116,8 @@ void Session::Impl::reject(std::string_view text) {
     close();
   }
 }
+
+bool Session::Impl::canStartTls() const { return tls_ != nullptr && !settings_.secure && state_ == State::Authorization; }
 
 void Session::Impl::failStore(const StoreError& error, std::string_view text) {
   // RFC 2449 section 8 and RFC 3206 section 4: SYS/TEMP tells the client a retry may work, SYS/PERM that it will not.

@@ -8,6 +8,7 @@
 
 #include "pop3/Authenticator.h"
 #include "pop3/ResponseSink.h"
+#include "pop3/TlsTransport.h"
 
 namespace postamt::pop3 {
 
@@ -18,9 +19,9 @@ struct SessionSettings {
   std::chrono::seconds idleTimeout{600};
   std::chrono::seconds loginTimeout{60};
   int maxBadCommands = 20;
-  bool allowCleartextLogin = true;  // USER/PASS offered and accepted
+  bool allowCleartextLogin = true;  // USER/PASS offered and accepted; the session turns it on once TLS starts
   std::string remoteAddress;
-  bool secure = false;
+  bool secure = false;  // the connection is encrypted (implicit TLS, or after STLS)
 };
 
 // The POP3 session of RFC 1939 (with RFC 2449 CAPA and response codes) as a
@@ -30,7 +31,8 @@ class Session {
  public:
   enum class State { Authorization, Transaction, Update, Closed };
 
-  Session(Authenticator& authenticator, SessionSettings settings, ResponseSink& sink);
+  // `tls` is the connection's way to TLS; without one (or once settings.secure) STLS is neither offered nor accepted.
+  Session(Authenticator& authenticator, SessionSettings settings, ResponseSink& sink, TlsTransport* tls = nullptr);
   ~Session();  // releases the maildrop lock without applying deletions
 
   void greet();

@@ -19,7 +19,7 @@ namespace postamt::pop3 {
 // table live in Commands.cpp, one handler per RFC 1939 command.
 class Session::Impl {
  public:
-  Impl(Authenticator& authenticator, SessionSettings settings, ResponseSink& sink);
+  Impl(Authenticator& authenticator, SessionSettings settings, ResponseSink& sink, TlsTransport* tls);
 
   void greet();
   void receive(std::string_view bytes);
@@ -57,6 +57,8 @@ class Session::Impl {
   // A -ERR the server caused (store, lock, authenticator down); not the client's fault, so not counted.
   void fail(std::string_view text);
   void failStore(const StoreError& error, std::string_view text);
+  // RFC 2595 section 4: STLS only before login, and only on a connection that is not encrypted yet.
+  bool canStartTls() const;
 
   // Rejects the line unless it has every `required` argument (named in the error) and at most `optional` more.
   bool expectArguments(const CommandLine& line, std::initializer_list<std::string_view> required, std::size_t optional = 0);
@@ -79,10 +81,14 @@ class Session::Impl {
   void rset(const CommandLine& line);
   void top(const CommandLine& line);
   void uidl(const CommandLine& line);
+  void stls(const CommandLine& line);
 
   Authenticator& authenticator_;
-  const SessionSettings settings_;
+  SessionSettings settings_;  // secure and allowCleartextLogin change when STLS succeeds
   ResponseSink& sink_;
+  TlsTransport* tls_;
+  // Set by STLS: whatever the client sent after it in the same read is dropped, never executed under TLS.
+  bool tlsStarting_ = false;
   State state_ = State::Authorization;
   LineReader lines_;
   // RFC 1939 section 7: PASS is valid only right after a successful USER, so a USER name lasts one command.

@@ -38,6 +38,12 @@ std::optional<Tenant> oneTenant(Poco::Data::Session& session, const std::string&
   return toTenant(rows.front());
 }
 
+Tenant existingTenant(Poco::Data::Session& session, const std::string& name) {
+  auto found = oneTenant(session, "WHERE t.name = ?", name);
+  if (!found) throw DirectoryError(DirectoryError::Kind::NotFound, "no tenant " + name);
+  return *found;
+}
+
 }  // namespace
 
 Directory::Directory(const std::string& connector, const std::string& connect)
@@ -114,6 +120,44 @@ void Directory::deleteDomain(const std::string& domain) {
     Poco::Data::Statement statement(s);
     statement << "DELETE FROM domains WHERE domain = ?", use(d);
     if (statement.execute() == 0) throw DirectoryError(DirectoryError::Kind::NotFound, "no domain " + domain);
+  });
+}
+
+std::vector<net::TenantCertificate> Directory::certificates() {
+  return withSession(pool_, [&](Poco::Data::Session& s) {
+    std::vector<Poco::Tuple<std::int64_t, std::string, std::string, std::string>> rows;
+    s << "SELECT t.tenant_id, t.name, c.certificate_file, c.key_file FROM tenant_certificates c "
+         "JOIN tenants t ON t.tenant_id = c.tenant_id ORDER BY t.name",
+        into(rows), now;
+    std::vector<net::TenantCertificate> out;
+    for (const auto& row : rows) {
+      std::vector<std::string> domains;
+      std::int64_t id = row.get<0>();
+      s << "SELECT domain FROM domains WHERE tenant_id = ? ORDER BY domain", into(domains), use(id), now;
+      out.push_back({row.get<1>(), {row.get<2>(), row.get<3>()}, std::move(domains)});
+    }
+    return out;
+  });
+}
+
+void Directory::setCertificate(const std::string& tenantName, const std::string& certificateFile, const std::string& keyFile) {
+  withSession(pool_, [&](Poco::Data::Session& s) {
+    std::int64_t id = existingTenant(s, tenantName).id;
+    std::string certificate = certificateFile, key = keyFile;
+    s << "INSERT INTO tenant_certificates (tenant_id, certificate_file, key_file) VALUES (?, ?, ?) "
+         "ON CONFLICT (tenant_id) DO UPDATE SET certificate_file = excluded.certificate_file, key_file = excluded.key_file, "
+         "updated_at = strftime('%s', 'now')",
+        use(id), use(certificate), use(key), now;
+  });
+}
+
+void Directory::removeCertificate(const std::string& tenantName) {
+  withSession(pool_, [&](Poco::Data::Session& s) {
+    std::int64_t id = existingTenant(s, tenantName).id;
+    Poco::Data::Statement statement(s);
+    statement << "DELETE FROM tenant_certificates WHERE tenant_id = ?", use(id);
+    if (statement.execute() == 0)
+      throw DirectoryError(DirectoryError::Kind::NotFound, "tenant " + tenantName + " has no certificate");
   });
 }
 

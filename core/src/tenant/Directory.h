@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "net/ServerContext.h"
+
 namespace postamt::tenant {
 
 struct Tenant {
@@ -44,6 +46,11 @@ class Directory {
   void deleteTenant(const std::string& name);  // refused while it still owns domains
   void addDomain(const std::string& domain, const std::string& tenantName);
   void deleteDomain(const std::string& domain);
+
+  // Every tenant's own TLS certificate, with the tenant's domains.
+  std::vector<net::TenantCertificate> certificates();
+  void setCertificate(const std::string& tenantName, const std::string& certificateFile, const std::string& keyFile);
+  void removeCertificate(const std::string& tenantName);
 
  private:
   Poco::Data::SessionPool pool_;

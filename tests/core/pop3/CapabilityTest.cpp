@@ -23,6 +23,13 @@ TEST(CapabilityTest, LeavesUserOutWhenCleartextLoginIsNotAllowed) {
             (List{"TOP", "RESP-CODES", "AUTH-RESP-CODE", "PIPELINING", "UIDL", "IMPLEMENTATION Postamt"}));
 }
 
+// RFC 2595 section 4: STLS is a capability while the session may issue it.
+TEST(CapabilityTest, ListsStlsWhenItMayBeIssued) {
+  SessionSettings settings;
+  EXPECT_EQ(capabilities(settings, true),
+            (List{"TOP", "USER", "RESP-CODES", "AUTH-RESP-CODE", "PIPELINING", "UIDL", "STLS", "IMPLEMENTATION Postamt"}));
+}
+
 TEST(CapabilityTest, LeavesImplementationOutWhenItIsNotConfigured) {
   SessionSettings settings;
   settings.implementation.clear();

@@ -280,7 +280,8 @@ TEST(SessionTest, WithoutCleartextLoginUserIsRefusedAndNotAdvertised) {
   auto settings = defaultSettings();
   settings.allowCleartextLogin = false;
   Connection connection(settings);
-  EXPECT_EQ(connection.send(kLogin), "-ERR Cleartext login is not allowed\r\n-ERR No user name given, send USER first\r\n");
+  const std::string refused = "-ERR [AUTH] Cleartext login is not allowed here: TLS is required (STLS or POP3S).\r\n";
+  EXPECT_EQ(connection.send(kLogin), refused + refused);
   EXPECT_TRUE(connection.authenticator.requests.empty());
   EXPECT_EQ(connection.send("CAPA\r\n").find("USER"), std::string::npos);
 }

@@ -1,0 +1,72 @@
+#include "net/CertificateStore.h"
+
+#include <Poco/Crypto/X509Certificate.h>
+#include <Poco/Logger.h>
+#include <openssl/ssl.h>
+
+#include <set>
+
+namespace postamt::net {
+namespace {
+
+Poco::Logger& log() { return Poco::Logger::get("tls"); }
+
+// The DNS names a certificate is for: its subjectAltNames, else its common name (as Poco extracts them).
+std::set<std::string> certificateNames(const std::string& certificateFile) {
+  std::string commonName;
+  std::set<std::string> names;
+  Poco::Crypto::X509Certificate(certificateFile).extractNames(commonName, names);
+  return names;
+}
+
+}  // namespace
+
+CertificateStore::CertificateStore(CertificateFiles defaultFiles, std::string cipherList)
+    : defaultFiles_(std::move(defaultFiles)), cipherList_(std::move(cipherList)) {
+  accept_ = makeServerContext(defaultFiles_, cipherList_);
+  SSL_CTX_set_tlsext_servername_callback(accept_->sslContext(), &CertificateStore::onServerName);
+  SSL_CTX_set_tlsext_servername_arg(accept_->sslContext(), this);
+  current_ = std::make_shared<const Selection>(Selection{accept_, {}});
+}
+
+void CertificateStore::load(const std::vector<TenantCertificate>& tenants) {
+  Selection next{makeServerContext(defaultFiles_, cipherList_), {}};
+  for (const auto& tenant : tenants) {
+    try {
+      const auto context = makeServerContext(tenant.files, cipherList_);
+      for (const auto& name : certificateNames(tenant.files.certificate)) {
+        if (withinDomains(name, tenant.domains)) {
+          next.byName.add(name, context);
+        } else {
+          log().warning("tenant %s: certificate name %s is not within its domains; not served", tenant.tenant, name);
+        }
+      }
+    } catch (const Poco::Exception& e) {
+      log().error("tenant %s keeps the default certificate: %s", tenant.tenant, e.displayText());
+    } catch (const std::exception& e) {
+      log().error("tenant %s keeps the default certificate: %s", tenant.tenant, std::string(e.what()));
+    }
+  }
+  auto selection = std::make_shared<const Selection>(std::move(next));
+  std::lock_guard lock(mutex_);
+  current_ = std::move(selection);
+}
+
+std::shared_ptr<const CertificateStore::Selection> CertificateStore::current() const {
+  std::lock_guard lock(mutex_);
+  return current_;
+}
+
+// Runs in the handshake, for every ClientHello, with or without a server name (OpenSSL 1.1.1 and later), so even a
+// client that sends none gets the default certificate last loaded. SSL_set_SSL_CTX takes a reference on the chosen
+// context: a session keeps its certificate however often load() replaces the selection.
+int CertificateStore::onServerName(SSL* ssl, int*, void* store) {
+  const auto selection = static_cast<CertificateStore*>(store)->current();
+  const char* serverName = SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name);
+  const Poco::Net::Context::Ptr* chosen = serverName == nullptr ? nullptr : selection->byName.find(serverName);
+  SSL_set_SSL_CTX(ssl, (chosen != nullptr ? *chosen : selection->fallback)->sslContext());
+  // No acknowledgement for a name not served: the client sees the default certificate and judges it itself.
+  return chosen != nullptr ? SSL_TLSEXT_ERR_OK : SSL_TLSEXT_ERR_NOACK;
+}
+
+}  // namespace postamt::net
