@@ -114,7 +114,11 @@ int main(int argc, char** argv) {
       loadCertificates(*certificates, directory, log);
     }
 
-    postamt::net::Server server(config.server, login, delivery, certificates.get());
+    // Every events instance hears every connection; none configured costs nothing.
+    postamt::events::EventBus events(config.eventQueueSize);
+    for (const auto& subscriber : instances.events()) events.subscribe(subscriber);
+
+    postamt::net::Server server(config.server, login, delivery, certificates.get(), &events);
     server.start();
     for (const auto& listener : server.describeListeners()) log.information("listening: %s", listener);
 
@@ -134,6 +138,10 @@ int main(int argc, char** argv) {
       server.collectIdleThreads();
     }
     server.stop();
+    events.stop();
+    for (const auto& stats : events.stats()) {
+      if (stats.dropped != 0) log.warning("%s fell behind: %Lu events dropped", stats.subscriber, stats.dropped);
+    }
     log.information("stopped");
     return 0;
   } catch (const Poco::Exception& e) {

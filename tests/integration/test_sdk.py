@@ -5,14 +5,16 @@ beside the bundled plugins, and have postamtd authenticate through it."""
 import os
 import pathlib
 import poplib
+import json
 import subprocess
+import time
 
 import pytest
 
 from conftest import BUILD, Postamt, seed
 
 SOURCE = pathlib.Path(os.environ.get("POSTAMT_SOURCE_DIR", pathlib.Path(__file__).resolve().parents[2]))
-EXAMPLE = SOURCE / "examples" / "plugins" / "auth-passwd-file"
+EXAMPLES = SOURCE / "examples" / "plugins"
 
 
 def run(*command):
@@ -29,20 +31,22 @@ def sha512_crypt(password: str) -> str:
 
 @pytest.fixture(scope="module")
 def prefix(tmp_path_factory):
-    """An installed Postamt with the example plugin built against it and installed into it."""
+    """An installed Postamt with the example plugins built against it and installed into it."""
     root = tmp_path_factory.mktemp("sdk")
     prefix = root / "prefix"
     run("cmake", "--install", str(BUILD), "--prefix", str(prefix))
     assert (prefix / "lib" / "cmake" / "Postamt" / "PostamtConfig.cmake").is_file()
-    build = root / "build"
-    run("cmake", "-S", str(EXAMPLE), "-B", str(build), "-G", "Ninja", f"-DCMAKE_PREFIX_PATH={prefix}")
-    run("cmake", "--build", str(build))
-    run("cmake", "--install", str(build), "--prefix", str(prefix))
+    for example in ("auth-passwd-file", "events-jsonl"):
+        build = root / example
+        run("cmake", "-S", str(EXAMPLES / example), "-B", str(build), "-G", "Ninja", f"-DCMAKE_PREFIX_PATH={prefix}")
+        run("cmake", "--build", str(build))
+        run("cmake", "--install", str(build), "--prefix", str(prefix))
     return prefix
 
 
-def test_the_example_plugin_exports_only_its_entry_point(prefix):
-    plugin = prefix / "lib" / "postamt" / "plugins" / "auth-passwd-file.so"
+@pytest.mark.parametrize("plugin", ["auth-passwd-file", "events-jsonl"])
+def test_an_example_plugin_exports_only_its_entry_point(prefix, plugin):
+    plugin = prefix / "lib" / "postamt" / "plugins" / f"{plugin}.so"
     table = subprocess.run(["nm", "-D", "--defined-only", str(plugin)], capture_output=True, text=True, check=True,
                            timeout=30).stdout
     assert [line.split()[-1] for line in table.splitlines()] == ["postamt_plugin_entry"]
@@ -79,3 +83,67 @@ def test_postamtd_authenticates_through_an_out_of_tree_plugin(prefix, tmp_path):
         client.quit()
     finally:
         server.stop()
+
+
+def wait_for_lines(path: pathlib.Path, predicate, timeout=10):
+    """The subscriber writes from its own thread: wait until the file says enough."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        lines = [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
+        if predicate(lines):
+            return lines
+        time.sleep(0.05)
+    raise AssertionError(f"events never satisfied the test: {path.read_text() if path.exists() else 'no file'}")
+
+
+def test_an_events_plugin_hears_every_step_of_a_session_in_order(prefix, tmp_path):
+    events = tmp_path / "events.jsonl"
+    server = Postamt(tmp_path, plugins__directory=prefix / "lib" / "postamt" / "plugins",
+                     events__audit__plugin="events-jsonl", events__audit__path=events)
+    server.seed_directory()
+    server.start()
+    try:
+        first = seed(server, "alice@demo.test", b"Subject: one\r\n\r\nfirst\r\n")
+        second = seed(server, "alice@demo.test", b"Subject: two\r\n\r\nsecond\r\n")
+
+        client = poplib.POP3("127.0.0.1", server.port, timeout=30)
+        client.user("alice@demo.test")
+        with pytest.raises(poplib.error_proto):
+            client.pass_("not-alices-password")
+        client = poplib.POP3("127.0.0.1", server.port, timeout=30)
+        client.user("alice@demo.test")
+        client.pass_("alice-secret")
+        uidls = [line.split()[1].decode() for line in client.uidl()[1]]
+        client.retr(1)
+        client.top(2, 0)
+        client.dele(1)
+        client.quit()
+    finally:
+        lines = wait_for_lines(events, lambda lines: sum(e["event"] == "connection-closed" for e in lines) >= 5)
+        server.stop()
+
+    delivered = [e for e in lines if e["event"] == "message-delivered"]
+    assert [(e["user"], e["octets"]) for e in delivered] == [("alice@demo.test", len(first)),
+                                                              ("alice@demo.test", len(second))]
+    assert all(e["listener"] == "lmtp" for e in delivered)
+
+    pop3_sessions = {}
+    for event in lines:
+        if event["listener"] == "pop3":
+            pop3_sessions.setdefault(event["session"], []).append(event)
+    # The fixture's readiness probe connects and hangs up: opened and closed, nothing between.
+    talked = [events for events in pop3_sessions.values() if len(events) > 2]
+    failed, logged_in = sorted(talked, key=lambda events: events[0]["time_usec"])
+    assert [e["event"] for e in failed] == ["connection-opened", "auth-failed", "connection-closed"]
+    assert failed[1]["tenant"] == "demo" and failed[1]["user"] == "alice@demo.test"
+    assert [e["event"] for e in logged_in] == ["connection-opened", "auth-succeeded", "maildrop-opened",
+                                               "message-retrieved", "message-retrieved", "message-deleted",
+                                               "update-committed", "connection-closed"]
+    opened, retr, top, deleted, committed = logged_in[2:7]
+    assert (opened["count"], opened["octets"]) == (2, len(first) + len(second))
+    assert (retr["uidl"], retr["octets"]) == (uidls[0], len(first))
+    assert top["uidl"] == uidls[1] and 0 < top["octets"] <= len(second)
+    assert (deleted["uidl"], deleted["octets"]) == (uidls[0], len(first))
+    assert (committed["count"], committed["octets"]) == (1, len(first))
+    assert all(e["remote"] == "127.0.0.1" and e["tls"] is False for e in logged_in)
+    assert "secret" not in events.read_text()

@@ -77,6 +77,7 @@ DaemonConfig loadDaemonConfig(const std::string& path) {
     config.logLevel = c.getString("log.level", config.logLevel);
     config.passwordCacheSize = static_cast<std::size_t>(c.getUInt64("password_cache.size", config.passwordCacheSize));
     config.passwordCacheTtl = std::chrono::seconds(positive(c, "password_cache.ttl_seconds", int(config.passwordCacheTtl.count())));
+    config.eventQueueSize = static_cast<std::size_t>(positive(c, "server.event_queue_size", int(config.eventQueueSize)));
 
     config.tlsCertificate = {c.getString("tls.certificate_file", ""), c.getString("tls.key_file", "")};
     if (config.tlsCertificate.certificate.empty() != config.tlsCertificate.key.empty()) {

@@ -21,6 +21,7 @@ struct DaemonConfig {
   std::string logLevel = "information";
   std::size_t passwordCacheSize = 100000;
   std::chrono::seconds passwordCacheTtl{3600};
+  std::size_t eventQueueSize = 10000;  // per events instance
   net::ServerSettings server;
   net::CertificateFiles tlsCertificate;  // the default certificate; none: no listener has TLS
   std::string tlsCipherList = net::kDefaultCipherList;

@@ -59,17 +59,19 @@ Poco::Net::ServerSocket bind(const ListenerSettings& listener, const Certificate
 }  // namespace
 
 Server::Server(ServerSettings settings, pop3::Authenticator& authenticator, lmtp::DeliveryAgent& deliveryAgent,
-               const CertificateStore* certificates)
+               const CertificateStore* certificates, events::EventBus* events)
     : settings_(std::move(settings)),
       authenticator_(authenticator),
       deliveryAgent_(deliveryAgent),
       certificates_(certificates),
+      events_(events),
       pool_("session", 2, settings_.maxConnections, 60, settings_.threadStackKiB * 1024) {}
 
 Server::~Server() { stop(); }
 
 Poco::Net::TCPServerConnectionFactory* Server::connectionFactory(const ListenerSettings& listener) {
   ConnectionSecurity security{nullptr, listener.tls == Tls::Implicit, settings_.trustedNetworks};
+  ConnectionEvents events{listener.name, events_};
   if (listener.tls != Tls::None) {
     if (certificates_ == nullptr) {
       throw Poco::InvalidArgumentException("listener " + listener.name + " wants TLS, but no certificate is configured");
@@ -77,11 +79,11 @@ Poco::Net::TCPServerConnectionFactory* Server::connectionFactory(const ListenerS
     security.tls = certificates_->acceptContext();
   }
   if (listener.protocol == Protocol::Pop3) {
-    return new SessionConnectionFactory<pop3::Session, pop3::Authenticator, pop3::SessionSettings>(authenticator_, settings_.pop3,
-                                                                                                   registry_, security);
+    return new SessionConnectionFactory<pop3::Session, pop3::Authenticator, pop3::SessionSettings>(
+        authenticator_, settings_.pop3, registry_, security, events);
   }
-  return new SessionConnectionFactory<lmtp::Session, lmtp::DeliveryAgent, lmtp::SessionSettings>(deliveryAgent_, settings_.lmtp,
-                                                                                                 registry_, security);
+  return new SessionConnectionFactory<lmtp::Session, lmtp::DeliveryAgent, lmtp::SessionSettings>(
+      deliveryAgent_, settings_.lmtp, registry_, security, events);
 }
 
 void Server::start() {

@@ -9,6 +9,8 @@
 #include <type_traits>
 #include <utility>
 
+#include "events/ObservedDelivery.h"
+#include "events/ObservedLogin.h"
 #include "net/SessionRegistry.h"
 #include "net/SocketResponseSink.h"
 #include "net/TrustedNetworks.h"
@@ -27,6 +29,26 @@ struct ConnectionSecurity {
   TrustedNetworks trusted;      // peers that may log in with a password over an unencrypted connection
 };
 
+// Who hears what a listener's connections do.
+struct ConnectionEvents {
+  std::string listener;                // the listener's name, for events and logs
+  events::EventBus* bus = nullptr;     // null: nobody listens
+};
+
+// A connection's own view of its service: the listener's authenticator or
+// delivery agent, wrapped so that what happens through it becomes events.
+inline std::unique_ptr<pop3::Authenticator> observed(pop3::Authenticator& service, events::EventBus& bus,
+                                                     const events::Origin& origin) {
+  return std::make_unique<events::ObservedLogin>(service, bus, origin);
+}
+inline std::unique_ptr<lmtp::DeliveryAgent> observed(lmtp::DeliveryAgent& service, events::EventBus& bus,
+                                                     const events::Origin& origin) {
+  return std::make_unique<events::ObservedDelivery>(service, bus, origin);
+}
+
+// Numbers this process's connections from 1, for events and logs.
+std::uint64_t nextConnectionNumber();
+
 // One client on one pool thread: pumps bytes between the socket and a
 // protocol session, runs its idle timer, and negotiates TLS when the listener
 // or the session asks. Nothing protocol-specific lives here; pop3::Session and
@@ -39,18 +61,21 @@ template <typename Session, typename Service, typename Settings>
 class SessionConnection : public Poco::Net::TCPServerConnection, private pop3::TlsTransport {
  public:
   SessionConnection(const Poco::Net::StreamSocket& socket, Service& service, const Settings& settings, SessionRegistry& registry,
-                    const ConnectionSecurity& security)
+                    const ConnectionSecurity& security, const ConnectionEvents& events)
       : TCPServerConnection(socket),
         service_(service),
         settings_(settings),
         registry_(registry),
         security_(security),
+        events_(events),
         io_(socket) {}
 
   void run() override {
     SessionRegistry::Registration registration(registry_, socket());
+    settings_.remoteAddress = peerName(io_);
+    origin_ = events::Origin{nextConnectionNumber(), events_.listener, settings_.remoteAddress, security_.implicit};
+    Reported reported(*this);
     try {
-      settings_.remoteAddress = peerName(io_);
       if constexpr (requires(Settings s) { s.secure = s.allowCleartextLogin = true; }) {
         settings_.secure = security_.implicit;
         settings_.allowCleartextLogin = settings_.secure || security_.trusted.contains(io_.peerAddress());
@@ -78,12 +103,34 @@ class SessionConnection : public Poco::Net::TCPServerConnection, private pop3::T
   // larger than this simply arrives in several reads.
   static constexpr int kReadChunk = 4096;
 
+  // Opened and closed as events, however the connection ends.
+  class Reported {
+   public:
+    explicit Reported(SessionConnection& connection) : connection_(connection) {
+      connection_.publish(POSTAMT_EVENT_CONNECTION_OPENED);
+    }
+    ~Reported() { connection_.publish(POSTAMT_EVENT_CONNECTION_CLOSED); }
+    Reported(const Reported&) = delete;
+    Reported& operator=(const Reported&) = delete;
+
+   private:
+    SessionConnection& connection_;
+  };
+
+  void publish(postamt_event_type type) {
+    if (wanted()) events_.bus->publish(events::Event(type, origin_));
+  }
+
+  bool wanted() const { return events_.bus != nullptr && events_.bus->wanted(); }
+
   Session openSession(SocketResponseSink& sink) {
+    if (wanted()) observed_ = observed(service_, *events_.bus, origin_);
+    Service& service = observed_ ? *observed_ : service_;
     if constexpr (std::is_constructible_v<Session, Service&, Settings, pop3::ResponseSink&, pop3::TlsTransport*>) {
       const bool offersStartTls = !security_.tls.isNull() && !security_.implicit;
-      return Session(service_, settings_, sink, offersStartTls ? static_cast<pop3::TlsTransport*>(this) : nullptr);
+      return Session(service, settings_, sink, offersStartTls ? static_cast<pop3::TlsTransport*>(this) : nullptr);
     } else {
-      return Session(service_, settings_, sink);
+      return Session(service, settings_, sink);
     }
   }
 
@@ -121,6 +168,7 @@ class SessionConnection : public Poco::Net::TCPServerConnection, private pop3::T
         // RFC 2595 section 4: from here every byte goes through TLS; the sink writes to io_, so it follows.
         io_ = Poco::Net::SecureStreamSocket::attach(io_, security_.tls);
         if (!handshake(session)) return;
+        origin_.tls = true;
       }
     }
   }
@@ -129,18 +177,26 @@ class SessionConnection : public Poco::Net::TCPServerConnection, private pop3::T
   Settings settings_;
   SessionRegistry& registry_;
   const ConnectionSecurity& security_;
+  const ConnectionEvents& events_;
   Poco::Net::StreamSocket io_;  // the client's socket, switched to TLS on STLS; socket() stays as accepted
   bool tlsRequested_ = false;
+  events::Origin origin_;
+  std::unique_ptr<Service> observed_;  // the service as this connection's events see it; outlives the session
 };
 
 template <typename Session, typename Service, typename Settings>
 class SessionConnectionFactory : public Poco::Net::TCPServerConnectionFactory {
  public:
-  SessionConnectionFactory(Service& service, Settings settings, SessionRegistry& registry, ConnectionSecurity security)
-      : service_(service), settings_(std::move(settings)), registry_(registry), security_(std::move(security)) {}
+  SessionConnectionFactory(Service& service, Settings settings, SessionRegistry& registry, ConnectionSecurity security,
+                           ConnectionEvents events)
+      : service_(service),
+        settings_(std::move(settings)),
+        registry_(registry),
+        security_(std::move(security)),
+        events_(std::move(events)) {}
 
   Poco::Net::TCPServerConnection* createConnection(const Poco::Net::StreamSocket& socket) override {
-    return new SessionConnection<Session, Service, Settings>(socket, service_, settings_, registry_, security_);
+    return new SessionConnection<Session, Service, Settings>(socket, service_, settings_, registry_, security_, events_);
   }
 
  private:
@@ -148,6 +204,7 @@ class SessionConnectionFactory : public Poco::Net::TCPServerConnectionFactory {
   Settings settings_;
   SessionRegistry& registry_;
   ConnectionSecurity security_;
+  ConnectionEvents events_;
 };
 
 }  // namespace postamt::net

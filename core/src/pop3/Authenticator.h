@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -25,6 +26,10 @@ struct LoginResult {
   Outcome outcome = Outcome::Denied;
   std::string text;  // for the log only: never sent to the client
   std::unique_ptr<Maildrop> maildrop;
+  // The tenant the login name resolved to, for logs and events; 0 and empty
+  // when the domain is unknown.
+  std::int64_t tenantId = 0;
+  std::string tenant;
 };
 
 // Verifies credentials and opens the user's maildrop. Thread-safe: one

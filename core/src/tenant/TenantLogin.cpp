@@ -9,7 +9,12 @@ namespace {
 
 using Outcome = pop3::LoginResult::Outcome;
 
-pop3::LoginResult fail(Outcome outcome, std::string text) { return {outcome, std::move(text), nullptr}; }
+pop3::LoginResult answer(Outcome outcome, std::string text) {
+  pop3::LoginResult result;
+  result.outcome = outcome;
+  result.text = std::move(text);
+  return result;
+}
 
 // Spends about the time a real password check takes, so that an unknown
 // domain or user cannot be told from a wrong password by the clock.
@@ -41,37 +46,47 @@ pop3::LoginResult TenantLogin::authenticate(const pop3::LoginRequest& request) {
     if (!resolved.mailbox) {
       spendPasswordCheckTime(request.password);
       const auto outcome = resolved.failure == MailboxResolver::Failure::MissingInstance ? Outcome::TempFail : Outcome::Denied;
-      return fail(outcome, resolved.error);
+      return answer(outcome, resolved.error);
     }
     ResolvedMailbox& target = *resolved.mailbox;
-    const auto verified = target.auth.verifyPassword(target.mailbox, request.password);
-    switch (verified.status) {
-      case POSTAMT_OK:
-        break;
-      case POSTAMT_NOT_FOUND:
-        spendPasswordCheckTime(request.password);
-        return fail(Outcome::Denied, verified.error);
-      case POSTAMT_DENIED:
-        return fail(Outcome::Denied, verified.error);
-      case POSTAMT_TEMP_FAIL:
-        return fail(Outcome::TempFail, verified.error);
-      default:
-        return fail(Outcome::PermFail, verified.error);
-    }
-    const std::string holder = lockOwner_ + ":" + std::to_string(++sessionCounter_);
-    auto opened = target.store.open(target.mailbox, holder);
-    switch (opened.status) {
-      case POSTAMT_OK:
-        return {Outcome::Ok, "tenant=" + target.tenant.name, std::move(opened.maildrop)};
-      case POSTAMT_IN_USE:
-        return fail(Outcome::InUse, opened.error);
-      case POSTAMT_TEMP_FAIL:
-        return fail(Outcome::TempFail, opened.error);
-      default:
-        return fail(Outcome::PermFail, opened.error);
-    }
+    pop3::LoginResult result = authenticateIn(target, request);
+    result.tenantId = target.tenant.id;
+    result.tenant = target.tenant.name;
+    return result;
   } catch (const DirectoryError& e) {
-    return fail(Outcome::TempFail, e.what());
+    return answer(Outcome::TempFail, e.what());
+  }
+}
+
+pop3::LoginResult TenantLogin::authenticateIn(ResolvedMailbox& target, const pop3::LoginRequest& request) {
+  const auto verified = target.auth.verifyPassword(target.mailbox, request.password);
+  switch (verified.status) {
+    case POSTAMT_OK:
+      break;
+    case POSTAMT_NOT_FOUND:
+      spendPasswordCheckTime(request.password);
+      return answer(Outcome::Denied, verified.error);
+    case POSTAMT_DENIED:
+      return answer(Outcome::Denied, verified.error);
+    case POSTAMT_TEMP_FAIL:
+      return answer(Outcome::TempFail, verified.error);
+    default:
+      return answer(Outcome::PermFail, verified.error);
+  }
+  const std::string holder = lockOwner_ + ":" + std::to_string(++sessionCounter_);
+  auto opened = target.store.open(target.mailbox, holder);
+  switch (opened.status) {
+    case POSTAMT_OK: {
+      pop3::LoginResult result = answer(Outcome::Ok, "tenant=" + target.tenant.name);
+      result.maildrop = std::move(opened.maildrop);
+      return result;
+    }
+    case POSTAMT_IN_USE:
+      return answer(Outcome::InUse, opened.error);
+    case POSTAMT_TEMP_FAIL:
+      return answer(Outcome::TempFail, opened.error);
+    default:
+      return answer(Outcome::PermFail, opened.error);
   }
 }
 

@@ -20,6 +20,7 @@ class TenantLogin : public pop3::Authenticator {
 
  private:
   pop3::LoginResult authenticate(const pop3::LoginRequest& request);
+  pop3::LoginResult authenticateIn(ResolvedMailbox& target, const pop3::LoginRequest& request);
 
   MailboxResolver& resolver_;
   std::string lockOwner_;

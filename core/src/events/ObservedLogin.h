@@ -1,0 +1,25 @@
+#pragma once
+
+#include "events/EventBus.h"
+#include "pop3/Authenticator.h"
+
+namespace postamt::events {
+
+// One POP3 connection's logins as events: auth succeeded or failed, the
+// maildrop opened, and through the maildrop it hands out, every message
+// retrieved and every deletion UPDATE commits. Wraps the listener's
+// authenticator for one connection, so the events carry where they happened.
+class ObservedLogin : public pop3::Authenticator {
+ public:
+  // `origin` is the connection's and may change while it lives (STLS sets tls).
+  ObservedLogin(pop3::Authenticator& inner, EventBus& bus, const Origin& origin);
+
+  pop3::LoginResult login(const pop3::LoginRequest& request) override;
+
+ private:
+  pop3::Authenticator& inner_;
+  EventBus& bus_;
+  const Origin& origin_;
+};
+
+}  // namespace postamt::events
