@@ -18,6 +18,10 @@
 #include "config/DaemonConfig.h"
 #include "config/Logging.h"
 #include "delivery/TenantDelivery.h"
+#include "events/EventBus.h"
+#include "metrics/MetricsServer.h"
+#include "metrics/Registry.h"
+#include "metrics/SessionMetrics.h"
 #include "net/Server.h"
 #include "plugin/PluginHost.h"
 #include "plugin/PluginInstances.h"
@@ -70,6 +74,22 @@ int usage() {
   return 2;
 }
 
+// /metrics: what the sessions did, and how the event subscribers keep up.
+// /healthz: a lookup in the directory database, which every login needs.
+std::unique_ptr<postamt::metrics::MetricsServer> startMetrics(const std::string& address, postamt::metrics::Registry& registry,
+                                                              postamt::events::EventBus& events,
+                                                              postamt::tenant::Directory& directory) {
+  registry.declareGauge("postamt_events_dropped", "Events a subscriber lost because it fell behind.", {"subscriber"});
+  postamt::metrics::MetricsServer::Handlers handlers{
+      [&registry, &events] {
+        for (const auto& stats : events.stats())
+          registry.set("postamt_events_dropped", {stats.subscriber}, static_cast<double>(stats.dropped));
+        return registry.render();
+      },
+      [&directory] { directory.tenantForDomain("healthz.invalid"); }};  // RFC 2606: a name that never exists
+  return std::make_unique<postamt::metrics::MetricsServer>(Poco::Net::SocketAddress(address), std::move(handlers));
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -114,11 +134,20 @@ int main(int argc, char** argv) {
       loadCertificates(*certificates, directory, log);
     }
 
-    // Every events instance hears every connection; none configured costs nothing.
+    // Every events instance hears every connection, and so do the metrics.
     postamt::events::EventBus events(config.eventQueueSize);
     for (const auto& subscriber : instances.events()) events.subscribe(subscriber);
+    postamt::metrics::Registry registry;
+    auto sessionMetrics = std::make_shared<postamt::metrics::SessionMetrics>(registry);
+    std::unique_ptr<postamt::metrics::MetricsServer> metricsServer;
+    if (!config.metricsAddress.empty()) {
+      events.subscribe(sessionMetrics);
+      metricsServer = startMetrics(config.metricsAddress, registry, events, directory);
+      log.information("metrics: http://%s/metrics and /healthz", metricsServer->address().toString());
+    }
 
-    postamt::net::Server server(config.server, login, delivery, certificates.get(), &events);
+    postamt::net::Server server(config.server, login, delivery, certificates.get(),
+                                {&events, metricsServer ? sessionMetrics.get() : nullptr});
     server.start();
     for (const auto& listener : server.describeListeners()) log.information("listening: %s", listener);
 
@@ -138,6 +167,7 @@ int main(int argc, char** argv) {
       server.collectIdleThreads();
     }
     server.stop();
+    metricsServer.reset();
     events.stop();
     for (const auto& stats : events.stats()) {
       if (stats.dropped != 0) log.warning("%s fell behind: %Lu events dropped", stats.subscriber, stats.dropped);

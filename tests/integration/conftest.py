@@ -53,6 +53,7 @@ class Postamt:
             "listener.pop3.address": f"127.0.0.1:{self.port}",
             "listener.lmtp.address": f"127.0.0.1:{self.lmtp_port}",
             "listener.lmtp.protocol": "lmtp",
+            "metrics.address": f"127.0.0.1:{free_port()}",
             "server.hostname": "postamt.test",
             "pop3.login_timeout_seconds": "30",
             "pop3.idle_timeout_seconds": "600",

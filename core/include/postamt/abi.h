@@ -162,7 +162,7 @@ typedef enum postamt_event_type {
   POSTAMT_EVENT_CONNECTION_OPENED = 1,
   POSTAMT_EVENT_CONNECTION_CLOSED = 2,
   POSTAMT_EVENT_AUTH_SUCCEEDED = 3,
-  POSTAMT_EVENT_AUTH_FAILED = 4,   /* detail: why, as logged */
+  POSTAMT_EVENT_AUTH_FAILED = 4,   /* status: DENIED, IN_USE, TEMP_FAIL or PERM_FAIL; detail: why, as logged */
   POSTAMT_EVENT_MAILDROP_OPENED = 5, /* count, octets: the listing */
   POSTAMT_EVENT_MESSAGE_RETRIEVED = 6, /* uidl, octets sent (RETR or TOP) */
   POSTAMT_EVENT_MESSAGE_DELETED = 7,   /* uidl, octets: removed by UPDATE */
@@ -186,6 +186,7 @@ typedef struct postamt_event {
   uint64_t octets;
   uint64_t count;
   const char* detail;
+  postamt_status status;
 } postamt_event;
 
 /* ABI 1.2. An event subscriber. The host calls on_event() from one thread per

@@ -78,6 +78,7 @@ DaemonConfig loadDaemonConfig(const std::string& path) {
     config.passwordCacheSize = static_cast<std::size_t>(c.getUInt64("password_cache.size", config.passwordCacheSize));
     config.passwordCacheTtl = std::chrono::seconds(positive(c, "password_cache.ttl_seconds", int(config.passwordCacheTtl.count())));
     config.eventQueueSize = static_cast<std::size_t>(positive(c, "server.event_queue_size", int(config.eventQueueSize)));
+    config.metricsAddress = c.getString("metrics.address", config.metricsAddress);
 
     config.tlsCertificate = {c.getString("tls.certificate_file", ""), c.getString("tls.key_file", "")};
     if (config.tlsCertificate.certificate.empty() != config.tlsCertificate.key.empty()) {

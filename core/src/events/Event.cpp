@@ -25,7 +25,8 @@ postamt_event Event::view() const {
                        uidl.c_str(),
                        octets,
                        count,
-                       detail.c_str()};
+                       detail.c_str(),
+                       status};
 }
 
 }  // namespace postamt::events

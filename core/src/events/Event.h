@@ -27,6 +27,7 @@ struct Event {
   std::uint64_t octets = 0;
   std::uint64_t count = 0;
   std::string detail;
+  postamt_status status = POSTAMT_OK;
 
   // Stamped with the current time.
   Event(postamt_event_type type, Origin origin);

@@ -80,6 +80,17 @@ class ObservedMaildrop : public pop3::Maildrop {
   std::optional<Retrieval> retrieving_;
 };
 
+postamt_status statusOf(pop3::LoginResult::Outcome outcome) {
+  switch (outcome) {
+    case pop3::LoginResult::Outcome::Ok: return POSTAMT_OK;
+    case pop3::LoginResult::Outcome::Denied: return POSTAMT_DENIED;
+    case pop3::LoginResult::Outcome::InUse: return POSTAMT_IN_USE;
+    case pop3::LoginResult::Outcome::TempFail: return POSTAMT_TEMP_FAIL;
+    case pop3::LoginResult::Outcome::PermFail: return POSTAMT_PERM_FAIL;
+  }
+  return POSTAMT_PERM_FAIL;
+}
+
 }  // namespace
 
 ObservedLogin::ObservedLogin(pop3::Authenticator& inner, EventBus& bus, const Origin& origin)
@@ -92,7 +103,10 @@ pop3::LoginResult ObservedLogin::login(const pop3::LoginRequest& request) {
   identity.tenantId = result.tenantId;
   identity.tenant = result.tenant;
   identity.user = request.user;
-  if (!ok) identity.detail = result.text;
+  if (!ok) {
+    identity.detail = result.text;
+    identity.status = statusOf(result.outcome);
+  }
   bus_.publish(identity);
   if (!ok) return result;
 

@@ -59,19 +59,19 @@ Poco::Net::ServerSocket bind(const ListenerSettings& listener, const Certificate
 }  // namespace
 
 Server::Server(ServerSettings settings, pop3::Authenticator& authenticator, lmtp::DeliveryAgent& deliveryAgent,
-               const CertificateStore* certificates, events::EventBus* events)
+               const CertificateStore* certificates, Observers observers)
     : settings_(std::move(settings)),
       authenticator_(authenticator),
       deliveryAgent_(deliveryAgent),
       certificates_(certificates),
-      events_(events),
+      observers_(observers),
       pool_("session", 2, settings_.maxConnections, 60, settings_.threadStackKiB * 1024) {}
 
 Server::~Server() { stop(); }
 
 Poco::Net::TCPServerConnectionFactory* Server::connectionFactory(const ListenerSettings& listener) {
   ConnectionSecurity security{nullptr, listener.tls == Tls::Implicit, settings_.trustedNetworks};
-  ConnectionEvents events{listener.name, events_};
+  ConnectionEvents events{listener.name, observers_};
   if (listener.tls != Tls::None) {
     if (certificates_ == nullptr) {
       throw Poco::InvalidArgumentException("listener " + listener.name + " wants TLS, but no certificate is configured");

@@ -8,10 +8,10 @@
 #include <string>
 #include <vector>
 
-#include "events/EventBus.h"
 #include "lmtp/DeliveryAgent.h"
 #include "lmtp/Session.h"
 #include "net/CertificateStore.h"
+#include "net/SessionConnection.h"
 #include "net/SessionRegistry.h"
 #include "net/TrustedNetworks.h"
 #include "pop3/Authenticator.h"
@@ -49,10 +49,10 @@ struct ServerSettings {
 // One Poco TCPServer per listener over one bounded thread pool.
 class Server {
  public:
-  // `certificates` serves every listener with TLS, `events` hears what every
-  // connection does; both must outlive the server.
+  // `certificates` serves every listener with TLS, `observers` hear what every
+  // connection does; all must outlive the server.
   Server(ServerSettings settings, pop3::Authenticator& authenticator, lmtp::DeliveryAgent& deliveryAgent,
-         const CertificateStore* certificates = nullptr, events::EventBus* events = nullptr);
+         const CertificateStore* certificates = nullptr, Observers observers = {});
   ~Server();
 
   void start();  // binds every listener; throws Poco::Exception when one cannot bind
@@ -70,7 +70,7 @@ class Server {
   pop3::Authenticator& authenticator_;
   lmtp::DeliveryAgent& deliveryAgent_;
   const CertificateStore* certificates_;
-  events::EventBus* events_;
+  Observers observers_;
   SessionRegistry registry_;
   Poco::ThreadPool pool_;
   std::vector<std::unique_ptr<Poco::Net::TCPServer>> servers_;  // destroyed before the pool

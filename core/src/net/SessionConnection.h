@@ -6,11 +6,13 @@
 #include <Poco/Net/TCPServerConnection.h>
 #include <Poco/Net/TCPServerConnectionFactory.h>
 
+#include <chrono>
 #include <type_traits>
 #include <utility>
 
 #include "events/ObservedDelivery.h"
 #include "events/ObservedLogin.h"
+#include "metrics/SessionMetrics.h"
 #include "net/SessionRegistry.h"
 #include "net/SocketResponseSink.h"
 #include "net/TrustedNetworks.h"
@@ -29,10 +31,16 @@ struct ConnectionSecurity {
   TrustedNetworks trusted;      // peers that may log in with a password over an unencrypted connection
 };
 
-// Who hears what a listener's connections do.
+// Who hears what connections do.
+struct Observers {
+  events::EventBus* bus = nullptr;             // null: nobody listens
+  metrics::SessionMetrics* metrics = nullptr;  // null: no command timings
+};
+
+// What a listener's connections report, and under which name.
 struct ConnectionEvents {
-  std::string listener;                // the listener's name, for events and logs
-  events::EventBus* bus = nullptr;     // null: nobody listens
+  std::string listener;  // the listener's name, for events, metrics and logs
+  Observers observers;
 };
 
 // A connection's own view of its service: the listener's authenticator or
@@ -118,13 +126,13 @@ class SessionConnection : public Poco::Net::TCPServerConnection, private pop3::T
   };
 
   void publish(postamt_event_type type) {
-    if (wanted()) events_.bus->publish(events::Event(type, origin_));
+    if (wanted()) events_.observers.bus->publish(events::Event(type, origin_));
   }
 
-  bool wanted() const { return events_.bus != nullptr && events_.bus->wanted(); }
+  bool wanted() const { return events_.observers.bus != nullptr && events_.observers.bus->wanted(); }
 
   Session openSession(SocketResponseSink& sink) {
-    if (wanted()) observed_ = observed(service_, *events_.bus, origin_);
+    if (wanted()) observed_ = observed(service_, *events_.observers.bus, origin_);
     Service& service = observed_ ? *observed_ : service_;
     if constexpr (std::is_constructible_v<Session, Service&, Settings, pop3::ResponseSink&, pop3::TlsTransport*>) {
       const bool offersStartTls = !security_.tls.isNull() && !security_.implicit;
@@ -162,8 +170,12 @@ class SessionConnection : public Poco::Net::TCPServerConnection, private pop3::T
         if (registry_.stopping()) session.stop();
         return;
       }
-      session.receive(std::string_view(buffer, static_cast<std::size_t>(n)));
+      const std::string_view received(buffer, static_cast<std::size_t>(n));
+      const auto arrived = std::chrono::steady_clock::now();
+      session.receive(received);
       sink.flush();
+      if (metrics::SessionMetrics* metrics = events_.observers.metrics)
+        metrics->commandAnswered(events_.listener, received, std::chrono::steady_clock::now() - arrived);
       if (std::exchange(tlsRequested_, false)) {
         // RFC 2595 section 4: from here every byte goes through TLS; the sink writes to io_, so it follows.
         io_ = Poco::Net::SecureStreamSocket::attach(io_, security_.tls);

@@ -33,6 +33,7 @@ class JsonLinesEvents : public postamt::sdk::Events {
     if (event.octets != 0) line.set("octets", event.octets);
     if (event.count != 0) line.set("count", event.count);
     if (!event.detail.empty()) line.set("detail", std::string(event.detail));
+    if (event.status != POSTAMT_OK) line.set("status", static_cast<int>(event.status));
     line.stringify(out_);
     out_ << '\n' << std::flush;
   }

@@ -28,12 +28,13 @@ struct Event {
   std::uint64_t octets;
   std::uint64_t count;
   std::string_view detail;
+  postamt_status status;
 
   static Event from(const postamt_event& e) {
     auto text = [](const char* s) { return s != nullptr ? std::string_view(s) : std::string_view(); };
-    return Event{e.type,         e.session,         e.time_usec, text(e.listener), text(e.remote_address),
-                 e.tls != 0,     e.tenant_id,       text(e.tenant), text(e.user),  text(e.uidl),
-                 e.octets,       e.count,           text(e.detail)};
+    return Event{e.type,     e.session,   e.time_usec,    text(e.listener), text(e.remote_address),
+                 e.tls != 0, e.tenant_id, text(e.tenant), text(e.user),     text(e.uidl),
+                 e.octets,   e.count,     text(e.detail), e.status};
   }
 };
 
