@@ -45,9 +45,14 @@ void Session::Impl::pass(const CommandLine& line) {
   if (!userBeforeThisCommand_) return reject("No user name given, send USER first");
   if (line.rest.empty()) return reject("Missing password");
 
+  const LoginRequest request{*userBeforeThisCommand_, std::string(line.rest), settings_.remoteAddress, settings_.secure};
+  completeLogin([&] { return authenticator_.login(request); });
+}
+
+void Session::Impl::completeLogin(const std::function<LoginResult()>& login) {
   LoginResult result;
   try {
-    result = authenticator_.login({*userBeforeThisCommand_, std::string(line.rest), settings_.remoteAddress, settings_.secure});
+    result = login();
   } catch (const std::exception&) {
     // An authenticator is a plugin chain over databases; its failure is the server's, and temporary.
     result.outcome = LoginResult::Outcome::TempFail;
@@ -184,6 +189,7 @@ const Session::Impl::Command* Session::Impl::findCommand(std::string_view keywor
       {"QUIT", true, true, &Impl::quit},  {"STAT", false, true, &Impl::stat}, {"LIST", false, true, &Impl::list},
       {"RETR", false, true, &Impl::retr}, {"DELE", false, true, &Impl::dele}, {"NOOP", false, true, &Impl::noop},
       {"RSET", false, true, &Impl::rset}, {"TOP", false, true, &Impl::top},   {"UIDL", false, true, &Impl::uidl},
+      {"AUTH", true, false, &Impl::auth},
   };
   const auto found = std::find_if(std::begin(kCommands), std::end(kCommands),
                                   [&](const Command& command) { return equalsIgnoringCase(command.keyword, keyword); });

@@ -62,6 +62,7 @@ std::size_t Session::Impl::bufferedInput() const { return lines_.buffered(); }
 
 void Session::Impl::execute(const LineReader::Line& line) {
   userBeforeThisCommand_ = std::exchange(user_, std::nullopt);
+  if (exchange_) return continueExchange(line);
   switch (line.problem) {
     case LineReader::Line::Problem::TooLong:
       return reject("Line too long");
@@ -83,6 +84,7 @@ void Session::Impl::close() {
   state_ = State::Closed;
   // Destroying the maildrop releases its lock at once and applies nothing (RFC 1939 section 6: only QUIT updates).
   transaction_.reset();
+  exchange_.reset();
   user_.reset();
   userBeforeThisCommand_.reset();
 }

@@ -3,7 +3,9 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <initializer_list>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -12,6 +14,7 @@
 #include "pop3/LineReader.h"
 #include "pop3/Session.h"
 #include "pop3/Transaction.h"
+#include "sasl/Mechanism.h"
 
 namespace postamt::pop3 {
 
@@ -80,6 +83,15 @@ class Session::Impl {
   void top(const CommandLine& line);
   void uidl(const CommandLine& line);
 
+  // Ends a login, whatever way it came (PASS, AUTH): enters TRANSACTION, or answers with the RFC 3206 code.
+  void completeLogin(const std::function<LoginResult()>& login);
+
+  // AuthCommand.cpp: RFC 5034 AUTH and its exchange.
+  void auth(const CommandLine& line);
+  void continueExchange(const LineReader::Line& line);
+  void advanceExchange(const sasl::Step& step);
+  void endExchange();
+
   Authenticator& authenticator_;
   const SessionSettings settings_;
   ResponseSink& sink_;
@@ -89,6 +101,9 @@ class Session::Impl {
   std::optional<std::string> user_;
   std::optional<std::string> userBeforeThisCommand_;
   std::optional<Transaction> transaction_;
+  // The SASL exchange under way, if any: while it lasts, every line is a client response, not a command.
+  std::unique_ptr<sasl::Mechanism> exchange_;
+  std::string exchangeMechanism_;
   int badCommands_ = 0;
 };
 

@@ -23,14 +23,54 @@ void spendPasswordCheckTime(const std::string& password) {
 
 TenantLogin::TenantLogin(MailboxResolver& resolver, std::string lockOwner) : resolver_(resolver), lockOwner_(std::move(lockOwner)) {}
 
-pop3::LoginResult TenantLogin::login(const pop3::LoginRequest& request) {
-  auto result = authenticate(request);
+pop3::LoginResult TenantLogin::login(const pop3::LoginRequest& request) { return logged(request, authenticate(request)); }
+
+sasl::StoredSecret TenantLogin::storedSecret(const std::string& user) {
+  using Status = sasl::StoredSecret::Status;
+  try {
+    auto resolved = resolver_.resolve(user);
+    if (!resolved.mailbox) {
+      return {resolved.failure == MailboxResolver::Failure::MissingInstance ? Status::TempFail : Status::Missing, {}};
+    }
+    sasl::StoredSecret secret;
+    const auto fetched = resolved.mailbox->auth.fetchCredentials(resolved.mailbox->mailbox, secret.stored);
+    switch (fetched.status) {
+      case POSTAMT_OK:
+        secret.status = Status::Found;
+        return secret;
+      case POSTAMT_TEMP_FAIL:
+        return {Status::TempFail, {}};
+      default:  // unknown, disabled, or a plugin that gives out no secrets: the mechanism fails as for a wrong password
+        return {Status::Missing, {}};
+    }
+  } catch (const DirectoryError&) {
+    return {Status::TempFail, {}};
+  }
+}
+
+pop3::LoginResult TenantLogin::openProven(const pop3::LoginRequest& request) {
+  try {
+    auto resolved = resolver_.resolve(request.user);
+    if (!resolved.mailbox) return logged(request, fail(Outcome::TempFail, "proven user no longer resolves: " + resolved.error));
+    // The user may have been disabled since the mechanism read the secret.
+    const auto found = resolved.mailbox->auth.lookup(resolved.mailbox->mailbox);
+    if (found.status == POSTAMT_TEMP_FAIL) return logged(request, fail(Outcome::TempFail, found.error));
+    if (found.status != POSTAMT_OK) return logged(request, fail(Outcome::Denied, found.error));
+    return logged(request, open(*resolved.mailbox));
+  } catch (const DirectoryError& e) {
+    return logged(request, fail(Outcome::TempFail, e.what()));
+  }
+}
+
+pop3::LoginResult TenantLogin::logged(const pop3::LoginRequest& request, pop3::LoginResult result) {
   // The client hears only "-ERR [AUTH]"; the log says why (never the password).
   Poco::Logger& log = Poco::Logger::get("auth");
   if (result.outcome == Outcome::Ok) {
-    log.information("login user=%s remote=%s %s", request.user, request.remoteAddress, result.text);
+    log.information("login user=%s remote=%s mechanism=%s %s", request.user, request.remoteAddress, request.mechanism,
+                    result.text);
   } else {
-    log.information("login failed user=%s remote=%s reason=%s", request.user, request.remoteAddress, result.text);
+    log.information("login failed user=%s remote=%s mechanism=%s reason=%s", request.user, request.remoteAddress,
+                    request.mechanism, result.text);
   }
   return result;
 }
@@ -58,20 +98,24 @@ pop3::LoginResult TenantLogin::authenticate(const pop3::LoginRequest& request) {
       default:
         return fail(Outcome::PermFail, verified.error);
     }
-    const std::string holder = lockOwner_ + ":" + std::to_string(++sessionCounter_);
-    auto opened = target.store.open(target.mailbox, holder);
-    switch (opened.status) {
-      case POSTAMT_OK:
-        return {Outcome::Ok, "tenant=" + target.tenant.name, std::move(opened.maildrop)};
-      case POSTAMT_IN_USE:
-        return fail(Outcome::InUse, opened.error);
-      case POSTAMT_TEMP_FAIL:
-        return fail(Outcome::TempFail, opened.error);
-      default:
-        return fail(Outcome::PermFail, opened.error);
-    }
+    return open(target);
   } catch (const DirectoryError& e) {
     return fail(Outcome::TempFail, e.what());
+  }
+}
+
+pop3::LoginResult TenantLogin::open(ResolvedMailbox& target) {
+  const std::string holder = lockOwner_ + ":" + std::to_string(++sessionCounter_);
+  auto opened = target.store.open(target.mailbox, holder);
+  switch (opened.status) {
+    case POSTAMT_OK:
+      return {Outcome::Ok, "tenant=" + target.tenant.name, std::move(opened.maildrop)};
+    case POSTAMT_IN_USE:
+      return fail(Outcome::InUse, opened.error);
+    case POSTAMT_TEMP_FAIL:
+      return fail(Outcome::TempFail, opened.error);
+    default:
+      return fail(Outcome::PermFail, opened.error);
   }
 }
 

@@ -12,11 +12,13 @@ TEST(CapabilityTest, ListsWhatTheSessionImplements) {
   SessionSettings settings;
   settings.implementation = "Postamt 0.1";
   EXPECT_EQ(capabilities(settings),
-            (List{"TOP", "USER", "RESP-CODES", "AUTH-RESP-CODE", "PIPELINING", "UIDL", "IMPLEMENTATION Postamt 0.1"}));
+            (List{"TOP", "USER", "SASL PLAIN LOGIN", "RESP-CODES", "AUTH-RESP-CODE", "PIPELINING", "UIDL",
+                  "IMPLEMENTATION Postamt 0.1"}));
 }
 
-// RFC 2449 section 6.2: USER only where USER/PASS is accepted.
-TEST(CapabilityTest, LeavesUserOutWhenCleartextLoginIsNotAllowed) {
+// RFC 2449 section 6.2: USER only where USER/PASS is accepted; RFC 2595 section 6: the same for the SASL
+// mechanisms that send the password as it is.
+TEST(CapabilityTest, LeavesUserAndCleartextMechanismsOutWhenCleartextLoginIsNotAllowed) {
   SessionSettings settings;
   settings.allowCleartextLogin = false;
   EXPECT_EQ(capabilities(settings),
@@ -26,7 +28,8 @@ TEST(CapabilityTest, LeavesUserOutWhenCleartextLoginIsNotAllowed) {
 TEST(CapabilityTest, LeavesImplementationOutWhenItIsNotConfigured) {
   SessionSettings settings;
   settings.implementation.clear();
-  EXPECT_EQ(capabilities(settings), (List{"TOP", "USER", "RESP-CODES", "AUTH-RESP-CODE", "PIPELINING", "UIDL"}));
+  EXPECT_EQ(capabilities(settings),
+            (List{"TOP", "USER", "SASL PLAIN LOGIN", "RESP-CODES", "AUTH-RESP-CODE", "PIPELINING", "UIDL"}));
 }
 
 }  // namespace

@@ -1,0 +1,100 @@
+// The AUTH command of RFC 5034 and the SASL exchange it starts: the session's side of the wire (base64, "+ "
+// continuations, "*" cancels, response codes); the mechanisms themselves live in sasl/.
+
+#include <algorithm>
+#include <exception>
+#include <string>
+
+#include "pop3/DotStuffer.h"
+#include "pop3/Limits.h"
+#include "pop3/SessionImpl.h"
+#include "sasl/Base64.h"
+#include "sasl/Mechanisms.h"
+
+namespace postamt::pop3 {
+
+// RFC 5034 section 4. A bare AUTH answers with the list of mechanisms, the older form of RFC 1734 implementations
+// that Outlook still sends and Dovecot still answers.
+void Session::Impl::auth(const CommandLine& line) {
+  if (line.arguments.empty()) {
+    ok("");
+    DotStuffer body(sink_);
+    for (const auto name : sasl::offeredMechanisms(settings_.allowCleartextLogin)) body.write(responseLine(name));
+    return body.finish();
+  }
+  if (!expectArguments(line, {"mechanism"}, 1)) return;
+  const auto mechanisms = sasl::allMechanisms();
+  const auto found = std::find_if(mechanisms.begin(), mechanisms.end(),
+                                  [&](const auto& mechanism) { return equalsIgnoringCase(mechanism.name, line.arguments[0]); });
+  // RFC 3206 section 6 (AUTH-RESP-CODE): every failed authentication says [AUTH], or why it was not the credentials.
+  if (found == mechanisms.end()) return reject("[AUTH] Unsupported authentication mechanism.");
+  // RFC 2595 section 6: a mechanism that shows the password must not be used where it would go in the clear.
+  if (found->sendsPasswordInClear && !settings_.allowCleartextLogin) {
+    return reject("[AUTH] Cleartext authentication is not allowed here, use TLS.");
+  }
+  std::optional<std::string> initialResponse;
+  if (line.arguments.size() == 2) {
+    // RFC 5034 section 4: "=" is an initial response of zero length, as base64 of nothing would be no argument.
+    initialResponse = line.arguments[1] == "=" ? std::string() : sasl::decodeBase64(line.arguments[1]);
+    if (!initialResponse) return reject("[AUTH] Invalid base64 in the initial response.");
+  }
+  exchangeMechanism_ = std::string(found->name);
+  exchange_ = found->create([this](const std::string& user) {
+    try {
+      return authenticator_.storedSecret(user);
+    } catch (const std::exception&) {
+      return sasl::StoredSecret{sasl::StoredSecret::Status::TempFail, {}};
+    }
+  });
+  advanceExchange(initialResponse ? exchange_->step(*initialResponse) : exchange_->start());
+}
+
+// RFC 5034 section 4: each line is one base64 client response, or "*" to cancel.
+void Session::Impl::continueExchange(const LineReader::Line& line) {
+  if (line.problem != LineReader::Line::Problem::None) {
+    endExchange();
+    return reject(line.problem == LineReader::Line::Problem::TooLong ? "[AUTH] Response too long." : "[AUTH] NUL byte in response.");
+  }
+  if (line.text == "*") {
+    endExchange();
+    return fail("[AUTH] Authentication cancelled.");  // RFC 5034 section 4: the server MUST answer a cancel with -ERR
+  }
+  const auto response = sasl::decodeBase64(line.text);
+  if (!response) {
+    endExchange();
+    return reject("[AUTH] Invalid base64 in the response.");
+  }
+  advanceExchange(exchange_->step(*response));
+}
+
+void Session::Impl::advanceExchange(const sasl::Step& step) {
+  using Kind = sasl::Step::Kind;
+  switch (step.kind) {
+    case Kind::Challenge:
+      // RFC 5034 section 4: a challenge is "+" SP base64; the client's answer may be longer than a command line.
+      lines_.setMaxLine(kMaxSaslResponseLine);
+      return sink_.write("+ " + sasl::encodeBase64(step.challenge) + "\r\n");
+    case Kind::Password: {
+      LoginRequest request{step.user, step.password, settings_.remoteAddress, settings_.secure, exchangeMechanism_};
+      endExchange();
+      return completeLogin([&] { return authenticator_.login(request); });
+    }
+    case Kind::Proven: {
+      LoginRequest request{step.user, {}, settings_.remoteAddress, settings_.secure, exchangeMechanism_};
+      endExchange();
+      return completeLogin([&] { return authenticator_.openProven(request); });
+    }
+    case Kind::Failure:
+      endExchange();
+      if (step.failure == sasl::Step::Failure::TempFail) return fail("[SYS/TEMP] " + step.reason);
+      return reject("[AUTH] " + step.reason);
+  }
+}
+
+void Session::Impl::endExchange() {
+  exchange_.reset();
+  exchangeMechanism_.clear();
+  lines_.setMaxLine(kMaxCommandLine);
+}
+
+}  // namespace postamt::pop3

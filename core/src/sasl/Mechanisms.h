@@ -1,0 +1,27 @@
+#pragma once
+
+#include <memory>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "sasl/Mechanism.h"
+#include "sasl/SecretSource.h"
+
+namespace postamt::sasl {
+
+// One row of the mechanism table: the IANA name, whether the password crosses the wire as it is, and the factory.
+struct MechanismInfo {
+  std::string_view name;
+  bool sendsPasswordInClear;
+  std::unique_ptr<Mechanism> (*create)(const SecretSource& secrets);
+};
+
+// Every mechanism this server implements, strongest first.
+std::span<const MechanismInfo> allMechanisms();
+
+// What CAPA's SASL line and a bare AUTH list, strongest first. RFC 2595 section 6: mechanisms that send the
+// password in the clear are left out where cleartext login is not allowed.
+std::vector<std::string_view> offeredMechanisms(bool cleartextAllowed);
+
+}  // namespace postamt::sasl
