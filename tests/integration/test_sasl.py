@@ -1,7 +1,11 @@
 """SASL authentication (RFC 5034) with real clients: python poplib and curl, against a real postamtd."""
 
 import base64
+import hashlib
+import hmac
+import os
 import poplib
+import sqlite3
 import subprocess
 
 import pytest
@@ -117,3 +121,123 @@ def test_curl_retrieves_with_each_mechanism(seeded, mechanism, initial_response)
 def test_curl_with_a_wrong_password_is_refused(postamt):
     result = curl(postamt, "--login-options", "AUTH=PLAIN", password="wrong", check=False)
     assert result.returncode == 67  # CURLE_LOGIN_DENIED
+
+
+class ScramSha256Client:
+    """The client side of SCRAM-SHA-256 (RFC 5802 section 3 and 5, RFC 7677) from hashlib and hmac alone, so the
+    server is checked against the RFC and not against its own code."""
+
+    def __init__(self, user: str, password: str):
+        self.user = user
+        self.password = password.encode()
+        self.nonce = base64.b64encode(os.urandom(18)).decode()
+        self.gs2_header = "n,,"
+        # RFC 5802 section 5.1: "," and "=" in a user name are escaped.
+        self.first_bare = f"n={user.replace('=', '=3D').replace(',', '=2C')},r={self.nonce}"
+        self.server_signature = None
+
+    def first(self) -> bytes:
+        return (self.gs2_header + self.first_bare).encode()
+
+    def final(self, server_first: bytes) -> bytes:
+        attributes = dict(part.split("=", 1) for part in server_first.decode().split(","))
+        assert attributes["r"].startswith(self.nonce) and len(attributes["r"]) > len(self.nonce)
+        salted = hashlib.pbkdf2_hmac("sha256", self.password, base64.b64decode(attributes["s"]), int(attributes["i"]))
+        client_key = hmac.new(salted, b"Client Key", hashlib.sha256).digest()
+        stored_key = hashlib.sha256(client_key).digest()
+        without_proof = f"c={base64.b64encode(self.gs2_header.encode()).decode()},r={attributes['r']}"
+        auth_message = f"{self.first_bare},{server_first.decode()},{without_proof}".encode()
+        signature = hmac.new(stored_key, auth_message, hashlib.sha256).digest()
+        proof = bytes(a ^ b for a, b in zip(client_key, signature))
+        server_key = hmac.new(salted, b"Server Key", hashlib.sha256).digest()
+        self.server_signature = hmac.new(server_key, auth_message, hashlib.sha256).digest()
+        return f"{without_proof},p={base64.b64encode(proof).decode()}".encode()
+
+    def verify(self, server_final: bytes):
+        # RFC 5802 section 5.1: the server proves it knows the secret too.
+        assert server_final == b"v=" + base64.b64encode(self.server_signature), server_final
+
+
+def scram_login(client: poplib.POP3, user: str, password: str) -> bytes:
+    """Runs AUTH SCRAM-SHA-256 (RFC 5034 section 4) over poplib; returns the final +OK line or raises error_proto."""
+    scram = ScramSha256Client(user, password)
+    client._putcmd(f"AUTH SCRAM-SHA-256 {b64(scram.first())}")
+    challenge = client._getresp()
+    assert challenge.startswith(b"+ "), challenge
+    client._putcmd(b64(scram.final(base64.b64decode(challenge[2:]))))
+    challenge = client._getresp()
+    assert challenge.startswith(b"+ "), challenge
+    scram.verify(base64.b64decode(challenge[2:]))
+    # RFC 5034 section 4: the server's final message came as a challenge; the client answers with an empty line.
+    client._putcmd("")
+    return client._getresp()
+
+
+def set_stored_password(server, user: str, stored: str):
+    with sqlite3.connect(server.values["directory.connect"]) as db:
+        assert db.execute("UPDATE users SET password = ? WHERE address = ?", (stored, user)).rowcount == 1
+
+
+@pytest.fixture
+def scram_postamt(make_postamt):
+    """A server whose new passwords are stored as SCRAM-SHA-256 secrets, as SCRAM needs."""
+    return make_postamt(auth__main__password_scheme="SCRAM-SHA-256").start()
+
+
+def test_scram_sha256_logs_in_and_retrieves(scram_postamt):
+    stored = seed(scram_postamt, ALICE, MESSAGE)
+    client = pop(scram_postamt)
+    assert "SCRAM-SHA-256" in client.capa()["SASL"]
+    assert scram_login(client, ALICE, USERS[ALICE]).startswith(b"+OK")
+    assert client.stat() == (1, len(stored))
+    client.quit()
+    assert "mechanism=SCRAM-SHA-256" in scram_postamt.log.read_text()
+
+
+def test_scram_sha256_with_a_wrong_password_or_unknown_user_gets_auth(scram_postamt):
+    client = pop(scram_postamt)
+    for user, password in [(ALICE, "wrong"), ("nobody@demo.test", "x"), ("alice@nodomain.test", "x")]:
+        scram = ScramSha256Client(user, password)
+        client._putcmd(f"AUTH SCRAM-SHA-256 {b64(scram.first())}")
+        challenge = client._getresp()
+        # RFC 5802 section 9: an unknown user gets a challenge like a known one and fails only at the proof.
+        assert challenge.startswith(b"+ "), challenge
+        client._putcmd(b64(scram.final(base64.b64decode(challenge[2:]))))
+        with pytest.raises(poplib.error_proto, match=r"-ERR \[AUTH\]"):
+            client._getresp()
+    assert scram_login(client, ALICE, USERS[ALICE]).startswith(b"+OK")
+    client.quit()
+
+
+def test_scram_sha256_with_a_secret_made_by_doveadm(postamt):
+    # What `doveadm pw -s SCRAM-SHA-256` prints is what a Dovecot SQL passdb holds: imported users keep SCRAM.
+    made = subprocess.run(["doveadm", "pw", "-s", "SCRAM-SHA-256", "-p", "dovecot pässword"], capture_output=True, check=True,
+                          timeout=60)
+    set_stored_password(postamt, ALICE, made.stdout.decode().strip())
+    client = pop(postamt)
+    assert scram_login(client, ALICE, "dovecot pässword").startswith(b"+OK")
+    client.quit()
+
+
+def test_scram_sha256_for_a_password_stored_in_another_scheme_fails_like_a_wrong_password(postamt):
+    # The default fixture stores SHA512-CRYPT: SCRAM cannot check it, and the answer is the one for a wrong password.
+    client = pop(postamt)
+    with pytest.raises(poplib.error_proto, match=r"-ERR \[AUTH\] Authentication failed\."):
+        scram_login(client, ALICE, USERS[ALICE])
+    # The same user still logs in with PLAIN.
+    assert client._shortcmd(f"AUTH PLAIN {plain()}").startswith(b"+OK")
+    client.quit()
+
+
+def test_password_schemes_of_dovecot_log_in_with_plain(postamt):
+    # Issue 4 item 6: each scheme as `doveadm pw` makes it, made now, checked through a real login.
+    for scheme in ["ARGON2ID", "ARGON2I", "BLF-CRYPT", "SHA512-CRYPT", "SHA256-CRYPT", "SSHA512", "SSHA256", "SSHA", "PLAIN",
+                   "CRAM-MD5", "SCRAM-SHA-256"]:
+        made = subprocess.run(["doveadm", "pw", "-s", scheme, "-p", f"pw of {scheme}"], capture_output=True, check=True,
+                              timeout=60)
+        set_stored_password(postamt, ALICE, made.stdout.decode().strip())
+        client = pop(postamt)
+        with pytest.raises(poplib.error_proto, match=r"-ERR \[AUTH\]"):
+            client._shortcmd(f"AUTH PLAIN {plain(password='wrong')}")
+        assert client._shortcmd(f"AUTH PLAIN {plain(password=f'pw of {scheme}')}").startswith(b"+OK"), scheme
+        client.quit()

@@ -12,6 +12,19 @@
 #include "sasl/Mechanisms.h"
 
 namespace postamt::pop3 {
+namespace {
+
+// A mechanism that throws (OpenSSL out of memory, no randomness) fails the exchange as the server's fault.
+template <class Call>
+sasl::Step guardedStep(Call&& call) {
+  try {
+    return call();
+  } catch (const std::exception&) {
+    return sasl::Step::failed("Temporary failure, please try again later.", sasl::Step::Failure::TempFail);
+  }
+}
+
+}  // namespace
 
 // RFC 5034 section 4. A bare AUTH answers with the list of mechanisms, the older form of RFC 1734 implementations
 // that Outlook still sends and Dovecot still answers.
@@ -46,7 +59,7 @@ void Session::Impl::auth(const CommandLine& line) {
       return sasl::StoredSecret{sasl::StoredSecret::Status::TempFail, {}};
     }
   });
-  advanceExchange(initialResponse ? exchange_->step(*initialResponse) : exchange_->start());
+  advanceExchange(guardedStep([&] { return initialResponse ? exchange_->step(*initialResponse) : exchange_->start(); }));
 }
 
 // RFC 5034 section 4: each line is one base64 client response, or "*" to cancel.
@@ -64,7 +77,7 @@ void Session::Impl::continueExchange(const LineReader::Line& line) {
     endExchange();
     return reject("[AUTH] Invalid base64 in the response.");
   }
-  advanceExchange(exchange_->step(*response));
+  advanceExchange(guardedStep([&] { return exchange_->step(*response); }));
 }
 
 void Session::Impl::advanceExchange(const sasl::Step& step) {

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
+#include <openssl/evp.h>
 
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -9,6 +11,7 @@
 #include "pop3/Limits.h"
 #include "pop3/Session.h"
 #include "sasl/Base64.h"
+#include "sasl/ScramSecret.h"
 
 namespace postamt::pop3 {
 namespace {
@@ -146,7 +149,7 @@ TEST(AuthCommandTest, AnUnknownMechanismIsRefused) {
 // The pre-RFC 5034 form Outlook sends: a bare AUTH gets the mechanisms as a multi-line list.
 TEST(AuthCommandTest, ABareAuthListsTheMechanisms) {
   Connection connection;
-  EXPECT_EQ(connection.send("AUTH\r\n"), "+OK\r\nPLAIN\r\nLOGIN\r\n.\r\n");
+  EXPECT_EQ(connection.send("AUTH\r\n"), "+OK\r\nSCRAM-SHA-256\r\nPLAIN\r\nLOGIN\r\n.\r\n");
 }
 
 // RFC 2595 section 6 and issue 4: where cleartext login is not allowed, PLAIN and LOGIN are neither offered nor
@@ -156,9 +159,104 @@ TEST(AuthCommandTest, WithoutCleartextLoginPlainAndLoginAreRefusedAndNotListed) 
   EXPECT_EQ(connection.send("AUTH PLAIN " + plain() + "\r\n"), "-ERR [AUTH] Cleartext authentication is not allowed here, use TLS.\r\n");
   EXPECT_EQ(connection.send("AUTH LOGIN\r\n"), "-ERR [AUTH] Cleartext authentication is not allowed here, use TLS.\r\n");
   EXPECT_TRUE(connection.authenticator.requests.empty());
-  const auto listing = connection.send("AUTH\r\n");
-  EXPECT_EQ(listing.find("PLAIN"), std::string::npos);
-  EXPECT_EQ(listing.find("LOGIN"), std::string::npos);
+  EXPECT_EQ(connection.send("AUTH\r\n"), "+OK\r\nSCRAM-SHA-256\r\n.\r\n");
+}
+
+// The session's side of SCRAM-SHA-256 (RFC 5802 section 5, RFC 5034 section 4): base64 both ways, the server's
+// final message as a challenge answered by an empty line, then the maildrop of the proven user.
+struct ScramClient {
+  std::string nonce;
+  std::string serverFirst;
+
+  std::string first(const std::string& user = "alice@example.org") {
+    nonce = "fyko+d2lbbFgONRv9qkxdawL";
+    return sasl::encodeBase64("n,," + bare(user)) + "\r\n";
+  }
+  std::string bare(const std::string& user) const { return "n=" + user + ",r=" + nonce; }
+
+  // The client-final message for `password`, from the server's base64 challenge line.
+  std::string final(const std::string& challengeLine, const std::string& password, const std::string& user = "alice@example.org") {
+    serverFirst = *sasl::decodeBase64(challengeLine.substr(2, challengeLine.size() - 4));
+    const auto attribute = [&](char name) {
+      const auto at = serverFirst.find(std::string(1, name) + "=");
+      return serverFirst.substr(at + 2, serverFirst.find(',', at) - at - 2);
+    };
+    const auto secret = sasl::ScramSecret::derive(password, *sasl::decodeBase64(attribute('s')),
+                                                  static_cast<std::uint32_t>(std::stoul(attribute('i'))));
+    const std::string withoutProof = "c=biws,r=" + attribute('r');
+    const std::string authMessage = bare(user) + "," + serverFirst + "," + withoutProof;
+    // RFC 5802 section 3, from the password: ClientProof := ClientKey XOR HMAC(StoredKey, AuthMessage).
+    std::string salted(32, '\0');
+    PKCS5_PBKDF2_HMAC(password.data(), static_cast<int>(password.size()),
+                      reinterpret_cast<const unsigned char*>(secret.salt.data()), static_cast<int>(secret.salt.size()),
+                      static_cast<int>(secret.iterations), EVP_sha256(), 32, reinterpret_cast<unsigned char*>(salted.data()));
+    const auto clientKey = sasl::hmacSha256(salted, "Client Key");
+    const auto signature = sasl::hmacSha256(secret.storedKey, authMessage);
+    std::string proof(clientKey.size(), '\0');
+    for (std::size_t i = 0; i < proof.size(); ++i) proof[i] = static_cast<char>(clientKey[i] ^ signature[i]);
+    expectedServerFinal = "v=" + sasl::encodeBase64(sasl::hmacSha256(secret.serverKey, authMessage));
+    return sasl::encodeBase64(withoutProof + ",p=" + sasl::encodeBase64(proof)) + "\r\n";
+  }
+
+  std::string expectedServerFinal;
+};
+
+std::string scramSecret(const std::string& password) {
+  return "{SCRAM-SHA-256}" + sasl::ScramSecret::derive(password, "0123456789abcdef", 4096).format();
+}
+
+TEST(AuthCommandTest, ScramSha256LogsInWithoutThePasswordCrossingTheWire) {
+  Connection connection(false);  // SCRAM does not show the password, so it stays offered without TLS
+  connection.authenticator.secret = {sasl::StoredSecret::Status::Found, scramSecret("secret")};
+  ScramClient client;
+  const auto challenge = connection.send("AUTH SCRAM-SHA-256 " + client.first());
+  ASSERT_EQ(challenge.rfind("+ ", 0), 0u) << challenge;
+  const auto serverFinal = connection.send(client.final(challenge, "secret"));
+  EXPECT_EQ(serverFinal, "+ " + sasl::encodeBase64(client.expectedServerFinal) + "\r\n");
+  EXPECT_EQ(connection.send("\r\n"), kLoggedIn);
+  EXPECT_EQ(connection.session->state(), State::Transaction);
+  EXPECT_TRUE(connection.authenticator.requests.empty());
+  ASSERT_EQ(connection.authenticator.provenRequests.size(), 1u);
+  EXPECT_EQ(connection.authenticator.provenRequests[0].user, "alice@example.org");
+  EXPECT_EQ(connection.authenticator.provenRequests[0].password, "");
+  EXPECT_EQ(connection.authenticator.provenRequests[0].mechanism, "SCRAM-SHA-256");
+}
+
+TEST(AuthCommandTest, ScramSha256WithAWrongPasswordGetsTheSameAnswerAsPass) {
+  Connection connection;
+  connection.authenticator.secret = {sasl::StoredSecret::Status::Found, scramSecret("secret")};
+  ScramClient client;
+  const auto challenge = connection.send("AUTH SCRAM-SHA-256 " + client.first());
+  EXPECT_EQ(connection.send(client.final(challenge, "wrong")), kAuthFailed);
+  EXPECT_TRUE(connection.authenticator.provenRequests.empty());
+  EXPECT_EQ(connection.session->state(), State::Authorization);
+}
+
+// Issue 4: a user whose password is stored in another scheme cannot use SCRAM, and is told so as for a wrong password.
+TEST(AuthCommandTest, ScramSha256ForAPasswordStoredInAnotherSchemeFailsLikeAWrongPassword) {
+  Connection connection;
+  connection.authenticator.secret = {sasl::StoredSecret::Status::Found, "{SHA512-CRYPT}$6$x$y"};
+  ScramClient client;
+  const auto challenge = connection.send("AUTH SCRAM-SHA-256 " + client.first());
+  EXPECT_EQ(connection.send(client.final(challenge, "secret")), kAuthFailed);
+}
+
+TEST(AuthCommandTest, ScramSha256WhenTheSecretCannotBeReadIsATemporaryFailure) {
+  Connection connection;
+  connection.authenticator.throws = true;
+  ScramClient client;
+  EXPECT_EQ(connection.send("AUTH SCRAM-SHA-256 " + client.first()),
+            "-ERR [SYS/TEMP] Temporary failure, please try again later.\r\n");
+}
+
+TEST(AuthCommandTest, ScramSha256ProvenButLockedIsInUse) {
+  Connection connection;
+  connection.authenticator.secret = {sasl::StoredSecret::Status::Found, scramSecret("secret")};
+  connection.authenticator.forcedOutcome = Outcome::InUse;
+  ScramClient client;
+  const auto challenge = connection.send("AUTH SCRAM-SHA-256 " + client.first());
+  connection.send(client.final(challenge, "secret"));
+  EXPECT_EQ(connection.send("\r\n"), "-ERR [IN-USE] Maildrop is locked by another session.\r\n");
 }
 
 TEST(AuthCommandTest, AuthIsRefusedAfterLogin) {

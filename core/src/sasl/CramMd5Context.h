@@ -1,0 +1,14 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace postamt::sasl {
+
+// What Dovecot stores as {CRAM-MD5}: not a hash of the password but the HMAC-MD5 key schedule of RFC 2104 with the
+// password as key, i.e. the MD5 chaining values after the outer (key XOR opad) and the inner (key XOR ipad) block,
+// each as four little-endian 32-bit words: 32 bytes. Enough to compute any HMAC-MD5 under that key (RFC 2195
+// CRAM-MD5) without the password. Returns the 64 lower-case hex digits Dovecot writes after "{CRAM-MD5}".
+std::string cramMd5Context(std::string_view password);
+
+}  // namespace postamt::sasl
