@@ -241,3 +241,48 @@ def test_password_schemes_of_dovecot_log_in_with_plain(postamt):
             client._shortcmd(f"AUTH PLAIN {plain(password='wrong')}")
         assert client._shortcmd(f"AUTH PLAIN {plain(password=f'pw of {scheme}')}").startswith(b"+OK"), scheme
         client.quit()
+
+
+@pytest.fixture
+def plain_stored_postamt(make_postamt):
+    """Passwords stored as {PLAIN}, which CRAM-MD5 and APOP need, and APOP enabled."""
+    return make_postamt(auth__main__password_scheme="PLAIN", pop3__apop="true").start()
+
+
+def test_curl_cram_md5_for_a_plain_stored_password(plain_stored_postamt):
+    stored = seed(plain_stored_postamt, ALICE, MESSAGE)
+    listing = curl(plain_stored_postamt, "--login-options", "AUTH=CRAM-MD5").stdout
+    assert listing.decode().split() == ["1", str(len(stored))]
+    assert "mechanism=CRAM-MD5" in plain_stored_postamt.log.read_text()
+    assert curl(plain_stored_postamt, "--login-options", "AUTH=CRAM-MD5", password="wrong", check=False).returncode == 67
+
+
+def test_cram_md5_with_a_context_made_by_doveadm(postamt):
+    made = subprocess.run(["doveadm", "pw", "-s", "CRAM-MD5", "-p", "cram secret"], capture_output=True, check=True, timeout=60)
+    set_stored_password(postamt, ALICE, made.stdout.decode().strip())
+    assert curl(postamt, "--login-options", "AUTH=CRAM-MD5", password="cram secret").returncode == 0
+
+
+def test_cram_md5_for_a_hashed_password_fails_like_a_wrong_password(postamt):
+    # The default fixture stores SHA512-CRYPT, from which no HMAC-MD5 can be computed.
+    assert curl(postamt, "--login-options", "AUTH=CRAM-MD5", check=False).returncode == 67
+
+
+def test_poplib_apop_when_enabled(plain_stored_postamt):
+    stored = seed(plain_stored_postamt, ALICE, MESSAGE)
+    client = pop(plain_stored_postamt)
+    # RFC 1939 section 7: the greeting carries the timestamp poplib digests.
+    assert b"<" in client.getwelcome() and b">" in client.getwelcome()
+    with pytest.raises(poplib.error_proto, match=r"-ERR \[AUTH\]"):
+        client.apop(ALICE, "wrong")
+    assert client.apop(ALICE, USERS[ALICE]).startswith(b"+OK")
+    assert client.stat() == (1, len(stored))
+    client.quit()
+
+
+def test_apop_is_off_by_default(postamt):
+    client = pop(postamt)
+    assert b"<" not in client.getwelcome()
+    with pytest.raises(poplib.error_proto):
+        client.apop(ALICE, USERS[ALICE])
+    client.quit()

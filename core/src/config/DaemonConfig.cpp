@@ -76,6 +76,7 @@ DaemonConfig loadDaemonConfig(const std::string& path) {
     pop3.loginTimeout = std::chrono::seconds(positive(c, "pop3.login_timeout_seconds", int(pop3.loginTimeout.count())));
     pop3.idleTimeout = std::chrono::seconds(positive(c, "pop3.idle_timeout_seconds", int(pop3.idleTimeout.count())));
     pop3.maxBadCommands = positive(c, "pop3.max_bad_commands", pop3.maxBadCommands);
+    pop3.apop = c.getBool("pop3.apop", pop3.apop);
     if (pop3.idleTimeout < std::chrono::minutes(10)) {
       Poco::Logger::get("config").warning(
           "pop3.idle_timeout_seconds is below the 10 minutes RFC 1939 section 3 requires; clients may lose sessions");

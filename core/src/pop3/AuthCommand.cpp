@@ -1,4 +1,4 @@
-// The AUTH command of RFC 5034 and the SASL exchange it starts: the session's side of the wire (base64, "+ "
+// APOP (RFC 1939 section 7), and the AUTH command of RFC 5034 and the SASL exchange it starts: the session's side of the wire (base64, "+ "
 // continuations, "*" cancels, response codes); the mechanisms themselves live in sasl/.
 
 #include <algorithm>
@@ -8,6 +8,7 @@
 #include "pop3/DotStuffer.h"
 #include "pop3/Limits.h"
 #include "pop3/SessionImpl.h"
+#include "sasl/Apop.h"
 #include "sasl/Base64.h"
 #include "sasl/Mechanisms.h"
 
@@ -52,14 +53,30 @@ void Session::Impl::auth(const CommandLine& line) {
     if (!initialResponse) return reject("[AUTH] Invalid base64 in the initial response.");
   }
   exchangeMechanism_ = std::string(found->name);
-  exchange_ = found->create([this](const std::string& user) {
-    try {
-      return authenticator_.storedSecret(user);
-    } catch (const std::exception&) {
-      return sasl::StoredSecret{sasl::StoredSecret::Status::TempFail, {}};
-    }
-  });
+  exchange_ = found->create({[this](const std::string& user) { return storedSecret(user); }, settings_.greetingHost});
   advanceExchange(guardedStep([&] { return initialResponse ? exchange_->step(*initialResponse) : exchange_->start(); }));
+}
+
+// RFC 1939 section 7: "APOP name digest", the digest being MD5 of the greeting's timestamp and the password. It
+// needs the password as stored, so it works only where an administrator enabled it and for PLAIN-stored users.
+void Session::Impl::apop(const CommandLine& line) {
+  // Without a timestamp in the greeting there is nothing to digest: the command is not there at all.
+  if (apopTimestamp_.empty()) return reject("Unknown command");
+  if (!expectArguments(line, {"name", "digest"})) return;
+  const std::string user(line.arguments[0]);
+  const auto secret = storedSecret(user);
+  if (secret.status == sasl::StoredSecret::Status::TempFail) return fail("[SYS/TEMP] Temporary failure, please try again later.");
+  if (!sasl::apopDigestMatches(secret, apopTimestamp_, line.arguments[1])) return reject("[AUTH] Authentication failed.");
+  const LoginRequest request{user, {}, settings_.remoteAddress, settings_.secure, "APOP"};
+  completeLogin([&] { return authenticator_.openProven(request); });
+}
+
+sasl::StoredSecret Session::Impl::storedSecret(const std::string& user) {
+  try {
+    return authenticator_.storedSecret(user);
+  } catch (const std::exception&) {
+    return sasl::StoredSecret{sasl::StoredSecret::Status::TempFail, {}};
+  }
 }
 
 // RFC 5034 section 4: each line is one base64 client response, or "*" to cancel.

@@ -189,7 +189,7 @@ const Session::Impl::Command* Session::Impl::findCommand(std::string_view keywor
       {"QUIT", true, true, &Impl::quit},  {"STAT", false, true, &Impl::stat}, {"LIST", false, true, &Impl::list},
       {"RETR", false, true, &Impl::retr}, {"DELE", false, true, &Impl::dele}, {"NOOP", false, true, &Impl::noop},
       {"RSET", false, true, &Impl::rset}, {"TOP", false, true, &Impl::top},   {"UIDL", false, true, &Impl::uidl},
-      {"AUTH", true, false, &Impl::auth},
+      {"AUTH", true, false, &Impl::auth}, {"APOP", true, false, &Impl::apop},
   };
   const auto found = std::find_if(std::begin(kCommands), std::end(kCommands),
                                   [&](const Command& command) { return equalsIgnoringCase(command.keyword, keyword); });

@@ -5,6 +5,7 @@
 
 #include "pop3/Limits.h"
 #include "pop3/SessionImpl.h"
+#include "sasl/Random.h"
 
 namespace postamt::pop3 {
 
@@ -26,7 +27,8 @@ Session::Impl::Impl(Authenticator& authenticator, SessionSettings settings, Resp
 
 void Session::Impl::greet() {
   if (state_ == State::Closed) return;
-  guarded([&] { ok(settings_.greetingHost + " ready."); });
+  if (settings_.apop) apopTimestamp_ = sasl::uniqueMessageId(settings_.greetingHost);
+  guarded([&] { ok(settings_.greetingHost + " ready." + (apopTimestamp_.empty() ? "" : " " + apopTimestamp_)); });
 }
 
 void Session::Impl::receive(std::string_view bytes) {

@@ -19,6 +19,7 @@ struct SessionSettings {
   std::chrono::seconds loginTimeout{60};
   int maxBadCommands = 20;
   bool allowCleartextLogin = true;  // USER/PASS offered and accepted
+  bool apop = false;                // RFC 1939 section 7: a timestamp in the greeting, and the APOP command
   std::string remoteAddress;
   bool secure = false;
 };

@@ -91,6 +91,9 @@ class Session::Impl {
   void continueExchange(const LineReader::Line& line);
   void advanceExchange(const sasl::Step& step);
   void endExchange();
+  void apop(const CommandLine& line);
+  // The authenticator's stored secret of `user`; a throwing authenticator is a temporary failure.
+  sasl::StoredSecret storedSecret(const std::string& user);
 
   Authenticator& authenticator_;
   const SessionSettings settings_;
@@ -104,6 +107,8 @@ class Session::Impl {
   // The SASL exchange under way, if any: while it lasts, every line is a client response, not a command.
   std::unique_ptr<sasl::Mechanism> exchange_;
   std::string exchangeMechanism_;
+  // RFC 1939 section 7: the greeting's timestamp, which APOP's digest covers; empty when APOP is off.
+  std::string apopTimestamp_;
   int badCommands_ = 0;
 };
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -10,5 +11,8 @@ namespace postamt::sasl {
 // each as four little-endian 32-bit words: 32 bytes. Enough to compute any HMAC-MD5 under that key (RFC 2195
 // CRAM-MD5) without the password. Returns the 64 lower-case hex digits Dovecot writes after "{CRAM-MD5}".
 std::string cramMd5Context(std::string_view password);
+
+// HMAC-MD5(key, message) (RFC 2104) resumed from such a context (64 hex digits); nothing for a malformed context.
+std::optional<std::string> hmacMd5FromContext(std::string_view contextHex, std::string_view message);
 
 }  // namespace postamt::sasl

@@ -1,22 +1,29 @@
 #include "sasl/Mechanisms.h"
 
+#include "sasl/CramMd5.h"
 #include "sasl/Login.h"
 #include "sasl/Plain.h"
+#include "sasl/Random.h"
 #include "sasl/ScramSha256.h"
 
 namespace postamt::sasl {
 namespace {
 
 template <class M>
-std::unique_ptr<Mechanism> make(const SecretSource&) {
+std::unique_ptr<Mechanism> make(const ServerContext&) {
   return std::make_unique<M>();
 }
 
-std::unique_ptr<Mechanism> makeScramSha256(const SecretSource& secrets) { return std::make_unique<ScramSha256>(secrets); }
+std::unique_ptr<Mechanism> makeScramSha256(const ServerContext& server) { return std::make_unique<ScramSha256>(server.secrets); }
+
+std::unique_ptr<Mechanism> makeCramMd5(const ServerContext& server) {
+  return std::make_unique<CramMd5>(server.secrets, uniqueMessageId(server.hostname));
+}
 
 // Strongest first: clients that pick the first mechanism they know then pick well.
 constexpr MechanismInfo kMechanisms[] = {
     {"SCRAM-SHA-256", false, &makeScramSha256},
+    {"CRAM-MD5", false, &makeCramMd5},
     {"PLAIN", true, &make<Plain>},
     {"LOGIN", true, &make<Login>},
 };

@@ -2,6 +2,7 @@
 
 #include <memory>
 #include <span>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -10,11 +11,17 @@
 
 namespace postamt::sasl {
 
+// What a mechanism may need of the server: the users' stored secrets, and its host name for challenges.
+struct ServerContext {
+  SecretSource secrets;
+  std::string hostname;
+};
+
 // One row of the mechanism table: the IANA name, whether the password crosses the wire as it is, and the factory.
 struct MechanismInfo {
   std::string_view name;
   bool sendsPasswordInClear;
-  std::unique_ptr<Mechanism> (*create)(const SecretSource& secrets);
+  std::unique_ptr<Mechanism> (*create)(const ServerContext& server);
 };
 
 // Every mechanism this server implements, strongest first.

@@ -1,10 +1,7 @@
 #include "sasl/ScramSha256.h"
 
-#include <openssl/rand.h>
-
-#include <stdexcept>
-
 #include "sasl/Base64.h"
+#include "sasl/Random.h"
 
 namespace postamt::sasl {
 namespace {
@@ -12,13 +9,6 @@ namespace {
 constexpr std::size_t kNonceBytes = 18;
 constexpr std::size_t kFakeSaltBytes = 16;
 const std::string kFailed = "Authentication failed.";
-
-std::string randomBytes(std::size_t count) {
-  std::string out(count, '\0');
-  if (RAND_bytes(reinterpret_cast<unsigned char*>(out.data()), static_cast<int>(count)) != 1)
-    throw std::runtime_error("no random bytes");
-  return out;
-}
 
 // RFC 5802 section 5.1: in a saslname "," is "=2C" and "=" is "=3D"; any other "=" is malformed.
 std::optional<std::string> decodeSaslName(std::string_view name) {
@@ -130,12 +120,8 @@ Step ScramSha256::clientFirst(std::string_view message) {
     return Step::failed("Temporary failure, please try again later.", Step::Failure::TempFail);
   }
   // A user whose password is stored in another scheme cannot use SCRAM: the exchange fails like a wrong password.
-  constexpr std::string_view kScheme = "{SCRAM-SHA-256}";
-  std::optional<ScramSecret> secret;
-  if (stored.status == StoredSecret::Status::Found && stored.stored.size() > kScheme.size() &&
-      stored.stored.compare(0, kScheme.size(), kScheme) == 0) {
-    secret = ScramSecret::parse(std::string_view(stored.stored).substr(kScheme.size()));
-  }
+  const auto text = storedIn(stored, "SCRAM-SHA-256");
+  auto secret = text ? ScramSecret::parse(*text) : std::nullopt;
   secretFound_ = secret.has_value();
   secret_ = secretFound_ ? std::move(*secret) : unusableSecret(user_);
 

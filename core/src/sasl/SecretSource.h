@@ -1,7 +1,9 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
+#include <string_view>
 
 namespace postamt::sasl {
 
@@ -18,5 +20,12 @@ struct StoredSecret {
 };
 
 using SecretSource = std::function<StoredSecret(const std::string& user)>;
+
+// The part after "{SCHEME}" when a found secret is stored in `scheme` (names compare case-insensitively, as in
+// Dovecot), else nothing: a mechanism that needs one scheme fails for the others like a wrong password.
+std::optional<std::string_view> storedIn(const StoredSecret& secret, std::string_view scheme);
+
+// The password itself, when it is stored as it is: {PLAIN} or Dovecot's aliases {CLEAR} and {CLEARTEXT}.
+std::optional<std::string_view> storedPlain(const StoredSecret& secret);
 
 }  // namespace postamt::sasl

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 
 #include <cstdint>
 #include <memory>
@@ -11,6 +12,7 @@
 #include "pop3/Limits.h"
 #include "pop3/Session.h"
 #include "sasl/Base64.h"
+#include "sasl/Hex.h"
 #include "sasl/ScramSecret.h"
 
 namespace postamt::pop3 {
@@ -33,13 +35,14 @@ std::string plain(const std::string& password = "secret", const std::string& aut
 
 // One client connection after the greeting: the session, its account and what it wrote.
 struct Connection {
-  explicit Connection(bool cleartextAllowed = true) : authenticator(store) {
+  explicit Connection(bool cleartextAllowed = true, bool apop = false) : authenticator(store) {
     SessionSettings settings;
     settings.remoteAddress = "192.0.2.7";
     settings.allowCleartextLogin = cleartextAllowed;
+    settings.apop = apop;
     session = std::make_unique<Session>(authenticator, settings, sink);
     session->greet();
-    sink.take();
+    greeting = sink.take();
   }
 
   std::string send(std::string_view input) {
@@ -51,6 +54,7 @@ struct Connection {
   FakeAuthenticator authenticator;
   RecordingSink sink;
   std::unique_ptr<Session> session;
+  std::string greeting;
 };
 
 // RFC 5034 section 4: an initial response saves a round trip.
@@ -149,7 +153,7 @@ TEST(AuthCommandTest, AnUnknownMechanismIsRefused) {
 // The pre-RFC 5034 form Outlook sends: a bare AUTH gets the mechanisms as a multi-line list.
 TEST(AuthCommandTest, ABareAuthListsTheMechanisms) {
   Connection connection;
-  EXPECT_EQ(connection.send("AUTH\r\n"), "+OK\r\nSCRAM-SHA-256\r\nPLAIN\r\nLOGIN\r\n.\r\n");
+  EXPECT_EQ(connection.send("AUTH\r\n"), "+OK\r\nSCRAM-SHA-256\r\nCRAM-MD5\r\nPLAIN\r\nLOGIN\r\n.\r\n");
 }
 
 // RFC 2595 section 6 and issue 4: where cleartext login is not allowed, PLAIN and LOGIN are neither offered nor
@@ -159,7 +163,7 @@ TEST(AuthCommandTest, WithoutCleartextLoginPlainAndLoginAreRefusedAndNotListed) 
   EXPECT_EQ(connection.send("AUTH PLAIN " + plain() + "\r\n"), "-ERR [AUTH] Cleartext authentication is not allowed here, use TLS.\r\n");
   EXPECT_EQ(connection.send("AUTH LOGIN\r\n"), "-ERR [AUTH] Cleartext authentication is not allowed here, use TLS.\r\n");
   EXPECT_TRUE(connection.authenticator.requests.empty());
-  EXPECT_EQ(connection.send("AUTH\r\n"), "+OK\r\nSCRAM-SHA-256\r\n.\r\n");
+  EXPECT_EQ(connection.send("AUTH\r\n"), "+OK\r\nSCRAM-SHA-256\r\nCRAM-MD5\r\n.\r\n");
 }
 
 // The session's side of SCRAM-SHA-256 (RFC 5802 section 5, RFC 5034 section 4): base64 both ways, the server's
@@ -285,6 +289,66 @@ TEST(AuthCommandTest, ContinuationLinesAreBoundedAndCommandsGetTheirLimitBack) {
   EXPECT_EQ(connection.send("\r\n"), "-ERR [AUTH] Response too long.\r\n");
   EXPECT_EQ(connection.send("NOOP " + std::string(kMaxCommandLine, 'x') + "\r\n"), "-ERR Line too long\r\n");
   EXPECT_EQ(connection.send("AUTH PLAIN " + plain() + "\r\n"), kLoggedIn);
+}
+
+// RFC 2195 through the session: the challenge is a msg-id naming the server, the answer "user hex-digest".
+TEST(AuthCommandTest, CramMd5ForAPlainStoredPassword) {
+  Connection connection(false);  // the password does not cross the wire, so no TLS is needed
+  connection.authenticator.secret = {sasl::StoredSecret::Status::Found, "{PLAIN}secret"};
+  const auto challengeLine = connection.send("AUTH CRAM-MD5\r\n");
+  ASSERT_EQ(challengeLine.rfind("+ ", 0), 0u);
+  const auto challenge = *sasl::decodeBase64(challengeLine.substr(2, challengeLine.size() - 4));
+  EXPECT_EQ(challenge.front(), '<');
+  EXPECT_NE(challenge.find("@postamt>"), std::string::npos) << challenge;
+  unsigned char mac[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  HMAC(EVP_md5(), "secret", 6, reinterpret_cast<const unsigned char*>(challenge.data()), challenge.size(), mac, &length);
+  const auto response = "alice@example.org " + sasl::toHex(std::string_view(reinterpret_cast<char*>(mac), length));
+  EXPECT_EQ(connection.send(sasl::encodeBase64(response) + "\r\n"), kLoggedIn);
+  EXPECT_EQ(connection.authenticator.provenRequests.at(0).mechanism, "CRAM-MD5");
+}
+
+TEST(AuthCommandTest, CramMd5ChallengesDifferEachTime) {
+  Connection connection;
+  const auto first = connection.send("AUTH CRAM-MD5\r\n");
+  connection.send("*\r\n");
+  EXPECT_NE(connection.send("AUTH CRAM-MD5\r\n"), first);
+}
+
+// RFC 1939 section 7: the timestamp is in the greeting only when APOP is enabled, and differs per connection.
+TEST(AuthCommandTest, TheGreetingCarriesAnApopTimestampOnlyWhenEnabled) {
+  Connection off;
+  EXPECT_EQ(off.greeting, "+OK postamt ready.\r\n");
+  EXPECT_EQ(off.send("APOP alice@example.org c4c9334bac560ecc979e58001b3e22fb\r\n"), "-ERR Unknown command\r\n");
+  Connection on(true, true);
+  Connection another(true, true);
+  EXPECT_EQ(on.greeting.rfind("+OK postamt ready. <", 0), 0u) << on.greeting;
+  EXPECT_NE(on.greeting.find("@postamt>\r\n"), std::string::npos) << on.greeting;
+  EXPECT_NE(on.greeting, another.greeting);
+}
+
+std::string apopDigest(const std::string& greeting, const std::string& password) {
+  const auto timestamp = greeting.substr(greeting.find('<'), greeting.find('>') - greeting.find('<') + 1);
+  const auto input = timestamp + password;
+  unsigned char md5[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  EVP_Digest(input.data(), input.size(), md5, &length, EVP_md5(), nullptr);
+  return sasl::toHex(std::string_view(reinterpret_cast<char*>(md5), length));
+}
+
+TEST(AuthCommandTest, ApopLogsInAUserWithAPlainStoredPassword) {
+  Connection connection(true, true);
+  connection.authenticator.secret = {sasl::StoredSecret::Status::Found, "{PLAIN}secret"};
+  EXPECT_EQ(connection.send("APOP alice@example.org " + apopDigest(connection.greeting, "wrong") + "\r\n"), kAuthFailed);
+  EXPECT_EQ(connection.send("APOP alice@example.org " + apopDigest(connection.greeting, "secret") + "\r\n"), kLoggedIn);
+  EXPECT_EQ(connection.authenticator.provenRequests.at(0).mechanism, "APOP");
+}
+
+TEST(AuthCommandTest, ApopFailsForAHashedPasswordLikeAWrongOne) {
+  Connection connection(true, true);
+  connection.authenticator.secret = {sasl::StoredSecret::Status::Found, scramSecret("secret")};
+  EXPECT_EQ(connection.send("APOP alice@example.org " + apopDigest(connection.greeting, "secret") + "\r\n"), kAuthFailed);
+  EXPECT_TRUE(connection.authenticator.provenRequests.empty());
 }
 
 }  // namespace
