@@ -289,6 +289,11 @@ class Client {
       transaction_ = true;
       return;
     }
+    if (keyword == "UTF8") {
+      // RFC 6856 section 2: before login, without arguments.
+      expect(!transaction_ && command.arguments.empty() && command.rest.empty(), "UTF8 was accepted", line);
+      return;
+    }
     if (keyword == "AUTH") {
       // A bare AUTH lists the mechanisms; with an initial response it may log in at once (RFC 5034 section 4).
       expect(!transaction_, "AUTH was accepted after login", line);

@@ -286,3 +286,16 @@ def test_apop_is_off_by_default(postamt):
     with pytest.raises(poplib.error_proto):
         client.apop(ALICE, USERS[ALICE])
     client.quit()
+
+
+def test_utf8_user_names_and_passwords_after_utf8(postamt):
+    # RFC 6856: announced in CAPA; before UTF8 a non-ASCII USER is refused, after it names and passwords are UTF-8.
+    postamt.ctl("user", "add", "jürgen@demo.test", input="pässwört €\n".encode())
+    client = pop(postamt)
+    assert "UTF8" in client.capa()
+    with pytest.raises(poplib.error_proto, match="UTF8"):
+        client.user("jürgen@demo.test")  # poplib sends UTF-8
+    assert client.utf8().startswith(b"+OK")
+    client.user("jürgen@demo.test")
+    assert client.pass_("pässwört €").startswith(b"+OK")
+    client.quit()

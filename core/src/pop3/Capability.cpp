@@ -17,6 +17,7 @@ std::vector<std::string> capabilities(const SessionSettings& settings) {
   offered.emplace_back("AUTH-RESP-CODE");  // RFC 3206 section 6
   offered.emplace_back("PIPELINING");      // RFC 2449 section 6.6
   offered.emplace_back("UIDL");            // RFC 2449 section 6.8
+  offered.emplace_back("UTF8");            // RFC 6856 section 2: without the USER tag, UTF-8 names need UTF8 first
   if (!settings.implementation.empty()) {
     offered.push_back("IMPLEMENTATION " + settings.implementation);  // RFC 2449 section 6.9
   }

@@ -82,6 +82,7 @@ class Session::Impl {
   void rset(const CommandLine& line);
   void top(const CommandLine& line);
   void uidl(const CommandLine& line);
+  void utf8(const CommandLine& line);
 
   // Ends a login, whatever way it came (PASS, AUTH): enters TRANSACTION, or answers with the RFC 3206 code.
   void completeLogin(const std::function<LoginResult()>& login);
@@ -104,6 +105,7 @@ class Session::Impl {
   std::optional<std::string> user_;
   std::optional<std::string> userBeforeThisCommand_;
   std::optional<Transaction> transaction_;
+  bool utf8_ = false;  // RFC 6856: the client sent UTF8
   // The SASL exchange under way, if any: while it lasts, every line is a client response, not a command.
   std::unique_ptr<sasl::Mechanism> exchange_;
   std::string exchangeMechanism_;

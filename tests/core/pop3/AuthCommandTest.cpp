@@ -351,5 +351,29 @@ TEST(AuthCommandTest, ApopFailsForAHashedPasswordLikeAWrongOne) {
   EXPECT_TRUE(connection.authenticator.provenRequests.empty());
 }
 
+// RFC 6856 section 3, as issue 4 asks: a UTF-8 user name only after UTF8; before it, -ERR.
+TEST(AuthCommandTest, Utf8UserNamesOnlyAfterUtf8) {
+  Connection connection;
+  EXPECT_EQ(connection.send("USER j\xc3\xbcrgen@example.org\r\n"), "-ERR Non-ASCII user name, send UTF8 first\r\n");
+  EXPECT_EQ(connection.send("UTF8\r\n"), "+OK UTF8 enabled\r\n");
+  EXPECT_EQ(connection.send("USER j\xc3\xbcrgen@example.org\r\n"), "+OK\r\n");
+  EXPECT_EQ(connection.send("USER j\xfcrgen@example.org\r\n"), "-ERR User name is not valid UTF-8\r\n");
+}
+
+TEST(AuthCommandTest, AUtf8UserAndPasswordReachTheAuthenticatorAsSent) {
+  Connection connection;
+  connection.authenticator.user = "j\xc3\xbcrgen@example.org";
+  connection.authenticator.password = "p\xc3\xa4sswort";
+  EXPECT_EQ(connection.send("UTF8\r\nUSER j\xc3\xbcrgen@example.org\r\nPASS p\xc3\xa4sswort\r\n"),
+            "+OK UTF8 enabled\r\n+OK\r\n" + kLoggedIn);
+}
+
+TEST(AuthCommandTest, Utf8IsOnlyForTheAuthorizationState) {
+  Connection connection;
+  EXPECT_EQ(connection.send("UTF8 x\r\n"), "-ERR Too many arguments\r\n");
+  ASSERT_EQ(connection.send("AUTH PLAIN " + plain() + "\r\n"), kLoggedIn);
+  EXPECT_EQ(connection.send("UTF8\r\n"), "-ERR Command not valid in this state\r\n");
+}
+
 }  // namespace
 }  // namespace postamt::pop3
