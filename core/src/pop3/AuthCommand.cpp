@@ -53,7 +53,9 @@ void Session::Impl::auth(const CommandLine& line) {
     if (!initialResponse) return reject("[AUTH] Invalid base64 in the initial response.");
   }
   exchangeMechanism_ = std::string(found->name);
-  exchange_ = found->create({[this](const std::string& user) { return storedSecret(user); }, settings_.greetingHost});
+  exchange_ = found->create({[this](const std::string& user) { return storedSecret(user); },
+                             [this](const std::string& user, const std::string& token) { return checkToken(user, token); },
+                             settings_.greetingHost});
   advanceExchange(guardedStep([&] { return initialResponse ? exchange_->step(*initialResponse) : exchange_->start(); }));
 }
 
@@ -76,6 +78,14 @@ sasl::StoredSecret Session::Impl::storedSecret(const std::string& user) {
     return authenticator_.storedSecret(user);
   } catch (const std::exception&) {
     return sasl::StoredSecret{sasl::StoredSecret::Status::TempFail, {}};
+  }
+}
+
+sasl::TokenCheck Session::Impl::checkToken(const std::string& user, const std::string& token) {
+  try {
+    return authenticator_.verifyBearerToken(user, token);
+  } catch (const std::exception&) {
+    return sasl::TokenCheck::TempFail;
   }
 }
 

@@ -40,6 +40,8 @@ class Authenticator {
   // Opens the maildrop of a user whose identity a SASL mechanism has already proven from the stored secret;
   // `request.password` is empty and not checked.
   virtual LoginResult openProven(const LoginRequest& request) = 0;
+  // Whether an OAuth 2.0 bearer token (OAUTHBEARER, XOAUTH2) lets `user` in, by the rules of the user's tenant.
+  virtual sasl::TokenCheck verifyBearerToken(const std::string& user, const std::string& token) = 0;
 };
 
 }  // namespace postamt::pop3

@@ -95,6 +95,7 @@ class Session::Impl {
   void apop(const CommandLine& line);
   // The authenticator's stored secret of `user`; a throwing authenticator is a temporary failure.
   sasl::StoredSecret storedSecret(const std::string& user);
+  sasl::TokenCheck checkToken(const std::string& user, const std::string& token);
 
   Authenticator& authenticator_;
   const SessionSettings settings_;

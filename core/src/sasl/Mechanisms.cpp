@@ -1,5 +1,6 @@
 #include "sasl/Mechanisms.h"
 
+#include "sasl/BearerToken.h"
 #include "sasl/CramMd5.h"
 #include "sasl/Login.h"
 #include "sasl/Plain.h"
@@ -16,6 +17,11 @@ std::unique_ptr<Mechanism> make(const ServerContext&) {
 
 std::unique_ptr<Mechanism> makeScramSha256(const ServerContext& server) { return std::make_unique<ScramSha256>(server.secrets); }
 
+template <class M>
+std::unique_ptr<Mechanism> makeBearer(const ServerContext& server) {
+  return std::make_unique<M>(server.tokens);
+}
+
 std::unique_ptr<Mechanism> makeCramMd5(const ServerContext& server) {
   return std::make_unique<CramMd5>(server.secrets, uniqueMessageId(server.hostname));
 }
@@ -24,6 +30,9 @@ std::unique_ptr<Mechanism> makeCramMd5(const ServerContext& server) {
 constexpr MechanismInfo kMechanisms[] = {
     {"SCRAM-SHA-256", false, &makeScramSha256},
     {"CRAM-MD5", false, &makeCramMd5},
+    // A bearer token is as good as a password for its lifetime: the cleartext rule applies.
+    {"OAUTHBEARER", true, &makeBearer<OAuthBearer>},
+    {"XOAUTH2", true, &makeBearer<XOAuth2>},
     {"PLAIN", true, &make<Plain>},
     {"LOGIN", true, &make<Login>},
 };

@@ -11,9 +11,10 @@
 
 namespace postamt::sasl {
 
-// What a mechanism may need of the server: the users' stored secrets, and its host name for challenges.
+// What a mechanism may need of the server: the users' stored secrets, bearer token checks, its host name.
 struct ServerContext {
   SecretSource secrets;
+  TokenVerifier tokens;
   std::string hostname;
 };
 

@@ -1,6 +1,7 @@
 #include "sasl/ScramSha256.h"
 
 #include "sasl/Base64.h"
+#include "sasl/Gs2Header.h"
 #include "sasl/Random.h"
 
 namespace postamt::sasl {
@@ -9,28 +10,6 @@ namespace {
 constexpr std::size_t kNonceBytes = 18;
 constexpr std::size_t kFakeSaltBytes = 16;
 const std::string kFailed = "Authentication failed.";
-
-// RFC 5802 section 5.1: in a saslname "," is "=2C" and "=" is "=3D"; any other "=" is malformed.
-std::optional<std::string> decodeSaslName(std::string_view name) {
-  std::string out;
-  for (std::size_t i = 0; i < name.size(); ++i) {
-    if (name[i] == ',') return std::nullopt;
-    if (name[i] != '=') {
-      out.push_back(name[i]);
-      continue;
-    }
-    const auto escape = name.substr(i + 1, 2);
-    if (escape == "2C") {
-      out.push_back(',');
-    } else if (escape == "3D") {
-      out.push_back('=');
-    } else {
-      return std::nullopt;
-    }
-    i += 2;
-  }
-  return out;
-}
 
 // The value of attribute `name` ("n=alice" -> "alice") when `part` is that attribute.
 std::optional<std::string_view> attribute(std::string_view part, char name) {
@@ -91,15 +70,10 @@ Step ScramSha256::step(std::string_view response) {
 // gs2-header = gs2-cbind-flag "," [authzid] "," and client-first-message-bare = [reserved-mext ","] username ","
 // nonce ["," extensions].
 Step ScramSha256::clientFirst(std::string_view message) {
-  const auto first = message.find(',');
-  const auto second = first == std::string_view::npos ? first : message.find(',', first + 1);
-  if (second == std::string_view::npos) return Step::failed("Malformed SCRAM client-first message");
-  const auto cbindFlag = message.substr(0, first);
-  const auto authzidPart = message.substr(first + 1, second - first - 1);
-  // "n": the client does not do channel binding; "y": it could, but thinks the server cannot, which is true.
-  if (cbindFlag != "n" && cbindFlag != "y") return Step::failed("Channel binding is not supported");
-  gs2Header_ = std::string(message.substr(0, second + 1));
-  clientFirstBare_ = std::string(message.substr(second + 1));
+  const auto header = parseGs2Header(message);
+  if (!header.error.empty()) return Step::failed(header.error);
+  gs2Header_ = std::string(message.substr(0, header.length));
+  clientFirstBare_ = std::string(message.substr(header.length));
 
   std::string_view rest = clientFirstBare_;
   const auto userPart = attribute(nextPart(rest), 'n');
@@ -108,11 +82,7 @@ Step ScramSha256::clientFirst(std::string_view message) {
   const auto user = decodeSaslName(*userPart);
   if (!user || user->empty()) return Step::failed("Malformed SCRAM user name");
   // This server lets nobody act for another user (as for PLAIN, RFC 4616 section 2).
-  if (!authzidPart.empty()) {
-    const auto authzid = attribute(authzidPart, 'a');
-    const auto decoded = authzid ? decodeSaslName(*authzid) : std::nullopt;
-    if (!decoded || *decoded != *user) return Step::failed("Authorization identity must be empty or the user's own");
-  }
+  if (!header.authzid.empty() && header.authzid != *user) return Step::failed("Authorization identity must be empty or the user's own");
   user_ = *user;
 
   const auto stored = secrets_(user_);

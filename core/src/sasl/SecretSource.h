@@ -21,6 +21,10 @@ struct StoredSecret {
 
 using SecretSource = std::function<StoredSecret(const std::string& user)>;
 
+// Whether an OAuth 2.0 bearer token (RFC 6750) lets a user in, as the user's tenant decides.
+enum class TokenCheck { Valid, Invalid, TempFail };
+using TokenVerifier = std::function<TokenCheck(const std::string& user, const std::string& token)>;
+
 // The part after "{SCHEME}" when a found secret is stored in `scheme` (names compare case-insensitively, as in
 // Dovecot), else nothing: a mechanism that needs one scheme fails for the others like a wrong password.
 std::optional<std::string_view> storedIn(const StoredSecret& secret, std::string_view scheme);

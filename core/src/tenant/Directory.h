@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "auth/OAuthToken.h"
+
 namespace postamt::tenant {
 
 struct Tenant {
@@ -44,6 +46,11 @@ class Directory {
   void deleteTenant(const std::string& name);  // refused while it still owns domains
   void addDomain(const std::string& domain, const std::string& tenantName);
   void deleteDomain(const std::string& domain);
+
+  // The identity provider whose JWTs the tenant's users may log in with (OAUTHBEARER, XOAUTH2), if any.
+  std::optional<auth::OAuthIssuer> oauthIssuer(std::int64_t tenantId);
+  // Sets it, or with nothing removes it.
+  void setOAuthIssuer(const std::string& tenantName, const std::optional<auth::OAuthIssuer>& issuer);
 
  private:
   Poco::Data::SessionPool pool_;

@@ -48,6 +48,23 @@ sasl::StoredSecret TenantLogin::storedSecret(const std::string& user) {
   }
 }
 
+sasl::TokenCheck TenantLogin::verifyBearerToken(const std::string& user, const std::string& token) {
+  try {
+    auto resolved = resolver_.resolve(user);
+    if (!resolved.mailbox) {
+      return resolved.failure == MailboxResolver::Failure::MissingInstance ? sasl::TokenCheck::TempFail : sasl::TokenCheck::Invalid;
+    }
+    const auto issuer = resolver_.directory().oauthIssuer(resolved.mailbox->tenant.id);
+    const auto verdict = issuer ? auth::verifyBearerToken(*issuer, token, resolved.mailbox->mailbox.fullAddress)
+                                : auth::TokenVerdict{false, "tenant " + resolved.mailbox->tenant.name + " takes no tokens"};
+    if (verdict.valid) return sasl::TokenCheck::Valid;
+    Poco::Logger::get("auth").information("login failed user=%s mechanism=bearer token reason=%s", user, verdict.reason);
+    return sasl::TokenCheck::Invalid;
+  } catch (const DirectoryError&) {
+    return sasl::TokenCheck::TempFail;
+  }
+}
+
 pop3::LoginResult TenantLogin::openProven(const pop3::LoginRequest& request) {
   try {
     auto resolved = resolver_.resolve(request.user);

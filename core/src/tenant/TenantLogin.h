@@ -19,6 +19,7 @@ class TenantLogin : public pop3::Authenticator {
   pop3::LoginResult login(const pop3::LoginRequest& request) override;
   sasl::StoredSecret storedSecret(const std::string& user) override;
   pop3::LoginResult openProven(const pop3::LoginRequest& request) override;
+  sasl::TokenCheck verifyBearerToken(const std::string& user, const std::string& token) override;
 
  private:
   // Writes the one log line every login attempt gets: the client hears only the response code.

@@ -153,7 +153,7 @@ TEST(AuthCommandTest, AnUnknownMechanismIsRefused) {
 // The pre-RFC 5034 form Outlook sends: a bare AUTH gets the mechanisms as a multi-line list.
 TEST(AuthCommandTest, ABareAuthListsTheMechanisms) {
   Connection connection;
-  EXPECT_EQ(connection.send("AUTH\r\n"), "+OK\r\nSCRAM-SHA-256\r\nCRAM-MD5\r\nPLAIN\r\nLOGIN\r\n.\r\n");
+  EXPECT_EQ(connection.send("AUTH\r\n"), "+OK\r\nSCRAM-SHA-256\r\nCRAM-MD5\r\nOAUTHBEARER\r\nXOAUTH2\r\nPLAIN\r\nLOGIN\r\n.\r\n");
 }
 
 // RFC 2595 section 6 and issue 4: where cleartext login is not allowed, PLAIN and LOGIN are neither offered nor
@@ -373,6 +373,27 @@ TEST(AuthCommandTest, Utf8IsOnlyForTheAuthorizationState) {
   EXPECT_EQ(connection.send("UTF8 x\r\n"), "-ERR Too many arguments\r\n");
   ASSERT_EQ(connection.send("AUTH PLAIN " + plain() + "\r\n"), kLoggedIn);
   EXPECT_EQ(connection.send("UTF8\r\n"), "-ERR Command not valid in this state\r\n");
+}
+
+// RFC 7628 through the session: a good token logs in at once; a bad one gets the JSON error as a challenge, the
+// client's %x01, then -ERR [AUTH].
+TEST(AuthCommandTest, OAuthBearerWithAGoodAndABadToken) {
+  Connection connection;
+  const auto message = [](const std::string& token) {
+    return sasl::encodeBase64("n,a=alice@example.org,\x01" "auth=Bearer " + token + "\x01\x01") + "\r\n";
+  };
+  EXPECT_EQ(connection.send("AUTH OAUTHBEARER " + message("forged")),
+            "+ " + sasl::encodeBase64(R"({"status":"invalid_token"})") + "\r\n");
+  EXPECT_EQ(connection.send(sasl::encodeBase64("\x01") + "\r\n"), kAuthFailed);
+  EXPECT_EQ(connection.send("AUTH OAUTHBEARER\r\n"), "+ \r\n");
+  EXPECT_EQ(connection.send(message("valid-token")), kLoggedIn);
+  EXPECT_EQ(connection.authenticator.provenRequests.at(0).mechanism, "OAUTHBEARER");
+}
+
+// A token is as good as a password while it lives: without TLS it is not taken.
+TEST(AuthCommandTest, BearerTokensFollowTheCleartextRule) {
+  Connection connection(false);
+  EXPECT_EQ(connection.send("AUTH XOAUTH2\r\n"), "-ERR [AUTH] Cleartext authentication is not allowed here, use TLS.\r\n");
 }
 
 }  // namespace

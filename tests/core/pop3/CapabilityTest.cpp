@@ -12,7 +12,7 @@ TEST(CapabilityTest, ListsWhatTheSessionImplements) {
   SessionSettings settings;
   settings.implementation = "Postamt 0.1";
   EXPECT_EQ(capabilities(settings),
-            (List{"TOP", "USER", "SASL SCRAM-SHA-256 CRAM-MD5 PLAIN LOGIN", "RESP-CODES", "AUTH-RESP-CODE", "PIPELINING", "UIDL", "UTF8",
+            (List{"TOP", "USER", "SASL SCRAM-SHA-256 CRAM-MD5 OAUTHBEARER XOAUTH2 PLAIN LOGIN", "RESP-CODES", "AUTH-RESP-CODE", "PIPELINING", "UIDL", "UTF8",
                   "IMPLEMENTATION Postamt 0.1"}));
 }
 
@@ -29,7 +29,7 @@ TEST(CapabilityTest, LeavesImplementationOutWhenItIsNotConfigured) {
   SessionSettings settings;
   settings.implementation.clear();
   EXPECT_EQ(capabilities(settings),
-            (List{"TOP", "USER", "SASL SCRAM-SHA-256 CRAM-MD5 PLAIN LOGIN", "RESP-CODES", "AUTH-RESP-CODE", "PIPELINING", "UIDL", "UTF8"}));
+            (List{"TOP", "USER", "SASL SCRAM-SHA-256 CRAM-MD5 OAUTHBEARER XOAUTH2 PLAIN LOGIN", "RESP-CODES", "AUTH-RESP-CODE", "PIPELINING", "UIDL", "UTF8"}));
 }
 
 }  // namespace

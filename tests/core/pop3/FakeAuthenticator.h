@@ -26,6 +26,8 @@ class FakeAuthenticator : public Authenticator {
   sasl::StoredSecret secret{sasl::StoredSecret::Status::Missing, {}};
   std::vector<std::string> secretRequests;
   std::vector<LoginRequest> provenRequests;
+  // The one bearer token verifyBearerToken() takes, for `user`.
+  std::string token = "valid-token";
 
   // Distinctive log texts: a test fails if any of them reaches the client.
   static constexpr const char* kLogMarker = "LOG-ONLY";
@@ -39,6 +41,11 @@ class FakeAuthenticator : public Authenticator {
     secretRequests.push_back(name);
     if (throws) throw std::runtime_error("authenticator database down");
     return name == user ? secret : sasl::StoredSecret{sasl::StoredSecret::Status::Missing, {}};
+  }
+
+  sasl::TokenCheck verifyBearerToken(const std::string& name, const std::string& offered) override {
+    if (throws) throw std::runtime_error("authenticator database down");
+    return name == user && offered == token ? sasl::TokenCheck::Valid : sasl::TokenCheck::Invalid;
   }
 
   LoginResult openProven(const LoginRequest& request) override {
