@@ -120,6 +120,14 @@ class SqlAuth : public sdk::Auth {
     return found->enabled ? POSTAMT_OK : POSTAMT_DENIED;
   }
 
+  postamt_status fetchCredentials(const sdk::Mailbox& user, std::string& stored) override {
+    std::optional<User> found = find(user);
+    if (!found) return POSTAMT_NOT_FOUND;
+    if (!found->enabled) return POSTAMT_DENIED;
+    stored = std::move(found->password);
+    return POSTAMT_OK;
+  }
+
   postamt_status addUser(const sdk::Mailbox& user, const std::string& password) override {
     std::string hash = host_.hashPassword(password, scheme_);
     return rowsChanged(flavour_.insertUser, Poco::Int64(user.tenantId), user.address, hash) ? POSTAMT_OK : POSTAMT_EXISTS;

@@ -46,6 +46,7 @@ constexpr int kFailingExpunge = 2;
 constexpr int kTimeOutAtEnd = 3;
 constexpr int kPeerGoesAway = 4;
 constexpr std::size_t kPeerReadsOctets = 256;
+constexpr const char* kBase64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=";
 
 // The fake's one account, plus a user whose directory is down and one whose maildrop another session holds.
 class Directory : public test::FakeAuthenticator {
@@ -150,7 +151,15 @@ class Client {
   void readResponse(std::string_view line, bool closed) {
     const auto status = statusLine();
     expect(status.has_value(), "a command line got no response", line);
+    if (exchange_) return exchangeAnswer(line, *status);
     const Command command = split(line);
+    if (status->starts_with("+ ")) {
+      expect(command.keyword == "AUTH" && !transaction_, "a continuation answered something other than AUTH", line);
+      exchange_ = true;
+      previousWasUser_ = false;
+      lastRefused_ = false;
+      return;
+    }
     // The last thing a closed session wrote, right after a refusal, may be the notice of its hang-up (too many bad
     // commands) rather than an answer to this line.
     if (status->starts_with("-ERR")) return refused(command, line, closed && wire_.empty() && lastRefused_);
@@ -176,6 +185,9 @@ class Client {
     expect(notice && notice->starts_with("-ERR") && wire_.empty(), "a closed session wrote more than a notice", wire_.unread());
   }
 
+  // Whether the session reads the next line as a SASL client response (RFC 5034 section 4), not a command.
+  bool inExchange() const { return exchange_; }
+
   // A response broke off when the session closed: nothing after it is an answer.
   bool cutShort() const { return closedUnfinished_; }
   bool quitApplied() const { return quitApplied_; }
@@ -189,8 +201,10 @@ class Client {
     if (!line) return std::nullopt;
     expect(line->size() + 2 <= kMaxResponseLine, "a status line is longer than 512 octets", *line);
     expect(line->find('\r') == std::string::npos, "a status line holds a bare CR", *line);
-    expect(*line == "+OK" || line->starts_with("+OK ") || *line == "-ERR" || line->starts_with("-ERR "),
-           "a status line is neither +OK nor -ERR", *line);
+    // RFC 5034 section 4: a SASL continuation is "+" SP base64.
+    expect(*line == "+OK" || line->starts_with("+OK ") || *line == "-ERR" || line->starts_with("-ERR ") ||
+               (line->starts_with("+ ") && line->find_first_not_of(kBase64, 2) == std::string::npos),
+           "a status line is neither +OK nor -ERR nor a continuation", *line);
     return line;
   }
 
@@ -209,10 +223,24 @@ class Client {
     return std::nullopt;
   }
 
-  // RFC 1939 sections 5 and 7, RFC 2449 section 5: which commands answer "+OK" with a multi-line response.
+  // RFC 1939 sections 5 and 7, RFC 2449 section 5: which commands answer "+OK" with a multi-line response; a bare
+  // AUTH lists the mechanisms.
   static bool isMultiLine(const Command& command) {
     if (command.keyword == "CAPA" || command.keyword == "RETR" || command.keyword == "TOP") return true;
-    return (command.keyword == "LIST" || command.keyword == "UIDL") && command.arguments.empty() && command.rest.empty();
+    return (command.keyword == "LIST" || command.keyword == "UIDL" || command.keyword == "AUTH") &&
+           command.arguments.empty() && command.rest.empty();
+  }
+
+  // The answer to a client response inside a SASL exchange: another challenge, or its end. The model does not
+  // decode SASL, so it checks only that an exchange ends in AUTHORIZATION or logs in from there.
+  void exchangeAnswer(std::string_view line, const std::string& status) {
+    previousWasUser_ = false;
+    if (status.starts_with("+ ")) return;
+    exchange_ = false;
+    lastRefused_ = status.starts_with("-ERR");
+    if (lastRefused_) return;
+    expect(!transaction_, "an exchange logged in twice", line);
+    transaction_ = true;
   }
 
   // A message number the client may use now (RFC 1939 section 5: not marked deleted).
@@ -259,6 +287,17 @@ class Client {
       expect(!transaction_ && userBefore && user_ == account_.user && command.rest == account_.password,
              "PASS was accepted without the right USER and password", line);
       transaction_ = true;
+      return;
+    }
+    if (keyword == "UTF8") {
+      // RFC 6856 section 2: before login, without arguments.
+      expect(!transaction_ && command.arguments.empty() && command.rest.empty(), "UTF8 was accepted", line);
+      return;
+    }
+    if (keyword == "AUTH") {
+      // A bare AUTH lists the mechanisms; with an initial response it may log in at once (RFC 5034 section 4).
+      expect(!transaction_, "AUTH was accepted after login", line);
+      transaction_ = !command.arguments.empty();
       return;
     }
     if (keyword == "QUIT") {
@@ -340,6 +379,7 @@ class Client {
   const bool storeMayFail_;
   std::vector<bool> deleted_;
   bool transaction_ = false;
+  bool exchange_ = false;
   bool previousWasUser_ = false;
   bool lastRefused_ = false;
   std::string user_;
@@ -400,7 +440,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         finished = true;
         continue;
       }
-      expect(SessionInspector::bufferedInput(session) <= kMaxCommandLine, "the session holds more than a command line");
       // RFC 2449 section 6.6: every command line complete by now is answered, in order, unless the session closed.
       for (auto lf = payload.find('\n', lineStart); lf != std::string_view::npos && lf < received;
            lf = payload.find('\n', lineStart)) {
@@ -410,6 +449,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         if (session.closed() && (wire.empty() || client.cutShort())) break;
         client.readResponse(line, session.closed());
       }
+      expect(SessionInspector::bufferedInput(session) <= (client.inExchange() ? kMaxSaslResponseLine : kMaxCommandLine),
+             "the session holds more than a line may have");
       if (session.closed()) {
         client.readRest();
         finished = true;

@@ -153,6 +153,15 @@ typedef struct postamt_auth_api {
   postamt_status (*set_enabled)(void* instance, const postamt_mailbox* user, int enabled, postamt_error* error) POSTAMT_NOEXCEPT;
   postamt_status (*delete_user)(void* instance, const postamt_mailbox* user, postamt_error* error) POSTAMT_NOEXCEPT;
   postamt_status (*list_users)(void* instance, int64_t tenant_id, postamt_user_fn each, void* context, postamt_error* error) POSTAMT_NOEXCEPT;
+  /* ABI 1.2, optional: NULL, or a `size` that ends before it, means the source
+   * gives out no stored secrets, so SASL mechanisms that check a proof against
+   * one (SCRAM, RFC 5802) fail for its users as a wrong password does. Writes
+   * the user's stored password as verify_password would check it ("{SCHEME}...",
+   * NUL-terminated) into `out`. POSTAMT_OK for an enabled user, POSTAMT_DENIED
+   * for a disabled one, POSTAMT_NOT_FOUND; POSTAMT_PERM_FAIL when it does not
+   * fit in `capacity`. */
+  postamt_status (*fetch_credentials)(void* instance, const postamt_mailbox* user, char* out, size_t capacity,
+                                      postamt_error* error)POSTAMT_NOEXCEPT;
 } postamt_auth_api;
 
 /* ABI 1.2. What happened, for event subscribers (metrics, audit logs,

@@ -16,10 +16,13 @@
 #include <new>
 #include <sstream>
 
+#include "sasl/CramMd5Context.h"
+#include "sasl/ScramSecret.h"
+
 namespace postamt::auth {
 namespace {
 
-enum class Method { Crypt, Argon2, Plain, SaltedDigest };
+enum class Method { Crypt, Argon2, Plain, SaltedDigest, Scram, CramMd5 };
 
 struct Scheme {
   std::string_view name;
@@ -46,6 +49,8 @@ const Scheme kSchemes[] = {
     {"PLAIN", Method::Plain, true, nullptr, nullptr},
     {"CLEAR", Method::Plain, false, nullptr, nullptr},
     {"CLEARTEXT", Method::Plain, false, nullptr, nullptr},
+    {"SCRAM-SHA-256", Method::Scram, true, nullptr, nullptr},
+    {"CRAM-MD5", Method::CramMd5, false, nullptr, nullptr},
 };
 
 constexpr std::size_t kSaltBytes = 16;
@@ -165,6 +170,22 @@ PasswordCheck verifySaltedDigest(const EVP_MD* md, std::string_view hash, std::s
   return equalSecrets(digestOf(md, password, salt), expected) ? PasswordCheck::Match : PasswordCheck::Mismatch;
 }
 
+// RFC 5802 section 3: the stored keys are derived from the password with the stored salt and iterations.
+PasswordCheck verifyScram(std::string_view hash, std::string_view password) {
+  const auto stored = sasl::ScramSecret::parse(hash);
+  if (!stored) return PasswordCheck::Malformed;
+  const auto derived = sasl::ScramSecret::derive(password, stored->salt, stored->iterations);
+  const bool match = sasl::equalSecrets(derived.storedKey, stored->storedKey) & sasl::equalSecrets(derived.serverKey, stored->serverKey);
+  return match ? PasswordCheck::Match : PasswordCheck::Mismatch;
+}
+
+PasswordCheck verifyCramMd5(std::string_view hash, std::string_view password) {
+  std::string lower(hash);
+  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+  if (lower.size() != 64 || lower.find_first_not_of("0123456789abcdef") != std::string::npos) return PasswordCheck::Malformed;
+  return equalSecrets(sasl::cramMd5Context(password), lower) ? PasswordCheck::Match : PasswordCheck::Mismatch;
+}
+
 std::string hashCrypt(const Scheme& scheme, std::string_view password, const HashCost& cost) {
   std::string phrase = withoutNul(password);
   Wipe wipePhrase(phrase.data(), phrase.size());
@@ -212,6 +233,10 @@ PasswordCheck verifyPassword(std::string_view stored, std::string_view password)
       return verifyPlain(hash, password);
     case Method::SaltedDigest:
       return verifySaltedDigest(scheme->digest(), hash, password);
+    case Method::Scram:
+      return verifyScram(hash, password);
+    case Method::CramMd5:
+      return verifyCramMd5(hash, password);
   }
   return PasswordCheck::UnknownScheme;
 }
@@ -240,6 +265,11 @@ std::string hashPassword(std::string_view schemeName, std::string_view password,
       hash = base64(digestOf(scheme->digest(), password, salt) + salt);
       break;
     }
+    case Method::Scram:
+      hash = sasl::ScramSecret::derive(password, randomBytes(kSaltBytes), sasl::ScramSecret::kMinIterations).format();
+      break;
+    case Method::CramMd5:
+      throw UnknownScheme(schemeName);  // not hashable: kept for imported users only
   }
   // Appending (rather than "{" + name + ...) also keeps GCC 12's -O3 -Wrestrict false positive quiet.
   std::string stored = "{";

@@ -32,13 +32,13 @@ class UnknownScheme : public std::invalid_argument {
 };
 
 // Verifies SHA512-CRYPT, SHA256-CRYPT, BLF-CRYPT, MD5-CRYPT (alias MD5),
-// CRYPT (alias DES-CRYPT), ARGON2ID, ARGON2I, SSHA, SSHA256, SSHA512 and PLAIN
-// (aliases CLEAR, CLEARTEXT); scheme names are case-insensitive and a hash
+// CRYPT (alias DES-CRYPT), ARGON2ID, ARGON2I, SSHA, SSHA256, SSHA512, PLAIN
+// (aliases CLEAR, CLEARTEXT), SCRAM-SHA-256 and CRAM-MD5; scheme names are case-insensitive and a hash
 // without "{SCHEME}" is CRYPT, as in Dovecot. Throws only std::bad_alloc.
 PasswordCheck verifyPassword(std::string_view stored, std::string_view password);
 
 // Whether hashPassword() can produce `scheme`: SHA512-CRYPT, BLF-CRYPT,
-// ARGON2ID, SSHA512 or PLAIN.
+// ARGON2ID, SSHA512, SCRAM-SHA-256 (which SASL SCRAM-SHA-256 needs) or PLAIN.
 bool canHash(std::string_view scheme);
 
 // "{SCHEME}hash" of `password` with a fresh random salt. Throws UnknownScheme

@@ -1,8 +1,13 @@
 #include "config/DaemonConfig.h"
 
 #include <Poco/Logger.h>
+#include <Poco/String.h>
+#include <Poco/StringTokenizer.h>
+
+#include <algorithm>
 
 #include "config/ConfigFile.h"
+#include "sasl/Mechanisms.h"
 
 #ifndef POSTAMT_DEFAULT_PLUGIN_DIR
 #define POSTAMT_DEFAULT_PLUGIN_DIR "/usr/lib/postamt/plugins"
@@ -15,6 +20,21 @@ int positive(const Poco::Util::AbstractConfiguration& c, const std::string& key,
   const int value = c.getInt(key, fallback);
   if (value <= 0) throw ConfigError(key + " must be a positive number, not " + c.getString(key));
   return value;
+}
+
+// pop3.sasl_mechanisms: names separated by spaces or commas, each one this build implements.
+std::vector<std::string> saslMechanisms(const std::string& key, const std::string& value) {
+  std::vector<std::string> names;
+  Poco::StringTokenizer tokens(value, " ,", Poco::StringTokenizer::TOK_IGNORE_EMPTY | Poco::StringTokenizer::TOK_TRIM);
+  const auto known = sasl::allMechanisms();
+  for (const std::string& name : tokens) {
+    const bool implemented = std::any_of(known.begin(), known.end(),
+                                         [&](const sasl::MechanismInfo& m) { return Poco::icompare(std::string(m.name), name) == 0; });
+    if (!implemented) throw ConfigError(key + ": '" + name + "' is not a SASL mechanism this build implements");
+    names.push_back(name);
+  }
+  if (names.empty()) throw ConfigError(key + " names no mechanism (PLAIN LOGIN is the usual set)");
+  return names;
 }
 
 net::Protocol protocol(const std::string& key, const std::string& name) {
@@ -102,6 +122,8 @@ DaemonConfig loadDaemonConfig(const std::string& path) {
     } catch (const std::invalid_argument& e) {
       throw ConfigError(std::string("pop3.trusted_networks: ") + e.what());
     }
+    pop3.apop = c.getBool("pop3.apop", pop3.apop);
+    pop3.saslMechanisms = saslMechanisms("pop3.sasl_mechanisms", c.getString("pop3.sasl_mechanisms", "PLAIN LOGIN"));
     if (pop3.idleTimeout < std::chrono::minutes(10)) {
       Poco::Logger::get("config").warning(
           "pop3.idle_timeout_seconds is below the 10 minutes RFC 1939 section 3 requires; clients may lose sessions");

@@ -2,10 +2,12 @@
 
 #include <fstream>
 #include <functional>
+#include <iterator>
 #include <map>
 
 #include <unistd.h>
 
+#include "auth/OAuthToken.h"
 #include "ctl/Context.h"
 #include "db/SqliteMigrator.h"
 #include "delivery/MessageSpool.h"
@@ -79,6 +81,30 @@ void tenantList(Context& c, const Arguments& args) {
     for (std::size_t i = 0; i < domains.size(); ++i) c.out << (i ? "," : "") << domains[i];
     c.out << "\n";
   }
+}
+
+// The tenant's OAuth issuer for OAUTHBEARER/XOAUTH2. The key comes from a file, so a shared secret appears in no
+// process list or shell history.
+void tenantOAuth(Context& c, const Arguments& args) {
+  const auto& name = argument(args, 0, "tenant name");
+  if (args.size() == 2 && args[1] == "off") {
+    c.directory().setOAuthIssuer(name, std::nullopt);
+    c.out << "tenant " << name << " takes no OAuth tokens\n";
+    return;
+  }
+  expectCount(args, 5, 5);
+  auth::OAuthIssuer issuer{args[1], args[2], args[3], {}};
+  if (issuer.algorithm != "HS256" && issuer.algorithm != "RS256") throw UsageError("the algorithm is HS256 or RS256");
+  std::ifstream file(args[4], std::ios::binary);
+  if (!file) throw CommandError("cannot read " + args[4]);
+  issuer.key.assign(std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>());
+  // A secret file usually ends in a newline that is no part of the secret; a PEM key keeps its own.
+  if (issuer.algorithm == "HS256") {
+    while (!issuer.key.empty() && (issuer.key.back() == '\n' || issuer.key.back() == '\r')) issuer.key.pop_back();
+  }
+  if (issuer.key.empty()) throw CommandError(args[4] + " is empty");
+  c.directory().setOAuthIssuer(name, issuer);
+  c.out << "tenant " << name << " takes " << issuer.algorithm << " tokens from " << issuer.issuer << " for " << issuer.audience << "\n";
 }
 
 void tenantDel(Context& c, const Arguments& args) {
@@ -232,6 +258,7 @@ const std::map<std::string, Handler>& commands() {
       {"tenant list", tenantList},
       {"tenant del", tenantDel},
       {"tenant cert", tenantCert},
+      {"tenant oauth", tenantOAuth},
       {"domain add", domainAdd},
       {"domain del", domainDel},
       {"user add", userAdd},
@@ -254,6 +281,9 @@ const char* usageText() {
          "  tenant list | tenant del NAME\n"
          "  tenant cert NAME CERTFILE KEYFILE    serve the tenant's own certificate (PEM) by SNI\n"
          "  tenant cert NAME --remove            back to the default certificate\n"
+         "  tenant oauth NAME ISSUER AUDIENCE HS256|RS256 KEYFILE | tenant oauth NAME off\n"
+         "                                       accept JWTs (OAUTHBEARER, XOAUTH2) signed with the secret or\n"
+         "                                       public key (PEM) in KEYFILE\n"
          "  domain add DOMAIN TENANT | domain del DOMAIN\n"
          "  user add ADDRESS [PASSWORD]          without PASSWORD, one line is read from stdin\n"
          "  user passwd ADDRESS [PASSWORD] | user disable ADDRESS | user enable ADDRESS\n"

@@ -96,8 +96,27 @@ postamt_status statusOf(pop3::LoginResult::Outcome outcome) {
 ObservedLogin::ObservedLogin(pop3::Authenticator& inner, EventBus& bus, const Origin& origin)
     : inner_(inner), bus_(bus), origin_(origin) {}
 
-pop3::LoginResult ObservedLogin::login(const pop3::LoginRequest& request) {
-  pop3::LoginResult result = inner_.login(request);
+pop3::LoginResult ObservedLogin::login(const pop3::LoginRequest& request) { return reported(request, inner_.login(request)); }
+
+pop3::LoginResult ObservedLogin::openProven(const pop3::LoginRequest& request) {
+  return reported(request, inner_.openProven(request));
+}
+
+sasl::StoredSecret ObservedLogin::storedSecret(const std::string& user) { return inner_.storedSecret(user); }
+
+sasl::TokenCheck ObservedLogin::verifyBearerToken(const std::string& user, const std::string& token) {
+  const sasl::TokenCheck check = inner_.verifyBearerToken(user, token);
+  if (check != sasl::TokenCheck::Valid) {
+    Event refused(POSTAMT_EVENT_AUTH_FAILED, origin_);
+    refused.user = user;
+    refused.detail = "bearer token refused";
+    refused.status = check == sasl::TokenCheck::TempFail ? POSTAMT_TEMP_FAIL : POSTAMT_DENIED;
+    bus_.publish(refused);
+  }
+  return check;
+}
+
+pop3::LoginResult ObservedLogin::reported(const pop3::LoginRequest& request, pop3::LoginResult result) {
   const bool ok = result.outcome == pop3::LoginResult::Outcome::Ok;
   Event identity(ok ? POSTAMT_EVENT_AUTH_SUCCEEDED : POSTAMT_EVENT_AUTH_FAILED, origin_);
   identity.tenantId = result.tenantId;

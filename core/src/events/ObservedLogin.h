@@ -15,8 +15,14 @@ class ObservedLogin : public pop3::Authenticator {
   ObservedLogin(pop3::Authenticator& inner, EventBus& bus, const Origin& origin);
 
   pop3::LoginResult login(const pop3::LoginRequest& request) override;
+  sasl::StoredSecret storedSecret(const std::string& user) override;
+  pop3::LoginResult openProven(const pop3::LoginRequest& request) override;
+  sasl::TokenCheck verifyBearerToken(const std::string& user, const std::string& token) override;
 
  private:
+  // Publishes how a login ended and hands out the maildrop observed.
+  pop3::LoginResult reported(const pop3::LoginRequest& request, pop3::LoginResult result);
+
   pop3::Authenticator& inner_;
   EventBus& bus_;
   const Origin& origin_;

@@ -1,5 +1,9 @@
 #include "plugin/AuthInstance.h"
 
+#include <openssl/crypto.h>
+
+#include <cstddef>
+
 #include "plugin/HostApi.h"
 #include "plugin/PluginCall.h"
 #include "plugin/PluginHost.h"
@@ -48,6 +52,18 @@ AuthInstance::Result AuthInstance::setEnabled(const tenant::Mailbox& user, bool 
 }
 
 AuthInstance::Result AuthInstance::deleteUser(const tenant::Mailbox& user) { return callOptional(api_.delete_user, instance_, user); }
+
+AuthInstance::Result AuthInstance::fetchCredentials(const tenant::Mailbox& user, std::string& stored) {
+  // A plugin built against ABI 1.1 has a shorter table: the field is not there to read.
+  if (api_.size < offsetof(postamt_auth_api, fetch_credentials) + sizeof api_.fetch_credentials) {
+    return {POSTAMT_UNSUPPORTED, "the auth plugin gives out no stored credentials"};
+  }
+  char out[1024];
+  auto result = callOptional(api_.fetch_credentials, instance_, user, out, sizeof out);
+  if (result.status == POSTAMT_OK) stored.assign(out);
+  OPENSSL_cleanse(out, sizeof out);
+  return result;
+}
 
 AuthInstance::Result AuthInstance::listUsers(std::int64_t tenantId,
                                              const std::function<void(const std::string&, bool)>& each) {

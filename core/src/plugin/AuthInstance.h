@@ -30,6 +30,8 @@ class AuthInstance {
   Result setPassword(const tenant::Mailbox& user, const std::string& password);
   Result setEnabled(const tenant::Mailbox& user, bool enabled);
   Result deleteUser(const tenant::Mailbox& user);
+  // The user's stored "{SCHEME}..." secret; POSTAMT_UNSUPPORTED when the plugin gives none out (ABI < 1.2).
+  Result fetchCredentials(const tenant::Mailbox& user, std::string& stored);
   Result listUsers(std::int64_t tenantId, const std::function<void(const std::string& address, bool enabled)>& each);
 
   const std::string& name() const { return name_; }

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "pop3/Maildrop.h"
+#include "sasl/SecretSource.h"
 
 namespace postamt::pop3 {
 
@@ -13,6 +14,7 @@ struct LoginRequest {
   std::string password;
   std::string remoteAddress;
   bool secure = false;
+  std::string mechanism = "USER";  // for the log: USER (RFC 1939 USER/PASS) or the SASL mechanism's name
 };
 
 struct LoginResult {
@@ -38,6 +40,13 @@ class Authenticator {
  public:
   virtual ~Authenticator() = default;
   virtual LoginResult login(const LoginRequest& request) = 0;
+  // The stored secret of `user`, for SASL mechanisms that check a proof instead of a password (SCRAM).
+  virtual sasl::StoredSecret storedSecret(const std::string& user) = 0;
+  // Opens the maildrop of a user whose identity a SASL mechanism has already proven from the stored secret;
+  // `request.password` is empty and not checked.
+  virtual LoginResult openProven(const LoginRequest& request) = 0;
+  // Whether an OAuth 2.0 bearer token (OAUTHBEARER, XOAUTH2) lets `user` in, by the rules of the user's tenant.
+  virtual sasl::TokenCheck verifyBearerToken(const std::string& user, const std::string& token) = 0;
 };
 
 }  // namespace postamt::pop3

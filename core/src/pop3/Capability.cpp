@@ -1,5 +1,7 @@
 #include "pop3/Capability.h"
 
+#include "sasl/Mechanisms.h"
+
 namespace postamt::pop3 {
 
 std::vector<std::string> capabilities(const SessionSettings& settings, bool stls) {
@@ -8,11 +10,16 @@ std::vector<std::string> capabilities(const SessionSettings& settings, bool stls
   if (settings.allowCleartextLogin) {
     offered.emplace_back("USER");  // RFC 2449 section 6.2: only where USER/PASS is accepted
   }
+  std::string sasl = "SASL";  // RFC 2449 section 6.3, RFC 5034 section 5
+  for (const auto* mechanism : sasl::offeredMechanisms(settings.allowCleartextLogin, settings.saslMechanisms))
+    sasl.append(" ").append(mechanism->name);
+  if (sasl != "SASL") offered.push_back(sasl);
   offered.emplace_back("RESP-CODES");      // RFC 2449 section 6.4
   offered.emplace_back("AUTH-RESP-CODE");  // RFC 3206 section 6
   offered.emplace_back("PIPELINING");      // RFC 2449 section 6.6
   offered.emplace_back("UIDL");            // RFC 2449 section 6.8
   if (stls) offered.emplace_back("STLS");  // RFC 2595 section 4
+  offered.emplace_back("UTF8");            // RFC 6856 section 2: without the USER tag, UTF-8 names need UTF8 first
   if (!settings.implementation.empty()) {
     offered.push_back("IMPLEMENTATION " + settings.implementation);  // RFC 2449 section 6.9
   }

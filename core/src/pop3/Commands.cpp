@@ -11,6 +11,7 @@
 #include "pop3/DotStuffer.h"
 #include "pop3/MessageWriter.h"
 #include "pop3/SessionImpl.h"
+#include "pop3/Utf8.h"
 
 namespace postamt::pop3 {
 
@@ -39,8 +40,19 @@ void Session::Impl::user(const CommandLine& line) {
   if (!settings_.allowCleartextLogin) return reject(kTlsRequired);
   if (!expectArguments(line, {"user name"})) return;
   if (line.arguments[0].empty()) return reject("Missing user name");
+  // RFC 6856 section 3: UTF-8 in USER only after the client said UTF8; then it must be well-formed.
+  if (!utf8_ && !isAscii(line.arguments[0])) return reject("Non-ASCII user name, send UTF8 first");
+  if (!isUtf8(line.arguments[0])) return reject("User name is not valid UTF-8");
   user_ = std::string(line.arguments[0]);
   ok("");
+}
+
+// RFC 6856 section 2: from now on the client may send UTF-8 user names and passwords, and accepts UTF-8 in what the
+// server sends. Only before login; saying it again changes nothing.
+void Session::Impl::utf8(const CommandLine& line) {
+  if (!expectArguments(line, {})) return;
+  utf8_ = true;
+  ok("UTF8 enabled");
 }
 
 // RFC 1939 section 7, with the response codes of RFC 2449 section 8 and RFC 3206. Every reason the login fails for
@@ -50,9 +62,14 @@ void Session::Impl::pass(const CommandLine& line) {
   if (!userBeforeThisCommand_) return reject("No user name given, send USER first");
   if (line.rest.empty()) return reject("Missing password");
 
+  const LoginRequest request{*userBeforeThisCommand_, std::string(line.rest), settings_.remoteAddress, settings_.secure};
+  completeLogin([&] { return authenticator_.login(request); });
+}
+
+void Session::Impl::completeLogin(const std::function<LoginResult()>& login) {
   LoginResult result;
   try {
-    result = authenticator_.login({*userBeforeThisCommand_, std::string(line.rest), settings_.remoteAddress, settings_.secure});
+    result = login();
   } catch (const std::exception&) {
     // An authenticator is a plugin chain over databases; its failure is the server's, and temporary.
     result.outcome = LoginResult::Outcome::TempFail;
@@ -204,6 +221,8 @@ const Session::Impl::Command* Session::Impl::findCommand(std::string_view keywor
       {"RETR", false, true, &Impl::retr}, {"DELE", false, true, &Impl::dele}, {"NOOP", false, true, &Impl::noop},
       {"RSET", false, true, &Impl::rset}, {"TOP", false, true, &Impl::top},   {"UIDL", false, true, &Impl::uidl},
       {"STLS", true, false, &Impl::stls},
+      {"AUTH", true, false, &Impl::auth}, {"APOP", true, false, &Impl::apop},
+      {"UTF8", true, false, &Impl::utf8},
   };
   const auto found = std::find_if(std::begin(kCommands), std::end(kCommands),
                                   [&](const Command& command) { return equalsIgnoringCase(command.keyword, keyword); });

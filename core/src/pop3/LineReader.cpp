@@ -4,7 +4,7 @@
 
 namespace postamt::pop3 {
 
-LineReader::LineReader(std::size_t maxLine) : maxLine_(maxLine), buffer_(maxLine - 1) {}
+LineReader::LineReader(std::size_t maxLine) : maxLine_(maxLine), nextMaxLine_(maxLine), buffer_(maxLine - 1) {}
 
 std::optional<LineReader::Line> LineReader::next(std::string_view& input) {
   if (lineReturned_) startLine();
@@ -28,6 +28,8 @@ std::optional<LineReader::Line> LineReader::next(std::string_view& input) {
 
 std::size_t LineReader::buffered() const { return lineReturned_ ? 0 : length_; }
 
+void LineReader::setMaxLine(std::size_t maxLine) { nextMaxLine_ = maxLine; }
+
 void LineReader::keep(std::string_view part) {
   if (part.find('\0') != std::string_view::npos) containsNul_ = true;
   if (tooLong_) return;
@@ -41,6 +43,11 @@ void LineReader::keep(std::string_view part) {
 }
 
 void LineReader::startLine() {
+  // Applied here, not in setMaxLine(): the line last returned points into the buffer until the next call.
+  if (nextMaxLine_ != maxLine_) {
+    maxLine_ = nextMaxLine_;
+    buffer_ = std::vector<char>(maxLine_ - 1);
+  }
   length_ = 0;
   tooLong_ = false;
   containsNul_ = false;

@@ -30,11 +30,16 @@ class LineReader {
   // Octets kept of a line whose end has not arrived yet; never more than maxLine.
   std::size_t buffered() const;
 
+  // Changes the limit from the next line on: a SASL exchange allows longer client responses than commands
+  // (RFC 5034 section 4). The memory held follows the limit down again.
+  void setMaxLine(std::size_t maxLine);
+
  private:
   void keep(std::string_view part);
   void startLine();
 
   std::size_t maxLine_;
+  std::size_t nextMaxLine_;
   // The LF is never stored, so a line of the longest allowed length needs room for its text and its CR only.
   std::vector<char> buffer_;
   std::size_t length_ = 0;

@@ -5,6 +5,7 @@
 
 #include "pop3/Limits.h"
 #include "pop3/SessionImpl.h"
+#include "sasl/Random.h"
 
 namespace postamt::pop3 {
 
@@ -26,7 +27,8 @@ Session::Impl::Impl(Authenticator& authenticator, SessionSettings settings, Resp
 
 void Session::Impl::greet() {
   if (state_ == State::Closed) return;
-  guarded([&] { ok(settings_.greetingHost + " ready."); });
+  if (settings_.apop) apopTimestamp_ = sasl::uniqueMessageId(settings_.greetingHost);
+  guarded([&] { ok(settings_.greetingHost + " ready." + (apopTimestamp_.empty() ? "" : " " + apopTimestamp_)); });
 }
 
 void Session::Impl::receive(std::string_view bytes) {
@@ -66,6 +68,7 @@ std::size_t Session::Impl::bufferedInput() const { return lines_.buffered(); }
 
 void Session::Impl::execute(const LineReader::Line& line) {
   userBeforeThisCommand_ = std::exchange(user_, std::nullopt);
+  if (exchange_) return continueExchange(line);
   switch (line.problem) {
     case LineReader::Line::Problem::TooLong:
       return reject("Line too long");
@@ -87,6 +90,7 @@ void Session::Impl::close() {
   state_ = State::Closed;
   // Destroying the maildrop releases its lock at once and applies nothing (RFC 1939 section 6: only QUIT updates).
   transaction_.reset();
+  exchange_.reset();
   user_.reset();
   userBeforeThisCommand_.reset();
 }

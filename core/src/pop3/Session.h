@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "pop3/Authenticator.h"
 #include "pop3/ResponseSink.h"
@@ -20,6 +21,10 @@ struct SessionSettings {
   std::chrono::seconds loginTimeout{60};
   int maxBadCommands = 20;
   bool allowCleartextLogin = true;  // USER/PASS offered and accepted; the session turns it on once TLS starts
+  bool apop = false;                // RFC 1939 section 7: a timestamp in the greeting, and the APOP command
+  // The SASL mechanisms AUTH offers, by name; empty: every one implemented. Clients pick the strongest offered and
+  // may not fall back (curl gives up after a failed CRAM-MD5), so offer only what the users' stored schemes allow.
+  std::vector<std::string> saslMechanisms;
   std::string remoteAddress;
   bool secure = false;  // the connection is encrypted (implicit TLS, or after STLS)
 };

@@ -3,7 +3,9 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <initializer_list>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -12,6 +14,7 @@
 #include "pop3/LineReader.h"
 #include "pop3/Session.h"
 #include "pop3/Transaction.h"
+#include "sasl/Mechanism.h"
 
 namespace postamt::pop3 {
 
@@ -82,6 +85,20 @@ class Session::Impl {
   void top(const CommandLine& line);
   void uidl(const CommandLine& line);
   void stls(const CommandLine& line);
+  void utf8(const CommandLine& line);
+
+  // Ends a login, whatever way it came (PASS, AUTH): enters TRANSACTION, or answers with the RFC 3206 code.
+  void completeLogin(const std::function<LoginResult()>& login);
+
+  // AuthCommand.cpp: RFC 5034 AUTH and its exchange.
+  void auth(const CommandLine& line);
+  void continueExchange(const LineReader::Line& line);
+  void advanceExchange(const sasl::Step& step);
+  void endExchange();
+  void apop(const CommandLine& line);
+  // The authenticator's stored secret of `user`; a throwing authenticator is a temporary failure.
+  sasl::StoredSecret storedSecret(const std::string& user);
+  sasl::TokenCheck checkToken(const std::string& user, const std::string& token);
 
   Authenticator& authenticator_;
   SessionSettings settings_;  // secure and allowCleartextLogin change when STLS succeeds
@@ -95,6 +112,12 @@ class Session::Impl {
   std::optional<std::string> user_;
   std::optional<std::string> userBeforeThisCommand_;
   std::optional<Transaction> transaction_;
+  bool utf8_ = false;  // RFC 6856: the client sent UTF8
+  // The SASL exchange under way, if any: while it lasts, every line is a client response, not a command.
+  std::unique_ptr<sasl::Mechanism> exchange_;
+  std::string exchangeMechanism_;
+  // RFC 1939 section 7: the greeting's timestamp, which APOP's digest covers; empty when APOP is off.
+  std::string apopTimestamp_;
   int badCommands_ = 0;
 };
 

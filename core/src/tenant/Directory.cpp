@@ -161,4 +161,27 @@ void Directory::removeCertificate(const std::string& tenantName) {
   });
 }
 
+std::optional<auth::OAuthIssuer> Directory::oauthIssuer(std::int64_t tenantId) {
+  return withSession(pool_, [&](Poco::Data::Session& s) -> std::optional<auth::OAuthIssuer> {
+    std::vector<Poco::Tuple<std::string, std::string, std::string, std::string>> rows;
+    s << "SELECT issuer, audience, algorithm, key FROM tenant_oauth WHERE tenant_id = ?", into(rows), use(tenantId), now;
+    if (rows.empty()) return std::nullopt;
+    const auto& row = rows.front();
+    return auth::OAuthIssuer{row.get<0>(), row.get<1>(), row.get<2>(), row.get<3>()};
+  });
+}
+
+void Directory::setOAuthIssuer(const std::string& tenantName, const std::optional<auth::OAuthIssuer>& issuer) {
+  withSession(pool_, [&](Poco::Data::Session& s) {
+    const auto found = oneTenant(s, "WHERE t.name = ?", tenantName);
+    if (!found) throw DirectoryError(DirectoryError::Kind::NotFound, "no tenant " + tenantName);
+    std::int64_t id = found->id;
+    s << "DELETE FROM tenant_oauth WHERE tenant_id = ?", use(id), now;
+    if (!issuer) return;
+    auth::OAuthIssuer row = *issuer;
+    s << "INSERT INTO tenant_oauth (tenant_id, issuer, audience, algorithm, key) VALUES (?, ?, ?, ?, ?)", use(id),
+        use(row.issuer), use(row.audience), use(row.algorithm), use(row.key), now;
+  });
+}
+
 }  // namespace postamt::tenant

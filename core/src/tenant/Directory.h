@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "net/ServerContext.h"
+#include "auth/OAuthToken.h"
 
 namespace postamt::tenant {
 
@@ -51,6 +52,10 @@ class Directory {
   std::vector<net::TenantCertificate> certificates();
   void setCertificate(const std::string& tenantName, const std::string& certificateFile, const std::string& keyFile);
   void removeCertificate(const std::string& tenantName);
+  // The identity provider whose JWTs the tenant's users may log in with (OAUTHBEARER, XOAUTH2), if any.
+  std::optional<auth::OAuthIssuer> oauthIssuer(std::int64_t tenantId);
+  // Sets it, or with nothing removes it.
+  void setOAuthIssuer(const std::string& tenantName, const std::optional<auth::OAuthIssuer>& issuer);
 
  private:
   Poco::Data::SessionPool pool_;

@@ -33,6 +33,7 @@ class MailboxResolver {
   };
   // Throws DirectoryError(Unavailable) when the directory cannot be read.
   Result resolve(const std::string& name);
+  Directory& directory() { return directory_; }
 
  private:
   Directory& directory_;

@@ -16,6 +16,13 @@ pop3::LoginResult answer(Outcome outcome, std::string text) {
   return result;
 }
 
+// Says which tenant a login that got as far as resolving its name belongs to, for logs, events and metrics.
+pop3::LoginResult inTenant(const ResolvedMailbox& target, pop3::LoginResult result) {
+  result.tenantId = target.tenant.id;
+  result.tenant = target.tenant.name;
+  return result;
+}
+
 // Spends about the time a real password check takes, so that an unknown
 // domain or user cannot be told from a wrong password by the clock.
 void spendPasswordCheckTime(const std::string& password) {
@@ -28,14 +35,72 @@ void spendPasswordCheckTime(const std::string& password) {
 
 TenantLogin::TenantLogin(MailboxResolver& resolver, std::string lockOwner) : resolver_(resolver), lockOwner_(std::move(lockOwner)) {}
 
-pop3::LoginResult TenantLogin::login(const pop3::LoginRequest& request) {
-  auto result = authenticate(request);
+pop3::LoginResult TenantLogin::login(const pop3::LoginRequest& request) { return logged(request, authenticate(request)); }
+
+sasl::StoredSecret TenantLogin::storedSecret(const std::string& user) {
+  using Status = sasl::StoredSecret::Status;
+  try {
+    auto resolved = resolver_.resolve(user);
+    if (!resolved.mailbox) {
+      return {resolved.failure == MailboxResolver::Failure::MissingInstance ? Status::TempFail : Status::Missing, {}};
+    }
+    sasl::StoredSecret secret;
+    const auto fetched = resolved.mailbox->auth.fetchCredentials(resolved.mailbox->mailbox, secret.stored);
+    switch (fetched.status) {
+      case POSTAMT_OK:
+        secret.status = Status::Found;
+        return secret;
+      case POSTAMT_TEMP_FAIL:
+        return {Status::TempFail, {}};
+      default:  // unknown, disabled, or a plugin that gives out no secrets: the mechanism fails as for a wrong password
+        return {Status::Missing, {}};
+    }
+  } catch (const DirectoryError&) {
+    return {Status::TempFail, {}};
+  }
+}
+
+sasl::TokenCheck TenantLogin::verifyBearerToken(const std::string& user, const std::string& token) {
+  try {
+    auto resolved = resolver_.resolve(user);
+    if (!resolved.mailbox) {
+      return resolved.failure == MailboxResolver::Failure::MissingInstance ? sasl::TokenCheck::TempFail : sasl::TokenCheck::Invalid;
+    }
+    const auto issuer = resolver_.directory().oauthIssuer(resolved.mailbox->tenant.id);
+    const auto verdict = issuer ? auth::verifyBearerToken(*issuer, token, resolved.mailbox->mailbox.fullAddress)
+                                : auth::TokenVerdict{false, "tenant " + resolved.mailbox->tenant.name + " takes no tokens"};
+    if (verdict.valid) return sasl::TokenCheck::Valid;
+    Poco::Logger::get("auth").information("login failed user=%s mechanism=bearer token reason=%s", user, verdict.reason);
+    return sasl::TokenCheck::Invalid;
+  } catch (const DirectoryError&) {
+    return sasl::TokenCheck::TempFail;
+  }
+}
+
+pop3::LoginResult TenantLogin::openProven(const pop3::LoginRequest& request) {
+  try {
+    auto resolved = resolver_.resolve(request.user);
+    if (!resolved.mailbox) return logged(request, answer(Outcome::TempFail, "proven user no longer resolves: " + resolved.error));
+    // The user may have been disabled since the mechanism read the secret.
+    const auto found = resolved.mailbox->auth.lookup(resolved.mailbox->mailbox);
+    const ResolvedMailbox& target = *resolved.mailbox;
+    if (found.status == POSTAMT_TEMP_FAIL) return logged(request, inTenant(target, answer(Outcome::TempFail, found.error)));
+    if (found.status != POSTAMT_OK) return logged(request, inTenant(target, answer(Outcome::Denied, found.error)));
+    return logged(request, inTenant(target, open(*resolved.mailbox)));
+  } catch (const DirectoryError& e) {
+    return logged(request, answer(Outcome::TempFail, e.what()));
+  }
+}
+
+pop3::LoginResult TenantLogin::logged(const pop3::LoginRequest& request, pop3::LoginResult result) {
   // The client hears only "-ERR [AUTH]"; the log says why (never the password).
   Poco::Logger& log = Poco::Logger::get("auth");
   if (result.outcome == Outcome::Ok) {
-    log.information("login user=%s remote=%s %s", request.user, request.remoteAddress, result.text);
+    log.information("login user=%s remote=%s mechanism=%s %s", request.user, request.remoteAddress, request.mechanism,
+                    result.text);
   } else {
-    log.information("login failed user=%s remote=%s reason=%s", request.user, request.remoteAddress, result.text);
+    log.information("login failed user=%s remote=%s mechanism=%s reason=%s", request.user, request.remoteAddress,
+                    request.mechanism, result.text);
   }
   return result;
 }
@@ -48,21 +113,17 @@ pop3::LoginResult TenantLogin::authenticate(const pop3::LoginRequest& request) {
       const auto outcome = resolved.failure == MailboxResolver::Failure::MissingInstance ? Outcome::TempFail : Outcome::Denied;
       return answer(outcome, resolved.error);
     }
-    ResolvedMailbox& target = *resolved.mailbox;
-    pop3::LoginResult result = authenticateIn(target, request);
-    result.tenantId = target.tenant.id;
-    result.tenant = target.tenant.name;
-    return result;
+    return inTenant(*resolved.mailbox, verifyAndOpen(*resolved.mailbox, request));
   } catch (const DirectoryError& e) {
     return answer(Outcome::TempFail, e.what());
   }
 }
 
-pop3::LoginResult TenantLogin::authenticateIn(ResolvedMailbox& target, const pop3::LoginRequest& request) {
+pop3::LoginResult TenantLogin::verifyAndOpen(ResolvedMailbox& target, const pop3::LoginRequest& request) {
   const auto verified = target.auth.verifyPassword(target.mailbox, request.password);
   switch (verified.status) {
     case POSTAMT_OK:
-      break;
+      return open(target);
     case POSTAMT_NOT_FOUND:
       spendPasswordCheckTime(request.password);
       return answer(Outcome::Denied, verified.error);
@@ -73,6 +134,9 @@ pop3::LoginResult TenantLogin::authenticateIn(ResolvedMailbox& target, const pop
     default:
       return answer(Outcome::PermFail, verified.error);
   }
+}
+
+pop3::LoginResult TenantLogin::open(ResolvedMailbox& target) {
   const std::string holder = lockOwner_ + ":" + std::to_string(++sessionCounter_);
   auto opened = target.store.open(target.mailbox, holder);
   switch (opened.status) {

@@ -17,10 +17,16 @@ class TenantLogin : public pop3::Authenticator {
   TenantLogin(MailboxResolver& resolver, std::string lockOwner);
 
   pop3::LoginResult login(const pop3::LoginRequest& request) override;
+  sasl::StoredSecret storedSecret(const std::string& user) override;
+  pop3::LoginResult openProven(const pop3::LoginRequest& request) override;
+  sasl::TokenCheck verifyBearerToken(const std::string& user, const std::string& token) override;
 
  private:
+  // Writes the one log line every login attempt gets: the client hears only the response code.
+  static pop3::LoginResult logged(const pop3::LoginRequest& request, pop3::LoginResult result);
   pop3::LoginResult authenticate(const pop3::LoginRequest& request);
-  pop3::LoginResult authenticateIn(ResolvedMailbox& target, const pop3::LoginRequest& request);
+  pop3::LoginResult verifyAndOpen(ResolvedMailbox& target, const pop3::LoginRequest& request);
+  pop3::LoginResult open(ResolvedMailbox& target);
 
   MailboxResolver& resolver_;
   std::string lockOwner_;

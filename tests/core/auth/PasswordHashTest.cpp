@@ -127,7 +127,7 @@ TEST(PasswordHashTest, NulBytesDoNotTruncatePasswords) {
 }
 
 TEST(PasswordHashTest, OwnHashesRoundTripWithFreshSalts) {
-  for (const char* scheme : {"SHA512-CRYPT", "BLF-CRYPT", "ARGON2ID", "SSHA512"}) {
+  for (const char* scheme : {"SHA512-CRYPT", "BLF-CRYPT", "ARGON2ID", "SSHA512", "SCRAM-SHA-256"}) {
     SCOPED_TRACE(scheme);
     std::string first = hashPassword(scheme, "pässwörd €uro", kFast);
     std::string second = hashPassword(scheme, "pässwörd €uro", kFast);
@@ -150,7 +150,8 @@ TEST(PasswordHashTest, VerifiesHashesDoveadmMakesNow) {
   std::optional<std::string> path = doveadmPath();
   if (!path) GTEST_SKIP() << "doveadm is not on PATH";
   for (const char* scheme :
-       {"SHA512-CRYPT", "SHA256-CRYPT", "BLF-CRYPT", "ARGON2ID", "ARGON2I", "SSHA512", "SSHA256", "SSHA", "PLAIN", "MD5-CRYPT"}) {
+       {"SHA512-CRYPT", "SHA256-CRYPT", "BLF-CRYPT", "ARGON2ID", "ARGON2I", "SSHA512", "SSHA256", "SSHA", "PLAIN", "MD5-CRYPT",
+        "CRAM-MD5", "SCRAM-SHA-256"}) {
     SCOPED_TRACE(scheme);
     DoveadmRun made = doveadm(*path, {"pw", "-s", scheme, "-p", "fresh pässword"});
     ASSERT_EQ(made.exitCode, 0) << made.output;
@@ -159,10 +160,32 @@ TEST(PasswordHashTest, VerifiesHashesDoveadmMakesNow) {
   }
 }
 
+// RFC 2104 section 2: a key longer than MD5's 64-octet block is hashed first; Dovecot's CRAM-MD5 context does the same.
+TEST(PasswordHashTest, CramMd5OfPasswordsAroundTheBlockSize) {
+  std::optional<std::string> path = doveadmPath();
+  if (!path) GTEST_SKIP() << "doveadm is not on PATH";
+  for (const std::size_t length : {1u, 63u, 64u, 65u, 200u}) {
+    const std::string password(length, 'p');
+    DoveadmRun made = doveadm(*path, {"pw", "-s", "CRAM-MD5", "-p", password});
+    ASSERT_EQ(made.exitCode, 0) << made.output;
+    EXPECT_EQ(verifyPassword(made.output, password), PasswordCheck::Match) << length;
+    EXPECT_EQ(verifyPassword(made.output, password + "p"), PasswordCheck::Mismatch) << length;
+  }
+}
+
+// CRAM-MD5 keeps imported users working; new passwords never get it (it is as good as the password to a thief).
+TEST(PasswordHashTest, CramMd5IsVerifiedButNeverMade) {
+  EXPECT_EQ(verifyPassword("{CRAM-MD5}cd3ba7deaad6e5ca23448ba42e379747a9e0f7f1fbc00c8a81bbaac395731b56", "secret"),
+            PasswordCheck::Match);  // doveadm pw -s CRAM-MD5 -p secret
+  EXPECT_EQ(verifyPassword("{CRAM-MD5}cd3ba7de", "secret"), PasswordCheck::Malformed);
+  EXPECT_FALSE(canHash("CRAM-MD5"));
+  EXPECT_TRUE(canHash("SCRAM-SHA-256"));
+}
+
 TEST(PasswordHashTest, DoveadmAcceptsOurHashes) {
   std::optional<std::string> path = doveadmPath();
   if (!path) GTEST_SKIP() << "doveadm is not on PATH";
-  for (const char* scheme : {"SHA512-CRYPT", "BLF-CRYPT", "ARGON2ID", "SSHA512", "PLAIN"}) {
+  for (const char* scheme : {"SHA512-CRYPT", "BLF-CRYPT", "ARGON2ID", "SSHA512", "SCRAM-SHA-256", "PLAIN"}) {
     SCOPED_TRACE(scheme);
     std::string hash = hashPassword(scheme, "our pässword", kFast);
     DoveadmRun accepted = doveadm(*path, {"pw", "-t", hash, "-p", "our pässword"});

@@ -22,18 +22,45 @@ class FakeAuthenticator : public Authenticator {
   bool okWithoutMaildrop = false;
   bool throws = false;
   std::vector<LoginRequest> requests;
+  // What storedSecret() gives out, for SCRAM: the user's "{SCHEME}..." secret, or a status alone.
+  sasl::StoredSecret secret{sasl::StoredSecret::Status::Missing, {}};
+  std::vector<std::string> secretRequests;
+  std::vector<LoginRequest> provenRequests;
+  // The one bearer token verifyBearerToken() takes, for `user`.
+  std::string token = "valid-token";
 
   // Distinctive log texts: a test fails if any of them reaches the client.
   static constexpr const char* kLogMarker = "LOG-ONLY";
 
   LoginResult login(const LoginRequest& request) override {
     requests.push_back(request);
+    return answer(request, request.user == user && request.password == password);
+  }
+
+  sasl::StoredSecret storedSecret(const std::string& name) override {
+    secretRequests.push_back(name);
+    if (throws) throw std::runtime_error("authenticator database down");
+    return name == user ? secret : sasl::StoredSecret{sasl::StoredSecret::Status::Missing, {}};
+  }
+
+  sasl::TokenCheck verifyBearerToken(const std::string& name, const std::string& offered) override {
+    if (throws) throw std::runtime_error("authenticator database down");
+    return name == user && offered == token ? sasl::TokenCheck::Valid : sasl::TokenCheck::Invalid;
+  }
+
+  LoginResult openProven(const LoginRequest& request) override {
+    provenRequests.push_back(request);
+    return answer(request, request.user == user);
+  }
+
+ private:
+  LoginResult answer(const LoginRequest& request, bool credentialsMatch) {
     if (throws) throw std::runtime_error("authenticator database down");
     LoginResult result;
     result.text = std::string(kLogMarker) + " for " + request.user;
     if (forcedOutcome) {
       result.outcome = *forcedOutcome;
-    } else if (request.user != user || request.password != password) {
+    } else if (!credentialsMatch) {
       result.outcome = LoginResult::Outcome::Denied;
     } else if (store_.locked) {
       result.outcome = LoginResult::Outcome::InUse;
@@ -46,7 +73,6 @@ class FakeAuthenticator : public Authenticator {
     return result;
   }
 
- private:
   FakeStore& store_;
 };
 

@@ -83,6 +83,15 @@ class SqlAuthTest : public ::testing::Test {
     return users;
   }
 
+  postamt_status fetch(std::int64_t tenant, const std::string& address, std::string& stored, std::size_t capacity = 1024) {
+    TestMailbox user(tenant, address);
+    postamt_error e = error();
+    std::vector<char> out(capacity);
+    const postamt_status status = auth_->fetch_credentials(instance_, user.get(), out.data(), out.size(), &e);
+    if (status == POSTAMT_OK) stored = out.data();
+    return status;
+  }
+
   std::string storedPassword(const std::string& address) {
     return db_.query("SELECT password FROM users WHERE address = '" + address + "'");
   }
@@ -104,7 +113,7 @@ TEST_F(SqlAuthTest, EntryPointDescribesAnAuthSource) {
   ASSERT_NE(plugin_->auth, nullptr);
   EXPECT_EQ(plugin_->auth->size, sizeof(postamt_auth_api));
   for (auto fn : {(void*)auth_->add_user, (void*)auth_->set_password, (void*)auth_->set_enabled, (void*)auth_->delete_user,
-                  (void*)auth_->list_users})
+                  (void*)auth_->list_users, (void*)auth_->fetch_credentials})
     EXPECT_NE(fn, nullptr);
 }
 
@@ -194,6 +203,25 @@ TEST_F(SqlAuthTest, ListIsOrderedByAddress) {
   EXPECT_EQ(list(1), (std::vector<std::pair<std::string, bool>>{
                          {"alice@one.test", true}, {"bob@one.test", false}, {"carol@one.test", true}}));
   EXPECT_TRUE(list(2).empty());
+}
+
+// ABI 1.2: SCRAM (RFC 5802) checks a proof against the stored secret, so the host needs it as stored.
+TEST_F(SqlAuthTest, FetchCredentialsGivesTheStoredSecretOfEnabledUsersOnly) {
+  ASSERT_EQ(add(1, "alice@one.test", "secret"), POSTAMT_OK) << error_;
+  std::string stored;
+  ASSERT_EQ(fetch(1, "alice@one.test", stored), POSTAMT_OK) << error_;
+  EXPECT_EQ(stored, storedPassword("alice@one.test"));
+  EXPECT_EQ(fetch(1, "bob@one.test", stored), POSTAMT_NOT_FOUND);
+  EXPECT_EQ(fetch(2, "alice@one.test", stored), POSTAMT_NOT_FOUND);
+  ASSERT_EQ(setEnabled(1, "alice@one.test", false), POSTAMT_OK);
+  EXPECT_EQ(fetch(1, "alice@one.test", stored), POSTAMT_DENIED);
+}
+
+TEST_F(SqlAuthTest, FetchCredentialsThatDoNotFitAreAFailureNotATruncation) {
+  ASSERT_EQ(add(1, "alice@one.test", "secret"), POSTAMT_OK) << error_;
+  std::string stored;
+  EXPECT_EQ(fetch(1, "alice@one.test", stored, storedPassword("alice@one.test").size()), POSTAMT_PERM_FAIL);
+  EXPECT_EQ(fetch(1, "alice@one.test", stored, storedPassword("alice@one.test").size() + 1), POSTAMT_OK);
 }
 
 TEST_F(SqlAuthTest, DeletedUserIsGone) {

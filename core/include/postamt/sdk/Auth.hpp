@@ -44,6 +44,9 @@ class Auth {
   virtual postamt_status deleteUser(const Mailbox&) { return POSTAMT_UNSUPPORTED; }
   // Calls `each` per user of the tenant, ordered by address.
   virtual postamt_status listUsers(std::int64_t /*tenantId*/, const UserFn& /*each*/) { return POSTAMT_UNSUPPORTED; }
+  // The stored password ("{SCHEME}...") of an enabled user into `stored`: POSTAMT_OK, POSTAMT_DENIED (disabled),
+  // POSTAMT_NOT_FOUND. For SASL mechanisms that check a proof against it (SCRAM).
+  virtual postamt_status fetchCredentials(const Mailbox&, std::string& /*stored*/) { return POSTAMT_UNSUPPORTED; }
 };
 
 namespace detail {
@@ -92,6 +95,19 @@ struct AuthAdapter : InstanceAdapter<Auth, T> {
                                       [&](const std::string& address, bool enabled) { each(context, address.c_str(), enabled); });
     });
   }
+
+  static postamt_status fetchCredentials(void* instance, const postamt_mailbox* user, char* out, std::size_t capacity,
+                                         postamt_error* error) noexcept {
+    return guarded(error, [&] {
+      std::string stored;
+      const postamt_status status = self(instance).fetchCredentials(Mailbox::from(*user), stored);
+      if (status != POSTAMT_OK) return status;
+      if (stored.size() >= capacity) throw Error(POSTAMT_PERM_FAIL, "stored credentials longer than the host's buffer");
+      stored.copy(out, stored.size());
+      out[stored.size()] = '\0';
+      return POSTAMT_OK;
+    });
+  }
 };
 
 }  // namespace detail
@@ -103,7 +119,7 @@ const postamt_auth_api* authApi() noexcept {
   using A = detail::AuthAdapter<T>;
   static const postamt_auth_api api = {
       sizeof(postamt_auth_api), &A::create,     &A::destroy,    &A::verifyPassword, &A::lookup, &A::addUser,
-      &A::setPassword,          &A::setEnabled, &A::deleteUser, &A::listUsers};
+      &A::setPassword,          &A::setEnabled, &A::deleteUser, &A::listUsers,      &A::fetchCredentials};
   return &api;
 }
 

@@ -1,0 +1,59 @@
+#include "auth/OAuthToken.h"
+
+#include <Poco/Crypto/RSAKey.h>
+#include <Poco/Exception.h>
+#include <Poco/JWT/Signer.h>
+#include <Poco/JWT/Token.h>
+
+#include <algorithm>
+#include <sstream>
+
+namespace postamt::auth {
+namespace {
+
+bool sameAddress(std::string a, std::string b) {
+  const auto lower = [](std::string& s) {
+    std::transform(s.begin(), s.end(), s.begin(), [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; });
+  };
+  lower(a);
+  lower(b);
+  return a == b;
+}
+
+// Signer cannot be copied: the caller's is set up here.
+void configure(Poco::JWT::Signer& signer, const OAuthIssuer& issuer) {
+  if (issuer.algorithm == "HS256") {
+    signer.setHMACKey(issuer.key);
+  } else if (issuer.algorithm == "RS256") {
+    std::istringstream pem(issuer.key);
+    signer.setRSAKey(new Poco::Crypto::RSAKey(&pem));
+  } else {
+    throw Poco::InvalidArgumentException("unsupported token algorithm " + issuer.algorithm);
+  }
+  signer.setAlgorithms({issuer.algorithm});
+}
+
+}  // namespace
+
+TokenVerdict verifyBearerToken(const OAuthIssuer& issuer, const std::string& token, const std::string& user, Poco::Timestamp now) {
+  Poco::JWT::Token parsed;
+  try {
+    Poco::JWT::Signer signer;
+    configure(signer, issuer);
+    if (!signer.tryVerify(token, parsed)) return {false, "bad signature or algorithm"};
+    if (parsed.getIssuer() != issuer.issuer) return {false, "issuer " + parsed.getIssuer()};
+    const auto audience = parsed.getAudience();
+    if (std::find(audience.begin(), audience.end(), issuer.audience) == audience.end()) return {false, "wrong audience"};
+    if (!parsed.payload().has("exp")) return {false, "no expiry"};
+    if (parsed.getExpiration() <= now) return {false, "expired"};
+    if (parsed.payload().has("nbf") && parsed.getNotBefore() > now) return {false, "not yet valid"};
+    const std::string subject = parsed.payload().has("email") ? parsed.payload().getValue<std::string>("email") : parsed.getSubject();
+    if (!sameAddress(subject, user)) return {false, "token is for " + subject};
+    return {true, {}};
+  } catch (const Poco::Exception& e) {
+    // A malformed token, a claim of the wrong type, a key that does not parse.
+    return {false, e.displayText()};
+  }
+}
+
+}  // namespace postamt::auth
