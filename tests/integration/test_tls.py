@@ -56,16 +56,18 @@ def certificates(tmp_path):
 
 @pytest.fixture
 def make_tls_postamt(make_postamt, certificates):
-    """A postamtd with the default certificate, POP3 with STLS on .port and POP3S on .tls_port."""
+    """A postamtd with the default certificate, POP3 with STLS on .port and POP3S on .tls_port, and `message` for
+    alice."""
 
-    def make(**settings):
+    def make(message=MESSAGE, **settings):
         tls_port = free_port()
         certificate, key = certificates
         server = make_postamt(tls__certificate_file=certificate, tls__key_file=key,
                               listener__pop3s__address=f"127.0.0.1:{tls_port}", listener__pop3s__tls="implicit",
                               **settings)
         server.tls_port = tls_port
-        server.deliver("alice@demo.test", MESSAGE)
+        if message:
+            server.deliver("alice@demo.test", message)
         return server
 
     return make
