@@ -389,3 +389,20 @@ def test_a_stop_tells_tls_and_stls_sessions_goodbye_over_tls(tls_postamt):
     assert tls_postamt.stop() == 0
     for client in (implicit, upgraded):
         assert client.line() == b"-ERR [SYS/TEMP] Server shutting down."
+
+
+# --- Resumption ------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("version", [ssl.TLSVersion.TLSv1_2, ssl.TLSVersion.TLSv1_3])
+def test_a_client_resumes_its_tls_session(tls_postamt, version):
+    """An abbreviated handshake (RFC 5077 tickets, RFC 8446 section 2.2) spares clients that poll every few minutes a
+    full one."""
+    context = unverified_context(maximum_version=version)
+    first = TlsClient(tls_postamt.tls_port, context)
+    assert first.command("QUIT") == b"+OK Logging out."
+    session = first.sock.session
+    first.close()
+    with socket.create_connection(("127.0.0.1", tls_postamt.tls_port), timeout=30) as raw:
+        with context.wrap_socket(raw, server_hostname="postamt.test", session=session) as again:
+            assert again.recv(4096).startswith(b"+OK")
+            assert again.session_reused
