@@ -152,6 +152,39 @@ def test_a_silent_client_on_the_tls_port_is_dropped_after_the_login_timeout(make
     assert 1.5 < elapsed < 6, elapsed
 
 
+def test_silent_clients_on_the_tls_port_do_not_hold_up_others(tls_postamt):
+    """The handshake runs on the session's thread, never the accepting one (TOOLCHAIN section 2)."""
+    silent = [socket.create_connection(("127.0.0.1", tls_postamt.tls_port), timeout=30) for _ in range(5)]
+    try:
+        started = time.monotonic()
+        client = TlsClient(tls_postamt.tls_port)
+        assert client.greeting.startswith(b"+OK")
+        assert time.monotonic() - started < 5
+        client.close()
+    finally:
+        for connection in silent:
+            connection.close()
+
+
+def test_failed_handshakes_do_not_grow_memory(tls_postamt):
+    def garbage_handshakes(count):
+        for _ in range(count):
+            with socket.create_connection(("127.0.0.1", tls_postamt.tls_port), timeout=10) as raw:
+                raw.sendall(b"\x16\x03\x01\x00\x05hello" + b"\x00" * 64)
+                try:
+                    while raw.recv(4096):
+                        pass
+                except ConnectionResetError:
+                    pass
+
+    garbage_handshakes(50)  # pool threads and OpenSSL's tables exist after this
+    baseline = tls_postamt.rss_kib()
+    garbage_handshakes(500)
+    growth = tls_postamt.rss_kib() - baseline
+    assert growth < 2048, f"RSS grew by {growth} KiB over 500 failed handshakes"
+    assert TlsClient(tls_postamt.tls_port).greeting.startswith(b"+OK")
+
+
 def test_curl_pop3s(tls_postamt):
     listing = subprocess.run(["curl", "--silent", "--show-error", "--max-time", "60", "--insecure",
                               "--user", f"alice@demo.test:{USERS['alice@demo.test']}",
