@@ -295,7 +295,7 @@ def test_a_bad_trusted_network_is_a_config_error(make_tls_postamt):
 @pytest.fixture
 def tenant_certificates(tmp_path):
     return {
-        "demo": make_certificate(tmp_path, "demo", "mail.demo.test"),
+        "demo": make_certificate(tmp_path, "demo", "mail.demo.test", "pop.demo.example"),
         "other": make_certificate(tmp_path, "other", "*.other.test"),
         # a name outside the tenant's domains must not be served for it
         "greedy": make_certificate(tmp_path, "greedy", "pop.demo.test", "mail.unrelated.test"),
@@ -305,6 +305,7 @@ def tenant_certificates(tmp_path):
 @pytest.fixture
 def sni_postamt(make_tls_postamt, tenant_certificates):
     server = make_tls_postamt()
+    server.ctl("domain", "add", "demo.example", "demo")  # a second domain of the same tenant
     for tenant in ("demo", "other"):
         certificate, key = tenant_certificates[tenant]
         server.ctl("tenant", "cert", tenant, str(certificate), str(key))
@@ -313,13 +314,14 @@ def sni_postamt(make_tls_postamt, tenant_certificates):
 
 def test_sni_picks_the_tenants_certificate_exact_then_wildcard(sni_postamt, tenant_certificates, certificates):
     demo, other, default = der(tenant_certificates["demo"][0]), der(tenant_certificates["other"][0]), der(certificates[0])
-    for port in (sni_postamt.tls_port,):
-        assert served_certificate(port, "mail.demo.test") == demo
-        assert served_certificate(port, "MAIL.Demo.Test") == demo
-        assert served_certificate(port, "pop.other.test") == other  # *.other.test
-        assert served_certificate(port, "unknown.example") == default
-        assert served_certificate(port, "a.b.other.test") == default  # a wildcard covers one label only
-        assert served_certificate(port, None) == default
+    port = sni_postamt.tls_port
+    assert served_certificate(port, "mail.demo.test") == demo
+    assert served_certificate(port, "MAIL.Demo.Test") == demo
+    assert served_certificate(port, "pop.demo.example") == demo
+    assert served_certificate(port, "pop.other.test") == other  # *.other.test
+    assert served_certificate(port, "unknown.example") == default
+    assert served_certificate(port, "a.b.other.test") == default  # a wildcard covers one label only
+    assert served_certificate(port, None) == default
 
 
 def test_sni_applies_to_stls_too(sni_postamt, tenant_certificates):
