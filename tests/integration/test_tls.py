@@ -294,6 +294,33 @@ def test_a_bad_trusted_network_is_a_config_error(make_tls_postamt):
         server.start()
 
 
+@pytest.mark.parametrize("settings, error", [
+    ({"listener__pop3s__tls": "sometimes"}, "listener.pop3s.tls: 'sometimes' is not implicit, starttls or none"),
+    ({"tls__certificate_file": ""}, "tls.certificate_file and tls.key_file come together"),
+    ({"listener__lmtp__tls": "starttls"}, "listener.lmtp.tls: TLS is served on POP3 listeners only"),
+])
+def test_tls_settings_that_cannot_work_are_config_errors(make_tls_postamt, settings, error):
+    server = make_tls_postamt()
+    server.configure(**settings)
+    with pytest.raises(AssertionError, match=re.escape(error)):
+        server.start()
+
+
+def test_implicit_tls_without_a_certificate_is_a_config_error(make_postamt):
+    server = make_postamt()
+    server.configure(listener__pop3s__address=f"127.0.0.1:{free_port()}", listener__pop3s__tls="implicit")
+    with pytest.raises(AssertionError, match="listener.pop3s.tls = implicit needs tls.certificate_file and tls.key_file"):
+        server.start()
+
+
+def test_a_key_that_does_not_match_the_default_certificate_stops_the_start(make_tls_postamt, tmp_path):
+    server = make_tls_postamt()
+    _, other_key = make_certificate(tmp_path, "unrelated", "unrelated.test")
+    server.configure(tls__key_file=other_key)
+    with pytest.raises(AssertionError, match="the key does not match"):
+        server.start()
+
+
 # --- Per-tenant certificates by SNI -------------------------------------------------------------------------
 
 @pytest.fixture
