@@ -223,6 +223,7 @@ def test_commands_pipelined_after_stls_are_never_executed(tls_postamt):
     client = tls_postamt.connect()
     client.send(b"STLS\r\nCAPA\r\n")
     assert client.line() == b"+OK Begin TLS negotiation"
+    assert client.buffer == b""  # nothing answered in the clear either
     client.sock = unverified_context().wrap_socket(client.sock, server_hostname="postamt.test")
     # The first answer under TLS is to the first command sent under TLS: the injected CAPA got none.
     assert client.command("NOOP") == b"-ERR Command not valid in this state"
