@@ -70,6 +70,21 @@ def make_tls_postamt(make_postamt, certificates):
         server.tls_port = tls_port
         if message:
             server.deliver("alice@demo.test", message)
+        # conftest's start() waits for the plain port; the listeners bind one after another, so wait for POP3S too.
+        start_plain = server.start
+
+        def start():
+            start_plain()
+            deadline = time.monotonic() + 30
+            while True:
+                try:
+                    socket.create_connection(("127.0.0.1", tls_port), timeout=1).close()
+                    return server
+                except OSError:
+                    assert time.monotonic() < deadline, "postamtd did not listen on its POP3S port within 30 s"
+                    time.sleep(0.05)
+
+        server.start = start
         return server
 
     return make
