@@ -13,9 +13,11 @@ import time
 
 import pytest
 
-from conftest import USERS, Client, free_port
+from conftest import POSTAMTD, USERS, Client, free_port
 
 MESSAGE = b"Subject: over TLS\r\n\r\nsealed\r\n"
+# Under AddressSanitizer freed memory waits in a quarantine, so RSS says nothing about leaks; LeakSanitizer does.
+SANITIZED = b"__asan_init" in POSTAMTD.read_bytes()
 
 
 def make_certificate(directory, name, *dns_names):
@@ -56,16 +58,33 @@ def certificates(tmp_path):
 
 @pytest.fixture
 def make_tls_postamt(make_postamt, certificates):
-    """A postamtd with the default certificate, POP3 with STLS on .port and POP3S on .tls_port."""
+    """A postamtd with the default certificate, POP3 with STLS on .port and POP3S on .tls_port, and `message` for
+    alice."""
 
-    def make(**settings):
+    def make(message=MESSAGE, **settings):
         tls_port = free_port()
         certificate, key = certificates
         server = make_postamt(tls__certificate_file=certificate, tls__key_file=key,
                               listener__pop3s__address=f"127.0.0.1:{tls_port}", listener__pop3s__tls="implicit",
                               **settings)
         server.tls_port = tls_port
-        server.deliver("alice@demo.test", MESSAGE)
+        if message:
+            server.deliver("alice@demo.test", message)
+        # conftest's start() waits for the plain port; the listeners bind one after another, so wait for POP3S too.
+        start_plain = server.start
+
+        def start():
+            start_plain()
+            deadline = time.monotonic() + 30
+            while True:
+                try:
+                    socket.create_connection(("127.0.0.1", tls_port), timeout=1).close()
+                    return server
+                except OSError:
+                    assert time.monotonic() < deadline, "postamtd did not listen on its POP3S port within 30 s"
+                    time.sleep(0.05)
+
+        server.start = start
         return server
 
     return make
@@ -150,6 +169,41 @@ def test_a_silent_client_on_the_tls_port_is_dropped_after_the_login_timeout(make
     assert 1.5 < elapsed < 6, elapsed
 
 
+def test_silent_clients_on_the_tls_port_do_not_hold_up_others(tls_postamt):
+    """The handshake runs on the session's thread, never the accepting one (TOOLCHAIN section 2)."""
+    silent = [socket.create_connection(("127.0.0.1", tls_postamt.tls_port), timeout=30) for _ in range(5)]
+    try:
+        started = time.monotonic()
+        client = TlsClient(tls_postamt.tls_port)
+        assert client.greeting.startswith(b"+OK")
+        assert time.monotonic() - started < 5
+        client.close()
+    finally:
+        for connection in silent:
+            connection.close()
+
+
+def test_failed_handshakes_do_not_grow_memory(tls_postamt):
+    def garbage_handshakes(count):
+        for _ in range(count):
+            with socket.create_connection(("127.0.0.1", tls_postamt.tls_port), timeout=10) as raw:
+                raw.sendall(b"\x16\x03\x01\x00\x05hello" + b"\x00" * 64)
+                try:
+                    while raw.recv(4096):
+                        pass
+                except ConnectionResetError:
+                    pass
+
+    garbage_handshakes(50)  # pool threads and OpenSSL's tables exist after this
+    baseline = tls_postamt.rss_kib()
+    garbage_handshakes(500)
+    growth = tls_postamt.rss_kib() - baseline
+    if not SANITIZED:
+        assert growth < 2048, f"RSS grew by {growth} KiB over 500 failed handshakes"
+    assert TlsClient(tls_postamt.tls_port).greeting.startswith(b"+OK")
+    assert tls_postamt.stop() == 0  # under ASan, LeakSanitizer fails the exit for any leak
+
+
 def test_curl_pop3s(tls_postamt):
     listing = subprocess.run(["curl", "--silent", "--show-error", "--max-time", "60", "--insecure",
                               "--user", f"alice@demo.test:{USERS['alice@demo.test']}",
@@ -184,6 +238,7 @@ def test_commands_pipelined_after_stls_are_never_executed(tls_postamt):
     client = tls_postamt.connect()
     client.send(b"STLS\r\nCAPA\r\n")
     assert client.line() == b"+OK Begin TLS negotiation"
+    assert client.buffer == b""  # nothing answered in the clear either
     client.sock = unverified_context().wrap_socket(client.sock, server_hostname="postamt.test")
     # The first answer under TLS is to the first command sent under TLS: the injected CAPA got none.
     assert client.command("NOOP") == b"-ERR Command not valid in this state"
@@ -255,12 +310,39 @@ def test_a_bad_trusted_network_is_a_config_error(make_tls_postamt):
         server.start()
 
 
+@pytest.mark.parametrize("settings, error", [
+    ({"listener__pop3s__tls": "sometimes"}, "listener.pop3s.tls: 'sometimes' is not implicit, starttls or none"),
+    ({"tls__certificate_file": ""}, "tls.certificate_file and tls.key_file come together"),
+    ({"listener__lmtp__tls": "starttls"}, "listener.lmtp.tls: TLS is served on POP3 listeners only"),
+])
+def test_tls_settings_that_cannot_work_are_config_errors(make_tls_postamt, settings, error):
+    server = make_tls_postamt()
+    server.configure(**settings)
+    with pytest.raises(AssertionError, match=re.escape(error)):
+        server.start()
+
+
+def test_implicit_tls_without_a_certificate_is_a_config_error(make_postamt):
+    server = make_postamt()
+    server.configure(listener__pop3s__address=f"127.0.0.1:{free_port()}", listener__pop3s__tls="implicit")
+    with pytest.raises(AssertionError, match="listener.pop3s.tls = implicit needs tls.certificate_file and tls.key_file"):
+        server.start()
+
+
+def test_a_key_that_does_not_match_the_default_certificate_stops_the_start(make_tls_postamt, tmp_path):
+    server = make_tls_postamt()
+    _, other_key = make_certificate(tmp_path, "unrelated", "unrelated.test")
+    server.configure(tls__key_file=other_key)
+    with pytest.raises(AssertionError, match="the key does not match"):
+        server.start()
+
+
 # --- Per-tenant certificates by SNI -------------------------------------------------------------------------
 
 @pytest.fixture
 def tenant_certificates(tmp_path):
     return {
-        "demo": make_certificate(tmp_path, "demo", "mail.demo.test"),
+        "demo": make_certificate(tmp_path, "demo", "mail.demo.test", "pop.demo.example"),
         "other": make_certificate(tmp_path, "other", "*.other.test"),
         # a name outside the tenant's domains must not be served for it
         "greedy": make_certificate(tmp_path, "greedy", "pop.demo.test", "mail.unrelated.test"),
@@ -270,6 +352,7 @@ def tenant_certificates(tmp_path):
 @pytest.fixture
 def sni_postamt(make_tls_postamt, tenant_certificates):
     server = make_tls_postamt()
+    server.ctl("domain", "add", "demo.example", "demo")  # a second domain of the same tenant
     for tenant in ("demo", "other"):
         certificate, key = tenant_certificates[tenant]
         server.ctl("tenant", "cert", tenant, str(certificate), str(key))
@@ -278,13 +361,14 @@ def sni_postamt(make_tls_postamt, tenant_certificates):
 
 def test_sni_picks_the_tenants_certificate_exact_then_wildcard(sni_postamt, tenant_certificates, certificates):
     demo, other, default = der(tenant_certificates["demo"][0]), der(tenant_certificates["other"][0]), der(certificates[0])
-    for port in (sni_postamt.tls_port,):
-        assert served_certificate(port, "mail.demo.test") == demo
-        assert served_certificate(port, "MAIL.Demo.Test") == demo
-        assert served_certificate(port, "pop.other.test") == other  # *.other.test
-        assert served_certificate(port, "unknown.example") == default
-        assert served_certificate(port, "a.b.other.test") == default  # a wildcard covers one label only
-        assert served_certificate(port, None) == default
+    port = sni_postamt.tls_port
+    assert served_certificate(port, "mail.demo.test") == demo
+    assert served_certificate(port, "MAIL.Demo.Test") == demo
+    assert served_certificate(port, "pop.demo.example") == demo
+    assert served_certificate(port, "pop.other.test") == other  # *.other.test
+    assert served_certificate(port, "unknown.example") == default
+    assert served_certificate(port, "a.b.other.test") == default  # a wildcard covers one label only
+    assert served_certificate(port, None) == default
 
 
 def test_sni_applies_to_stls_too(sni_postamt, tenant_certificates):
@@ -387,3 +471,20 @@ def test_a_stop_tells_tls_and_stls_sessions_goodbye_over_tls(tls_postamt):
     assert tls_postamt.stop() == 0
     for client in (implicit, upgraded):
         assert client.line() == b"-ERR [SYS/TEMP] Server shutting down."
+
+
+# --- Resumption ------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("version", [ssl.TLSVersion.TLSv1_2, ssl.TLSVersion.TLSv1_3])
+def test_a_client_resumes_its_tls_session(tls_postamt, version):
+    """An abbreviated handshake (RFC 5077 tickets, RFC 8446 section 2.2) spares clients that poll every few minutes a
+    full one."""
+    context = unverified_context(maximum_version=version)
+    first = TlsClient(tls_postamt.tls_port, context)
+    assert first.command("QUIT") == b"+OK Logging out."
+    session = first.sock.session
+    first.close()
+    with socket.create_connection(("127.0.0.1", tls_postamt.tls_port), timeout=30) as raw:
+        with context.wrap_socket(raw, server_hostname="postamt.test", session=session) as again:
+            assert again.recv(4096).startswith(b"+OK")
+            assert again.session_reused

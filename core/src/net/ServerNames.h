@@ -1,5 +1,7 @@
 #pragma once
 
+#include <Poco/String.h>
+
 #include <map>
 #include <string>
 #include <string_view>
@@ -7,24 +9,21 @@
 
 namespace postamt::net {
 
-// DNS names are compared without regard to case (RFC 4343).
-std::string lowerCase(std::string_view name);
-
 // Whether a certificate name (maybe a wildcard "*.example.com") lies within one of a tenant's domains: the domain
 // itself or a name below it. A tenant's certificate can then never capture another tenant's names.
 bool withinDomains(std::string_view certificateName, const std::vector<std::string>& domains);
 
 // What serves each TLS server name (RFC 6066 section 3): an exact name first, then a wildcard standing for the
 // left-most label only (RFC 6125 section 6.4.3), so "*.example.com" serves "mail.example.com" but not
-// "example.com" or "a.b.example.com".
+// "example.com" or "a.b.example.com". Names compare without regard to case (RFC 4343).
 template <typename Value>
 class ServerNames {
  public:
   // The first value added for a name keeps it.
-  void add(std::string_view name, Value value) { byName_.emplace(lowerCase(name), std::move(value)); }
+  void add(std::string_view name, Value value) { byName_.emplace(Poco::toLower(std::string(name)), std::move(value)); }
 
   const Value* find(std::string_view serverName) const {
-    const std::string name = lowerCase(serverName);
+    const std::string name = Poco::toLower(std::string(serverName));
     if (auto exact = byName_.find(name); exact != byName_.end()) return &exact->second;
     const auto dot = name.find('.');
     if (dot == std::string::npos || dot == 0) return nullptr;

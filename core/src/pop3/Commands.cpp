@@ -20,6 +20,10 @@ namespace {
 std::string octets(const MessageInfo& message) { return std::to_string(message.size); }
 std::string uniqueId(const MessageInfo& message) { return message.uidl; }
 
+// RFC 2595 section 6 and RFC 3206 section 4: a password must not cross an untrusted network in the clear, and [AUTH]
+// tells the client that only a different way of logging in helps.
+constexpr std::string_view kTlsRequired = "[AUTH] Cleartext login is not allowed here: TLS is required (STLS or POP3S).";
+
 }  // namespace
 
 // RFC 2449 section 5: CAPA is valid in both states.
@@ -30,10 +34,6 @@ void Session::Impl::capa(const CommandLine& line) {
   for (const auto& capability : capabilities(settings_, canStartTls())) body.write(responseLine(capability));
   body.finish();
 }
-
-// RFC 2595 section 6 and RFC 3206 section 4: a password must not cross an untrusted network in the clear, and [AUTH]
-// tells the client that only a different way of logging in helps.
-constexpr std::string_view kTlsRequired = "[AUTH] Cleartext login is not allowed here: TLS is required (STLS or POP3S).";
 
 // RFC 1939 section 7. The answer is the same for every name, so USER tells nobody which mailboxes exist.
 void Session::Impl::user(const CommandLine& line) {

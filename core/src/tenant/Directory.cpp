@@ -125,16 +125,15 @@ void Directory::deleteDomain(const std::string& domain) {
 
 std::vector<net::TenantCertificate> Directory::certificates() {
   return withSession(pool_, [&](Poco::Data::Session& s) {
-    std::vector<Poco::Tuple<std::int64_t, std::string, std::string, std::string>> rows;
-    s << "SELECT t.tenant_id, t.name, c.certificate_file, c.key_file FROM tenant_certificates c "
-         "JOIN tenants t ON t.tenant_id = c.tenant_id ORDER BY t.name",
+    // One row per domain, in one query however many tenants there are; a tenant without domains has no name to serve.
+    std::vector<Poco::Tuple<std::string, std::string, std::string, std::string>> rows;
+    s << "SELECT t.name, c.certificate_file, c.key_file, d.domain FROM tenant_certificates c "
+         "JOIN tenants t ON t.tenant_id = c.tenant_id JOIN domains d ON d.tenant_id = c.tenant_id ORDER BY t.name, d.domain",
         into(rows), now;
     std::vector<net::TenantCertificate> out;
     for (const auto& row : rows) {
-      std::vector<std::string> domains;
-      std::int64_t id = row.get<0>();
-      s << "SELECT domain FROM domains WHERE tenant_id = ? ORDER BY domain", into(domains), use(id), now;
-      out.push_back({row.get<1>(), {row.get<2>(), row.get<3>()}, std::move(domains)});
+      if (out.empty() || out.back().tenant != row.get<0>()) out.push_back({row.get<0>(), {row.get<1>(), row.get<2>()}, {}});
+      out.back().domains.push_back(row.get<3>());
     }
     return out;
   });
