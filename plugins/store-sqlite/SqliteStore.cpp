@@ -196,6 +196,18 @@ postamt_status SqliteStore::importMessage(const sdk::Mailbox& mailbox, const std
   }
 }
 
+// A body shared by several recipients counts once per maildrop: each of them holds the message.
+sdk::Store::Usage SqliteStore::usage(std::int64_t tenantId, const sdk::Mailbox* mailbox) {
+  ConnectionPool::Lease lease = pool_.acquire();
+  Statement sum(*lease, mailbox != nullptr
+                            ? "SELECT count(*), coalesce(sum(size), 0) FROM messages WHERE tenant_id = ?1 AND address = ?2"
+                            : "SELECT count(*), coalesce(sum(size), 0) FROM messages WHERE tenant_id = ?1");
+  sum.bind(1, tenantId);
+  if (mailbox != nullptr) sum.bind(2, mailbox->address);
+  sum.step();
+  return {static_cast<std::uint64_t>(sum.integer(0)), static_cast<std::uint64_t>(sum.integer(1))};
+}
+
 // One bodies row for all recipients, filled in bounded chunks.
 std::int64_t SqliteStore::storeBody(Connection& db, std::int64_t tenantId, sdk::MessageSource& message) {
   const std::uint64_t size = message.size();

@@ -25,6 +25,7 @@ class SqliteStore : public sdk::Store {
   std::vector<postamt_status> deliver(const std::vector<sdk::Mailbox>& recipients, sdk::MessageSource& message) override;
   postamt_status importMessage(const sdk::Mailbox& mailbox, const std::string& uidl, std::int64_t receivedAt,
                                sdk::MessageSource& message) override;
+  Usage usage(std::int64_t tenantId, const sdk::Mailbox* mailbox) override;
 
  private:
   std::int64_t storeBody(Connection& db, std::int64_t tenantId, sdk::MessageSource& message);

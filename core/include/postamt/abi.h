@@ -18,7 +18,7 @@
 #include <stdint.h>
 
 #define POSTAMT_ABI_MAJOR 1u
-#define POSTAMT_ABI_MINOR 1u
+#define POSTAMT_ABI_MINOR 2u
 #define POSTAMT_PLUGIN_ENTRY_SYMBOL "postamt_plugin_entry"
 
 #ifdef __cplusplus
@@ -135,6 +135,11 @@ typedef struct postamt_store_api {
    * store makes later for delivered messages never collide with imported ones. */
   postamt_status (*import_message)(void* instance, const postamt_mailbox* mailbox, const char* uidl, int64_t received_at,
                                    const postamt_message_source* message, postamt_error* error)POSTAMT_NOEXCEPT;
+  /* ABI 1.2, optional: how many messages and octets one maildrop holds
+   * (`mailbox` not NULL) or all maildrops of tenant `tenant_id` together
+   * (`mailbox` NULL), for quotas. */
+  postamt_status (*usage)(void* instance, int64_t tenant_id, const postamt_mailbox* mailbox, uint64_t* messages,
+                          uint64_t* octets, postamt_error* error)POSTAMT_NOEXCEPT;
 } postamt_store_api;
 
 /* An authentication source. One instance serves all sessions and must be
@@ -155,6 +160,57 @@ typedef struct postamt_auth_api {
   postamt_status (*list_users)(void* instance, int64_t tenant_id, postamt_user_fn each, void* context, postamt_error* error) POSTAMT_NOEXCEPT;
 } postamt_auth_api;
 
+/* ABI 1.2: one named value of a policy's arguments or of its decision. */
+typedef enum postamt_value_kind {
+  POSTAMT_VALUE_BOOLEAN = 1, /* integer is 0 or 1 */
+  POSTAMT_VALUE_INTEGER = 2,
+  POSTAMT_VALUE_STRING = 3 /* string is NUL-terminated */
+} postamt_value_kind;
+
+typedef struct postamt_value {
+  const char* name;
+  postamt_value_kind kind;
+  int64_t integer;
+  const char* string;
+} postamt_value;
+
+typedef struct postamt_values {
+  const postamt_value* items;
+  size_t count;
+} postamt_values;
+
+typedef void (*postamt_value_fn)(void* context, const postamt_value* value) POSTAMT_NOEXCEPT;
+
+/* ABI 1.2: a tenant's policy script as the host's directory holds it. A new
+ * `version` means new text; the plugin may cache whatever it derives from
+ * (tenant_id, version). Valid for the duration of a call. */
+typedef struct postamt_policy_script {
+  int64_t tenant_id;
+  const char* tenant;
+  int64_t version;
+  const char* text;
+  size_t length;
+} postamt_policy_script;
+
+/* ABI 1.2, optional: a policy decides, per tenant, what the host asks at its
+ * hooks ("login", "quota", "deliver"). One instance serves every session and
+ * must be thread-safe; a call must end in bounded time and memory whatever
+ * the script does. */
+typedef struct postamt_policy_api {
+  uint32_t size;
+  void* (*create)(const postamt_host_api* host, const postamt_settings* settings, postamt_error* error)POSTAMT_NOEXCEPT;
+  void (*destroy)(void* instance) POSTAMT_NOEXCEPT;
+  /* Runs `hook` of `script` with `arguments` and calls `each` once per value
+   * of its decision. POSTAMT_NOT_FOUND when the script has no such hook (the
+   * host then decides as if there were no policy); POSTAMT_PERM_FAIL, with
+   * the reason, when the script does not compile, raises, runs out of its
+   * budget or memory, or returns something that is not a decision (the host
+   * then applies the tenant's fallback for the hook). */
+  postamt_status (*decide)(void* instance, const postamt_policy_script* script, const char* hook,
+                           const postamt_values* arguments, postamt_value_fn each, void* context,
+                           postamt_error* error)POSTAMT_NOEXCEPT;
+} postamt_policy_api;
+
 /* What a plugin shared object describes about itself. A plugin offers one or
  * more kinds; the pointers of the kinds it does not offer are NULL. */
 typedef struct postamt_plugin {
@@ -165,6 +221,7 @@ typedef struct postamt_plugin {
   const char* version; /* the plugin's own version, for logs */
   const postamt_store_api* store;
   const postamt_auth_api* auth;
+  const postamt_policy_api* policy; /* ABI 1.2; absent (by `size`) in older plugins */
 } postamt_plugin;
 
 /* The one symbol every plugin exports. Called once, right after loading. */

@@ -4,7 +4,7 @@
 #include <postamt/abi.h>
 
 static const postamt_plugin kDescriptor = {
-    POSTAMT_ABI_MAJOR + 1, 0, sizeof(postamt_plugin), "abi-mismatch", "0.0.1", 0, 0,
+    POSTAMT_ABI_MAJOR + 1, 0, sizeof(postamt_plugin), "abi-mismatch", "0.0.1", 0, 0, 0,
 };
 
 __attribute__((visibility("default"))) const postamt_plugin* postamt_plugin_entry(void) { return &kDescriptor; }

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <type_traits>
 #include <vector>
@@ -81,7 +82,21 @@ class Store {
   // refuses with POSTAMT_UNSUPPORTED.
   virtual postamt_status importMessage(const Mailbox& mailbox, const std::string& uidl, std::int64_t receivedAt,
                                        MessageSource& message);
+
+  // What is stored, for quotas.
+  struct Usage {
+    std::uint64_t messages = 0;
+    std::uint64_t octets = 0;
+  };
+  // Optional (ABI 1.2): what one maildrop holds (`mailbox` set) or all the
+  // maildrops of `tenantId` together (`mailbox` null). The default refuses
+  // with POSTAMT_UNSUPPORTED.
+  virtual Usage usage(std::int64_t tenantId, const Mailbox* mailbox);
 };
+
+inline Store::Usage Store::usage(std::int64_t, const Mailbox*) {
+  throw Error(POSTAMT_UNSUPPORTED, "this store cannot report usage");
+}
 
 inline postamt_status Store::importMessage(const Mailbox&, const std::string&, std::int64_t, MessageSource&) {
   throw Error(POSTAMT_UNSUPPORTED, "this store cannot import messages");
@@ -179,6 +194,18 @@ struct StoreAdapter {
       return status;
     });
   }
+
+  static postamt_status usage(void* instance, std::int64_t tenantId, const postamt_mailbox* mailbox, std::uint64_t* messages,
+                              std::uint64_t* octets, postamt_error* error) noexcept {
+    return guarded(error, [&] {
+      std::optional<Mailbox> user;
+      if (mailbox != nullptr) user = Mailbox::from(*mailbox);
+      const Store::Usage used = static_cast<T*>(instance)->usage(tenantId, user ? &*user : nullptr);
+      *messages = used.messages;
+      *octets = used.octets;
+      return POSTAMT_OK;
+    });
+  }
 };
 
 }  // namespace detail
@@ -190,7 +217,7 @@ const postamt_store_api* storeApi() noexcept {
   using A = detail::StoreAdapter<T>;
   static const postamt_store_api api = {
       sizeof(postamt_store_api), &A::create,  &A::destroy,      &A::openMaildrop, &A::list, &A::read, &A::expunge,
-      &A::closeMaildrop,         &A::deliver, &A::importMessage};
+      &A::closeMaildrop,         &A::deliver, &A::importMessage, &A::usage};
   return &api;
 }
 
