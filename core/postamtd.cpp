@@ -19,8 +19,10 @@
 #include "net/Server.h"
 #include "plugin/PluginHost.h"
 #include "plugin/PluginInstances.h"
+#include "policy/TenantPolicies.h"
 #include "tenant/Directory.h"
 #include "tenant/MailboxResolver.h"
+#include "tenant/PolicyDirectory.h"
 #include "tenant/TenantLogin.h"
 
 namespace {
@@ -84,7 +86,9 @@ int main(int argc, char** argv) {
     postamt::plugin::PluginInstances instances(*config.raw, host);
     postamt::tenant::Directory directory(config.directoryConnector, config.directoryConnect);
     postamt::tenant::MailboxResolver resolver(directory, instances, config.defaultDomain);
-    postamt::tenant::TenantLogin login(resolver, Poco::Net::DNS::hostName() + ":" + std::to_string(getpid()));
+    postamt::tenant::PolicyDirectory policyDirectory(config.directoryConnector, config.directoryConnect);
+    postamt::policy::TenantPolicies policies(policyDirectory, instances);
+    postamt::tenant::TenantLogin login(resolver, policies, Poco::Net::DNS::hostName() + ":" + std::to_string(getpid()));
 
     postamt::delivery::TenantDelivery delivery(resolver);
 

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "ctl/Context.h"
+#include "ctl/PolicyCommands.h"
 #include "db/SqliteMigrator.h"
 #include "delivery/MessageSpool.h"
 #include "delivery/TenantDelivery.h"
@@ -217,6 +218,9 @@ const std::map<std::string, Handler>& commands() {
       {"user del", userDel},
       {"user list", userList},
       {"maildrop show", maildropShow},
+      {"policy set", policySet},
+      {"policy show", policyShow},
+      {"policy fallback", policyFallback},
   };
   return table;
 }
@@ -235,7 +239,12 @@ const char* usageText() {
          "  deliver ADDRESS [FILE|-]             store a message (default: from stdin)\n"
          "  import ADDRESS PATH                  move in a Dovecot Maildir or mbox, keeping its POP3 UIDLs;\n"
          "                                       what is already there is skipped, so it can run again\n"
-         "  maildrop show ADDRESS                list number, UIDL and size of each message\n";
+         "  maildrop show ADDRESS                list number, UIDL and size of each message\n"
+         "  policy set TENANT FILE [--instance policy.main]\n"
+         "                                       store the tenant's Lua policy, if it compiles and passes a dry run\n"
+         "  policy show TENANT                   the stored script, its version and each hook's fallback\n"
+         "  policy fallback TENANT HOOK open|closed\n"
+         "                                       what a hook does when the script fails (default open)\n";
 }
 
 void runCommand(Context& context, const Arguments& arguments) {

@@ -1,5 +1,6 @@
 #include "plugin/PluginInstances.h"
 
+#include <cstddef>
 #include <vector>
 
 #include "config/ConfigFile.h"
@@ -32,7 +33,7 @@ const Api& requireApi(const Api* api, const postamt_plugin& plugin, const std::s
 }  // namespace
 
 PluginInstances::PluginInstances(const Poco::Util::AbstractConfiguration& config, PluginHost& host) {
-  for (const std::string kind : {"store", "auth"}) {
+  for (const std::string kind : {"store", "auth", "policy"}) {
     Poco::Util::AbstractConfiguration::Keys names;
     config.keys(kind, names);
     for (const auto& name : names) {
@@ -44,9 +45,14 @@ PluginInstances::PluginInstances(const Poco::Util::AbstractConfiguration& config
       if (kind == "store") {
         const auto& api = requireApi(plugin.store, plugin, fullName, "a store");
         stores_.emplace(fullName, std::make_unique<StoreInstance>(fullName, api, view));
-      } else {
+      } else if (kind == "auth") {
         const auto& api = requireApi(plugin.auth, plugin, fullName, "an auth");
         auths_.emplace(fullName, std::make_unique<AuthInstance>(fullName, api, view));
+      } else {
+        // A plugin built before ABI 1.2 has no policy field to read.
+        const bool hasField = plugin.size >= offsetof(postamt_plugin, policy) + sizeof(plugin.policy);
+        const auto& api = requireApi(hasField ? plugin.policy : nullptr, plugin, fullName, "a policy");
+        policies_.emplace(fullName, std::make_unique<PolicyInstance>(fullName, api, view));
       }
     }
   }
@@ -57,6 +63,11 @@ PluginInstances::~PluginInstances() = default;
 StoreInstance* PluginInstances::store(const std::string& fullName) const {
   const auto it = stores_.find(fullName);
   return it == stores_.end() ? nullptr : it->second.get();
+}
+
+PolicyInstance* PluginInstances::policy(const std::string& fullName) const {
+  const auto it = policies_.find(fullName);
+  return it == policies_.end() ? nullptr : it->second.get();
 }
 
 AuthInstance* PluginInstances::auth(const std::string& fullName) const {

@@ -8,6 +8,7 @@
 
 #include "plugin/AuthInstance.h"
 #include "plugin/PluginHost.h"
+#include "plugin/PolicyInstance.h"
 #include "plugin/StoreInstance.h"
 
 namespace postamt::plugin {
@@ -25,10 +26,12 @@ class PluginInstances {
 
   StoreInstance* store(const std::string& fullName) const;  // nullptr when not declared
   AuthInstance* auth(const std::string& fullName) const;
+  PolicyInstance* policy(const std::string& fullName) const;
 
  private:
   std::map<std::string, std::unique_ptr<StoreInstance>> stores_;
   std::map<std::string, std::unique_ptr<AuthInstance>> auths_;
+  std::map<std::string, std::unique_ptr<PolicyInstance>> policies_;
 };
 
 }  // namespace postamt::plugin

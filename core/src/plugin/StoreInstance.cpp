@@ -62,6 +62,10 @@ bool offersImport(const postamt_store_api& api) {
   return api.size >= offsetof(postamt_store_api, import_message) + sizeof(api.import_message) && api.import_message != nullptr;
 }
 
+bool offersUsage(const postamt_store_api& api) {
+  return api.size >= offsetof(postamt_store_api, usage) + sizeof(api.usage) && api.usage != nullptr;
+}
+
 }  // namespace
 
 StoreInstance::StoreInstance(std::string name, const postamt_store_api& api, const postamt_settings& settings)
@@ -119,6 +123,21 @@ StoreInstance::Imported StoreInstance::importMessage(const tenant::Mailbox& mail
   imported.status = api_.import_message(instance_, &view, uidl.c_str(), receivedAt, &message, error.get());
   if (imported.status != POSTAMT_OK && imported.status != POSTAMT_EXISTS) imported.error = error.describe(imported.status);
   return imported;
+}
+
+StoreInstance::Usage StoreInstance::usage(std::int64_t tenantId, const tenant::Mailbox* mailbox) {
+  Usage used;
+  if (!offersUsage(api_)) {
+    used.status = POSTAMT_UNSUPPORTED;
+    used.error = std::string(statusName(POSTAMT_UNSUPPORTED)) + ": " + name_ + " cannot report usage";
+    return used;
+  }
+  ErrorText error;
+  postamt_mailbox view{};
+  if (mailbox != nullptr) view = mailbox->view();
+  used.status = api_.usage(instance_, tenantId, mailbox != nullptr ? &view : nullptr, &used.messages, &used.octets, error.get());
+  if (used.status != POSTAMT_OK) used.error = error.describe(used.status);
+  return used;
 }
 
 }  // namespace postamt::plugin

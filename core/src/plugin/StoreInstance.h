@@ -45,6 +45,16 @@ class StoreInstance {
   Imported importMessage(const tenant::Mailbox& mailbox, const std::string& uidl, std::int64_t receivedAt,
                          const postamt_message_source& message);
 
+  struct Usage {
+    postamt_status status = POSTAMT_PERM_FAIL;
+    std::string error;
+    std::uint64_t messages = 0;
+    std::uint64_t octets = 0;
+  };
+  // What one maildrop holds (`mailbox` set) or a whole tenant (abi.h usage).
+  // POSTAMT_UNSUPPORTED when the plugin predates ABI 1.2 or cannot tell.
+  Usage usage(std::int64_t tenantId, const tenant::Mailbox* mailbox);
+
   const std::string& name() const { return name_; }
 
  private:

@@ -1,6 +1,8 @@
 #pragma once
 
+#include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "pop3/Maildrop.h"
@@ -14,17 +16,29 @@ struct LoginRequest {
   bool secure = false;
 };
 
+// RFC 2449 sections 6.5 and 6.7: the LOGIN-DELAY and EXPIRE values CAPA announces. Before login they may vary by
+// user (the USER tag, with the least value any user has); after login they are the user's own.
+struct PolicyAnnouncement {
+  std::int64_t loginDelaySeconds = 0;
+  std::optional<std::int64_t> expireDays;  // none: NEVER
+  bool variesByUser = false;
+};
+
 struct LoginResult {
   enum class Outcome {
     Ok,        // maildrop opened and locked
     Denied,    // -ERR [AUTH]: unknown domain, unknown user and wrong password alike
+    TooSoon,   // -ERR [LOGIN-DELAY] (RFC 2449 section 8.1.1): the user logged in too recently
     InUse,     // -ERR [IN-USE]: another session holds the maildrop
     TempFail,  // -ERR [SYS/TEMP]
     PermFail,  // -ERR [SYS/PERM]
   };
   Outcome outcome = Outcome::Denied;
   std::string text;  // for the log only: never sent to the client
+  // What a tenant's policy tells the client instead of the standard text of a refusal; empty: the standard text.
+  std::string clientText;
   std::unique_ptr<Maildrop> maildrop;
+  std::optional<PolicyAnnouncement> announced;  // the user's values, once logged in
 };
 
 // Verifies credentials and opens the user's maildrop. Thread-safe: one
@@ -33,6 +47,8 @@ class Authenticator {
  public:
   virtual ~Authenticator() = default;
   virtual LoginResult login(const LoginRequest& request) = 0;
+  // What CAPA announces before login; none where no policy sets LOGIN-DELAY or EXPIRE.
+  virtual std::optional<PolicyAnnouncement> announcedBeforeLogin() { return std::nullopt; }
 };
 
 }  // namespace postamt::pop3

@@ -2,7 +2,16 @@
 
 namespace postamt::pop3 {
 
-std::vector<std::string> capabilities(const SessionSettings& settings) {
+namespace {
+
+// RFC 2449 section 6.5 and 6.7: the USER tag only where the value may differ once the user is known.
+std::string perUser(std::string value, const PolicyAnnouncement& policy) {
+  return policy.variesByUser ? value + " USER" : value;
+}
+
+}  // namespace
+
+std::vector<std::string> capabilities(const SessionSettings& settings, const std::optional<PolicyAnnouncement>& policy) {
   std::vector<std::string> offered;
   offered.emplace_back("TOP");  // RFC 2449 section 6.1
   if (settings.allowCleartextLogin) {
@@ -14,6 +23,12 @@ std::vector<std::string> capabilities(const SessionSettings& settings) {
   offered.emplace_back("UIDL");            // RFC 2449 section 6.8
   if (!settings.implementation.empty()) {
     offered.push_back("IMPLEMENTATION " + settings.implementation);  // RFC 2449 section 6.9
+  }
+  if (policy) {
+    offered.push_back(perUser("LOGIN-DELAY " + std::to_string(policy->loginDelaySeconds), *policy));  // section 6.5
+    // Section 6.7: NEVER takes no USER tag; a value that varies by user announces the least one.
+    offered.push_back(policy->expireDays ? perUser("EXPIRE " + std::to_string(*policy->expireDays), *policy)
+                                         : std::string("EXPIRE NEVER"));
   }
   return offered;
 }

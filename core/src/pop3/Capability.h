@@ -1,8 +1,10 @@
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "pop3/Authenticator.h"
 #include "pop3/Session.h"
 
 namespace postamt::pop3 {
@@ -11,6 +13,8 @@ namespace postamt::pop3 {
 // alone, from the same settings the commands obey, so the list never promises what the session refuses. A later
 // capability (STLS, SASL mechanisms, EXPIRE, LOGIN-DELAY) is one more entry here, with the setting that enables it.
 // RFC 2449 section 5: capabilities available before login must be announced in both states.
-std::vector<std::string> capabilities(const SessionSettings& settings);
+// `policy` adds LOGIN-DELAY and EXPIRE (RFC 2449 sections 6.5 and 6.7).
+std::vector<std::string> capabilities(const SessionSettings& settings,
+                                      const std::optional<PolicyAnnouncement>& policy = std::nullopt);
 
 }  // namespace postamt::pop3

@@ -26,7 +26,8 @@ void Session::Impl::capa(const CommandLine& line) {
   if (!expectArguments(line, {})) return;
   ok("Capability list follows");
   DotStuffer body(sink_);
-  for (const auto& capability : capabilities(settings_)) body.write(responseLine(capability));
+  const auto policy = state_ == State::Authorization ? authenticator_.announcedBeforeLogin() : announced_;
+  for (const auto& capability : capabilities(settings_, policy)) body.write(responseLine(capability));
   body.finish();
 }
 
@@ -54,19 +55,26 @@ void Session::Impl::pass(const CommandLine& line) {
   }
   if (result.outcome == LoginResult::Outcome::Ok && !result.maildrop) result.outcome = LoginResult::Outcome::TempFail;
 
+  // A tenant's policy may word its own refusal (LoginResult::clientText).
+  const auto refusal = [&](std::string_view code, std::string_view standard) {
+    return std::string(code) + " " + (result.clientText.empty() ? std::string(standard) : result.clientText);
+  };
   switch (result.outcome) {
     case LoginResult::Outcome::Ok:
       transaction_.emplace(std::move(result.maildrop));
+      announced_ = result.announced;
       state_ = State::Transaction;
       return ok("Logged in.");
     case LoginResult::Outcome::Denied:
-      return reject("[AUTH] Authentication failed.");
+      return reject(refusal("[AUTH]", "Authentication failed."));
+    case LoginResult::Outcome::TooSoon:
+      return fail(refusal("[LOGIN-DELAY]", "Logged in too recently, please wait."));
     case LoginResult::Outcome::InUse:
       return fail("[IN-USE] Maildrop is locked by another session.");
     case LoginResult::Outcome::TempFail:
       return fail("[SYS/TEMP] Temporary failure, please try again later.");
     case LoginResult::Outcome::PermFail:
-      return fail("[SYS/PERM] Login not possible, please contact your administrator.");
+      return fail(refusal("[SYS/PERM]", "Login not possible, please contact your administrator."));
   }
 }
 

@@ -89,6 +89,7 @@ class Session::Impl {
   std::optional<std::string> user_;
   std::optional<std::string> userBeforeThisCommand_;
   std::optional<Transaction> transaction_;
+  std::optional<PolicyAnnouncement> announced_;  // the logged-in user's LOGIN-DELAY and EXPIRE
   int badCommands_ = 0;
 };
 

@@ -2,14 +2,25 @@
 
 #include <Poco/Logger.h>
 
+#include <algorithm>
+#include <ctime>
+#include <map>
+
 #include "plugin/HostApi.h"
+#include "policy/LoginRule.h"
+#include "policy/TenantPolicies.h"
 
 namespace postamt::tenant {
 namespace {
 
 using Outcome = pop3::LoginResult::Outcome;
 
-pop3::LoginResult fail(Outcome outcome, std::string text) { return {outcome, std::move(text), nullptr}; }
+pop3::LoginResult fail(Outcome outcome, std::string text) {
+  pop3::LoginResult result;
+  result.outcome = outcome;
+  result.text = std::move(text);
+  return result;
+}
 
 // Spends about the time a real password check takes, so that an unknown
 // domain or user cannot be told from a wrong password by the clock.
@@ -21,7 +32,44 @@ void spendPasswordCheckTime(const std::string& password) {
 
 }  // namespace
 
-TenantLogin::TenantLogin(MailboxResolver& resolver, std::string lockOwner) : resolver_(resolver), lockOwner_(std::move(lockOwner)) {}
+TenantLogin::TenantLogin(MailboxResolver& resolver, policy::TenantPolicies& policies, std::string lockOwner)
+    : resolver_(resolver), policies_(policies), lockOwner_(std::move(lockOwner)) {}
+
+// RFC 2449 sections 6.5 and 6.7: before login the user is unknown, and with
+// policies in the directory LOGIN-DELAY and EXPIRE vary by user; the least
+// value any user can have is 0.
+std::optional<pop3::PolicyAnnouncement> TenantLogin::announcedBeforeLogin() {
+  try {
+    if (!policies_.anyPolicy()) return std::nullopt;
+  } catch (const DirectoryError&) {
+    return std::nullopt;
+  }
+  return pop3::PolicyAnnouncement{0, 0, true};
+}
+
+std::optional<pop3::LoginResult> TenantLogin::askPolicy(const pop3::LoginRequest& request, const ResolvedMailbox& target,
+                                                        std::int64_t now, std::optional<pop3::PolicyAnnouncement>& announced) {
+  const std::string& address = target.mailbox.fullAddress;
+  sdk::PolicyValues arguments{
+      {"user", address}, {"tenant", target.tenant.name}, {"remote_ip", request.remoteAddress}, {"tls", request.secure}};
+  if (const auto last = policies_.directory().lastLogin(target.tenant.id, address)) {
+    arguments["seconds_since_last_login"] = std::max<std::int64_t>(0, now - *last);
+  }
+  const auto ruling = policies_.decide<policy::LoginRule>(target.tenant, "login", arguments);
+  using Kind = policy::Ruling<policy::LoginRule>::Kind;
+  if (ruling.kind == Kind::Refused) return fail(Outcome::TempFail, "the login policy failed closed");
+  const policy::LoginRule& rule = ruling.rule;
+  if (ruling.kind == Kind::Decided || policies_.anyPolicy()) {
+    announced = pop3::PolicyAnnouncement{rule.loginDelay.value_or(0), rule.expireNever ? std::nullopt : rule.expireDays, false};
+  }
+  if (ruling.kind != Kind::Decided || rule.refusal == policy::LoginRule::Refusal::None) return std::nullopt;
+  static const std::map<policy::LoginRule::Refusal, Outcome> outcomes = {{policy::LoginRule::Refusal::LoginDelay, Outcome::TooSoon},
+                                                                         {policy::LoginRule::Refusal::Auth, Outcome::Denied},
+                                                                         {policy::LoginRule::Refusal::SysPerm, Outcome::PermFail}};
+  auto refused = fail(outcomes.at(rule.refusal), "refused by the policy of tenant " + target.tenant.name);
+  refused.clientText = rule.text;
+  return refused;
+}
 
 pop3::LoginResult TenantLogin::login(const pop3::LoginRequest& request) {
   auto result = authenticate(request);
@@ -58,11 +106,23 @@ pop3::LoginResult TenantLogin::authenticate(const pop3::LoginRequest& request) {
       default:
         return fail(Outcome::PermFail, verified.error);
     }
+    const std::int64_t now = std::time(nullptr);
+    std::optional<pop3::PolicyAnnouncement> announced;
+    if (auto refused = askPolicy(request, target, now, announced)) return std::move(*refused);
     const std::string holder = lockOwner_ + ":" + std::to_string(++sessionCounter_);
     auto opened = target.store.open(target.mailbox, holder);
     switch (opened.status) {
-      case POSTAMT_OK:
-        return {Outcome::Ok, "tenant=" + target.tenant.name, std::move(opened.maildrop)};
+      case POSTAMT_OK: {
+        pop3::LoginResult result = fail(Outcome::Ok, "tenant=" + target.tenant.name);
+        result.maildrop = std::move(opened.maildrop);
+        result.announced = announced;
+        try {
+          policies_.directory().recordLogin(target.tenant.id, target.mailbox.fullAddress, now);
+        } catch (const DirectoryError& e) {
+          Poco::Logger::get("auth").warning("cannot record the login of %s: %s", target.mailbox.fullAddress, std::string(e.what()));
+        }
+        return result;
+      }
       case POSTAMT_IN_USE:
         return fail(Outcome::InUse, opened.error);
       case POSTAMT_TEMP_FAIL:

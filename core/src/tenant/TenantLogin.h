@@ -6,22 +6,32 @@
 #include "pop3/Authenticator.h"
 #include "tenant/MailboxResolver.h"
 
+namespace postamt::policy {
+class TenantPolicies;
+}
+
 namespace postamt::tenant {
 
 // The POP3 login of a multi-tenant server: resolve the tenant from the
 // domain, verify with the tenant's auth instance, open and lock the maildrop
-// in the tenant's store instance. Thread-safe.
+// in the tenant's store instance. Between the password and the maildrop the
+// tenant's policy may refuse the login (its `login` hook). Thread-safe.
 class TenantLogin : public pop3::Authenticator {
  public:
   // `lockOwner` names this process in maildrop locks ("host:pid").
-  TenantLogin(MailboxResolver& resolver, std::string lockOwner);
+  TenantLogin(MailboxResolver& resolver, policy::TenantPolicies& policies, std::string lockOwner);
 
   pop3::LoginResult login(const pop3::LoginRequest& request) override;
+  std::optional<pop3::PolicyAnnouncement> announcedBeforeLogin() override;
 
  private:
   pop3::LoginResult authenticate(const pop3::LoginRequest& request);
+  // The `login` hook: a refusal, or nothing with the user's announced values filled in.
+  std::optional<pop3::LoginResult> askPolicy(const pop3::LoginRequest& request, const ResolvedMailbox& target, std::int64_t now,
+                                             std::optional<pop3::PolicyAnnouncement>& announced);
 
   MailboxResolver& resolver_;
+  policy::TenantPolicies& policies_;
   std::string lockOwner_;
   std::atomic<std::uint64_t> sessionCounter_{0};
 };

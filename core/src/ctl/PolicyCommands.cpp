@@ -1,0 +1,75 @@
+#include "ctl/PolicyCommands.h"
+
+#include <fstream>
+
+#include "policy/DryRun.h"
+
+namespace postamt::ctl {
+namespace {
+
+// A script is read whole; a policy larger than this is not a policy.
+constexpr std::streamsize kMaxScriptBytes = 256 * 1024;
+
+tenant::Tenant requireTenant(Context& c, const std::string& name) {
+  const auto tenant = c.directory().tenant(name);
+  if (!tenant) throw CommandError("no tenant " + name);
+  return *tenant;
+}
+
+std::string readScript(const std::string& path) {
+  std::ifstream file(path, std::ios::binary);
+  if (!file) throw CommandError("cannot read " + path);
+  std::string text(static_cast<std::size_t>(kMaxScriptBytes) + 1, '\0');
+  file.read(text.data(), kMaxScriptBytes + 1);
+  if (file.gcount() > kMaxScriptBytes) throw CommandError(path + " is larger than 256 KiB");
+  text.resize(static_cast<std::size_t>(file.gcount()));
+  return text;
+}
+
+}  // namespace
+
+// Refused unless the script compiles and every hook it defines survives a dry run.
+void policySet(Context& c, const Arguments& args) {
+  if (args.size() != 2 && args.size() != 4) throw UsageError("policy set TENANT FILE [--instance policy.main]");
+  const tenant::Tenant tenant = requireTenant(c, args[0]);
+  const std::string instanceName = args.size() == 4 && args[2] == "--instance" ? args[3] : "policy.main";
+  plugin::PolicyInstance* instance = c.instances().policy(instanceName);
+  if (instance == nullptr) throw CommandError(instanceName + " is not declared in the config (" + instanceName + ".plugin = policy-lua)");
+  const std::string script = readScript(args[1]);
+  std::vector<std::string> hooks;
+  try {
+    hooks = policy::dryRun(*instance, {tenant.id, tenant.name, -1, script});
+  } catch (const policy::DryRunFailed& e) {
+    throw CommandError(args[1] + " was not stored: " + e.what());
+  }
+  const std::int64_t version = c.policies().directory().setPolicy(tenant.id, instanceName, script);
+  c.out << "policy of tenant " << tenant.name << " set (version " << version << ", hooks:";
+  for (const auto& hook : hooks) c.out << " " << hook;
+  c.out << (hooks.empty() ? " none)\n" : ")\n");
+}
+
+void policyShow(Context& c, const Arguments& args) {
+  if (args.size() != 1) throw UsageError("policy show TENANT");
+  const tenant::Tenant tenant = requireTenant(c, args[0]);
+  const auto stored = c.policies().directory().policy(tenant.id);
+  if (!stored) throw CommandError("tenant " + tenant.name + " has no policy");
+  c.out << "-- tenant " << tenant.name << ", " << stored->instance << ", version " << stored->version << "\n";
+  for (const char* hook : {"login", "quota", "deliver"}) {
+    const auto mode = stored->fallbacks.find(hook);
+    c.out << "-- when " << hook << " fails: " << (mode == stored->fallbacks.end() ? "open" : mode->second) << "\n";
+  }
+  c.out << stored->script;
+  if (!stored->script.empty() && stored->script.back() != '\n') c.out << "\n";
+}
+
+void policyFallback(Context& c, const Arguments& args) {
+  if (args.size() != 3) throw UsageError("policy fallback TENANT HOOK open|closed");
+  const tenant::Tenant tenant = requireTenant(c, args[0]);
+  if (args[1] != "login" && args[1] != "quota" && args[1] != "deliver") throw CommandError("no hook " + args[1] + " (login, quota, deliver)");
+  if (args[2] != "open" && args[2] != "closed") throw CommandError("a hook fails 'open' or 'closed', not '" + args[2] + "'");
+  if (!c.policies().directory().version(tenant.id)) throw CommandError("tenant " + tenant.name + " has no policy; set one first");
+  c.policies().directory().setFallback(tenant.id, args[1], args[2]);
+  c.out << "tenant " << tenant.name << ": when " << args[1] << " fails it fails " << args[2] << "\n";
+}
+
+}  // namespace postamt::ctl

@@ -1,0 +1,23 @@
+#pragma once
+
+#include <string>
+
+#include "policy/Ruling.h"
+
+namespace postamt::policy {
+
+// The `deliver` hook's decision, asked per recipient at LMTP RCPT:
+//   { action = "accept" | "refuse", code = 550, enhanced = "5.7.1", text = "..." }
+// A refusal's code is an SMTP reply code of class 4 or 5 (RFC 5321 section
+// 4.2), its enhanced code one of the same class (RFC 3463); by default
+// 550 5.7.1 ("delivery not authorized").
+struct DeliverRule {
+  bool refuse = false;
+  int code = 550;
+  std::string enhanced = "5.7.1";
+  std::string text;
+
+  static DeliverRule parse(const sdk::PolicyValues& values);  // throws MalformedDecision
+};
+
+}  // namespace postamt::policy

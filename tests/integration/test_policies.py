@@ -1,0 +1,142 @@
+"""Lua policies per tenant (issue 6), driven with real poplib against a real
+postamtd: login delay, CAPA values, and the fall-back when a script breaks."""
+
+import pathlib
+import poplib
+import time
+
+import pytest
+
+from conftest import USERS
+
+EXAMPLES = pathlib.Path(__file__).resolve().parents[2] / "policies" / "examples"
+POLICY = {"policy__main__plugin": "policy-lua", "policy__main__instruction_limit": "200000"}
+
+
+@pytest.fixture
+def server(make_postamt):
+    return make_postamt(**POLICY).start()
+
+
+def set_policy(server, tenant, script, check=True):
+    """Stores a policy from an example file name, a path, or script text."""
+    if isinstance(script, str) and not script.endswith(".lua"):
+        path = server.directory / f"policy-{time.monotonic_ns()}.lua"
+        path.write_text(script)
+    else:
+        path = EXAMPLES / script if isinstance(script, str) else script
+    return server.ctl("policy", "set", tenant, str(path), check=check)
+
+
+def pop(server, user):
+    client = poplib.POP3("127.0.0.1", server.port, timeout=30)
+    client.user(user)
+    client.pass_(USERS[user])
+    return client
+
+
+def capabilities(client):
+    return {name: args for name, args in client.capa().items()}
+
+
+def refusal(server, user):
+    """The -ERR line a login gets, or None when it succeeds."""
+    try:
+        pop(server, user).quit()
+        return None
+    except poplib.error_proto as e:
+        return e.args[0]
+
+
+def test_policy_set_refuses_a_script_that_does_not_compile(server):
+    result = set_policy(server, "demo", "function login(a)\n  return {refuse = }\nend\n", check=False)
+    assert result.returncode == 1
+    assert b"policy:2:" in result.stderr
+    assert server.ctl("policy", "show", "demo", check=False).returncode == 1
+
+
+def test_policy_set_refuses_a_script_that_fails_its_dry_run(server):
+    for script, reason in [("function quota(a) error('no quota today') end", b"no quota today"),
+                           ("function login(a) return {refuse = 'MAYBE'} end", b"'refuse'"),
+                           ("function deliver(a) return {action = 'drop'} end", b"'action'"),
+                           ("function login(a) return {refuze = 'AUTH'} end", b"unknown field 'refuze'"),
+                           ("function login(a) while true do end end", b"instruction budget")]:
+        result = set_policy(server, "demo", script, check=False)
+        assert result.returncode == 1, script
+        assert reason in result.stderr, result.stderr
+
+
+def test_policy_show_prints_the_stored_script_and_fallbacks(server):
+    set_policy(server, "demo", "login-delay.lua")
+    server.ctl("policy", "fallback", "demo", "quota", "closed")
+    shown = server.ctl("policy", "show", "demo").stdout.decode()
+    assert "-- when login fails: open" in shown and "-- when quota fails: closed" in shown
+    assert shown.endswith((EXAMPLES / "login-delay.lua").read_text())
+
+
+def test_login_delay_refuses_a_second_login_and_capa_shows_the_users_values(server):
+    set_policy(server, "demo", "login-delay.lua")
+    time.sleep(1.2)  # the running server polls the policy version once a second
+    # RFC 2449 section 6.5/6.7: before login the values vary by user.
+    client = poplib.POP3("127.0.0.1", server.port, timeout=30)
+    before = capabilities(client)
+    assert before["LOGIN-DELAY"] == ["0", "USER"] and before["EXPIRE"] == ["0", "USER"]
+    client.user("alice@demo.test")
+    client.pass_(USERS["alice@demo.test"])
+    after = capabilities(client)
+    assert after["LOGIN-DELAY"] == ["300"] and after["EXPIRE"] == ["30"]
+    client.quit()
+
+    refused = refusal(server, "alice@demo.test")
+    assert refused is not None and refused.startswith(b"-ERR [LOGIN-DELAY] Please wait "), refused
+    # The other tenant has no policy: no delay, and nothing expires.
+    client = pop(server, "carol@other.test")
+    assert capabilities(client)["LOGIN-DELAY"] == ["0"] and capabilities(client)["EXPIRE"] == ["NEVER"]
+    client.quit()
+    assert refusal(server, "carol@other.test") is None
+
+
+def test_login_refusals_carry_the_scripts_text(server):
+    set_policy(server, "demo", """
+function login(a)
+  if a.user == "bob@demo.test" then return {refuse = "SYS/PERM", text = "Account moved to mail.example.org"} end
+  if a.remote_ip == "127.0.0.1" and not a.tls then return {refuse = "AUTH", text = "Use TLS from here"} end
+end
+""")
+    time.sleep(1.2)
+    assert refusal(server, "bob@demo.test") == b"-ERR [SYS/PERM] Account moved to mail.example.org"
+    assert refusal(server, "alice@demo.test") == b"-ERR [AUTH] Use TLS from here"
+
+
+def test_a_changed_script_takes_effect_within_two_seconds(server):
+    set_policy(server, "demo", "function login() return {refuse = 'AUTH', text = 'first'} end")
+    time.sleep(1.2)
+    assert refusal(server, "alice@demo.test") == b"-ERR [AUTH] first"
+    set_policy(server, "demo", "function login() return {refuse = 'AUTH', text = 'second'} end")
+    changed = time.monotonic()
+    while refusal(server, "alice@demo.test") != b"-ERR [AUTH] second":
+        assert time.monotonic() - changed < 2.0, "the new script was not in effect within 2 s"
+        time.sleep(0.1)
+
+
+def test_a_broken_script_falls_back_per_hook_and_logs_one_line(server):
+    # Passes the dry run, then loops forever for alice alone.
+    set_policy(server, "demo", """
+function login(a)
+  if a.user == "alice@demo.test" then while true do end end
+  return {login_delay = 0}
+end
+""")
+    time.sleep(1.2)
+    started = time.monotonic()
+    assert refusal(server, "alice@demo.test") is None  # login fails open by default
+    assert time.monotonic() - started < 5
+    log = server.log.read_text()
+    assert "policy failed tenant=demo hook=login: " in log and "instruction budget" in log
+
+    server.ctl("policy", "fallback", "demo", "login", "closed")
+    time.sleep(1.2)
+    assert refusal(server, "alice@demo.test") == b"-ERR [SYS/TEMP] Temporary failure, please try again later."
+    # The same tenant's other users and other tenants are served as before.
+    assert refusal(server, "bob@demo.test") is None
+    assert refusal(server, "carol@other.test") is None
