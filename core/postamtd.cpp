@@ -90,7 +90,7 @@ int main(int argc, char** argv) {
     postamt::policy::TenantPolicies policies(policyDirectory, instances);
     postamt::tenant::TenantLogin login(resolver, policies, Poco::Net::DNS::hostName() + ":" + std::to_string(getpid()));
 
-    postamt::delivery::TenantDelivery delivery(resolver);
+    postamt::delivery::TenantDelivery delivery(resolver, policies);
 
     postamt::net::Server server(config.server, login, delivery);
     server.start();

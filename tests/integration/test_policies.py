@@ -1,13 +1,16 @@
-"""Lua policies per tenant (issue 6), driven with real poplib against a real
-postamtd: login delay, CAPA values, and the fall-back when a script breaks."""
+"""Lua policies per tenant (issue 6), driven with real poplib and smtplib.LMTP
+against a real postamtd: login delay, CAPA values, quota refusals, delivery
+refusals, and the fall-back when a script breaks."""
 
 import pathlib
 import poplib
+import smtplib
 import time
 
 import pytest
 
-from conftest import USERS
+from conftest import USERS, crlf, seed
+from test_lmtp import transaction
 
 EXAMPLES = pathlib.Path(__file__).resolve().parents[2] / "policies" / "examples"
 POLICY = {"policy__main__plugin": "policy-lua", "policy__main__instruction_limit": "200000"}
@@ -46,6 +49,19 @@ def refusal(server, user):
         return None
     except poplib.error_proto as e:
         return e.args[0]
+
+
+def lmtp_refusal(server, user, message=b"Subject: t\r\n\r\nhello\r\n"):
+    """(code, text) of a refused delivery, or None when it is stored. smtplib declares
+    the size (RFC 1870 SIZE=) on MAIL FROM whenever the server offers SIZE."""
+    with smtplib.LMTP("127.0.0.1", server.lmtp_port, timeout=30) as lmtp:
+        try:
+            lmtp.sendmail("sender@example.org", [user], crlf(message))
+            return None
+        except smtplib.SMTPRecipientsRefused as e:
+            return e.recipients[user]
+        except smtplib.SMTPDataError as e:
+            return (e.smtp_code, e.smtp_error)
 
 
 def test_policy_set_refuses_a_script_that_does_not_compile(server):
@@ -119,6 +135,45 @@ def test_a_changed_script_takes_effect_within_two_seconds(server):
         time.sleep(0.1)
 
 
+def test_quota_refuses_at_rcpt_with_452_and_usage_shows_it(server):
+    set_policy(server, "demo", "quota.lua")
+    time.sleep(1.2)
+    for n in range(3):
+        seed(server, "alice@demo.test", f"Subject: {n}\r\n\r\nbody\r\n".encode())
+    code, text = lmtp_refusal(server, "alice@demo.test")
+    assert code == 452 and text.startswith(b"4.2.2 <alice@demo.test> Mailbox full, please download"), text
+    assert lmtp_refusal(server, "bob@demo.test") is None  # a limit per user
+    usage = server.ctl("usage", "alice@demo.test").stdout.decode()
+    assert "alice@demo.test: 3 of 3 messages" in usage
+    assert "tenant demo: 4 of 100000 messages" in usage
+    # Room again after a download and delete: mail is never lost, only delayed.
+    client = pop(server, "alice@demo.test")
+    client.dele(1)
+    client.quit()
+    assert lmtp_refusal(server, "alice@demo.test") is None
+
+
+def test_quota_over_size_known_only_at_data_is_permanent_when_the_script_says_so(server):
+    set_policy(server, "demo", "function quota(a) return {user_bytes = 500, over = 'permanent'} end")
+    time.sleep(1.2)
+    big = b"Subject: big\r\n\r\n" + b"x" * 600 + b"\r\n"
+    code, text = lmtp_refusal(server, "alice@demo.test", big)  # size declared: refused at RCPT
+    assert code == 552 and text.startswith(b"5.2.2 <alice@demo.test> Mailbox full"), text
+    rcpt, data = transaction(server, "sender@example.org", ["alice@demo.test"], big)  # no SIZE=: refused at DATA
+    assert rcpt == [b"250 2.1.5 <alice@demo.test> OK"]
+    assert data == [b"552 5.2.2 <alice@demo.test> Mailbox full"]
+    assert lmtp_refusal(server, "alice@demo.test") is None
+
+
+def test_deliver_hook_refuses_per_recipient(server):
+    server.ctl("user", "add", "noreply@demo.test", "x")
+    set_policy(server, "demo", "deliver.lua")
+    time.sleep(1.2)
+    code, text = lmtp_refusal(server, "noreply@demo.test")
+    assert code == 550 and text == b"5.7.1 <noreply@demo.test> This address does not receive mail"
+    assert lmtp_refusal(server, "alice@demo.test") is None
+
+
 def test_a_broken_script_falls_back_per_hook_and_logs_one_line(server):
     # Passes the dry run, then loops forever for alice alone.
     set_policy(server, "demo", """
@@ -126,17 +181,28 @@ function login(a)
   if a.user == "alice@demo.test" then while true do end end
   return {login_delay = 0}
 end
+function quota(a)
+  if a.user == "alice@demo.test" then
+    local s, t = ("x"):rep(65536), {}
+    while true do t[#t + 1] = s .. #t end
+  end
+  return {}
+end
 """)
     time.sleep(1.2)
     started = time.monotonic()
     assert refusal(server, "alice@demo.test") is None  # login fails open by default
+    assert lmtp_refusal(server, "alice@demo.test") is None  # so does quota
     assert time.monotonic() - started < 5
     log = server.log.read_text()
     assert "policy failed tenant=demo hook=login: " in log and "instruction budget" in log
+    assert "policy failed tenant=demo hook=quota: " in log and "memory limit" in log
 
     server.ctl("policy", "fallback", "demo", "login", "closed")
+    server.ctl("policy", "fallback", "demo", "quota", "closed")
     time.sleep(1.2)
     assert refusal(server, "alice@demo.test") == b"-ERR [SYS/TEMP] Temporary failure, please try again later."
+    assert lmtp_refusal(server, "alice@demo.test")[0] == 451
     # The same tenant's other users and other tenants are served as before.
     assert refusal(server, "bob@demo.test") is None
     assert refusal(server, "carol@other.test") is None

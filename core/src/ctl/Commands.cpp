@@ -141,7 +141,7 @@ void userList(Context& c, const Arguments& args) {
 // The same path as an LMTP delivery (without trace headers: nothing was relayed).
 void deliver(Context& c, const Arguments& args) {
   expectCount(args, 1, 2);
-  delivery::TenantDelivery agent(c.resolver());
+  delivery::TenantDelivery agent(c.resolver(), c.policies());
   const auto accepted = agent.checkRecipient(args[0], std::nullopt);
   if (accepted.code >= 300) throw CommandError("cannot deliver to " + args[0] + ": " + accepted.text);
 
@@ -244,13 +244,15 @@ const char* usageText() {
          "                                       store the tenant's Lua policy, if it compiles and passes a dry run\n"
          "  policy show TENANT                   the stored script, its version and each hook's fallback\n"
          "  policy fallback TENANT HOOK open|closed\n"
-         "                                       what a hook does when the script fails (default open)\n";
+         "                                       what a hook does when the script fails (default open)\n"
+         "  usage TENANT|ADDRESS                 messages and octets stored, against the quota hook's limits\n";
 }
 
 void runCommand(Context& context, const Arguments& arguments) {
   if (arguments.empty()) throw UsageError("no command");
   if (arguments[0] == "deliver") return deliver(context, Arguments(arguments.begin() + 1, arguments.end()));
   if (arguments[0] == "import") return importMaildrop(context, Arguments(arguments.begin() + 1, arguments.end()));
+  if (arguments[0] == "usage") return usage(context, Arguments(arguments.begin() + 1, arguments.end()));
   if (arguments.size() < 2) throw UsageError("unknown command '" + arguments[0] + "'");
   const auto it = commands().find(arguments[0] + " " + arguments[1]);
   if (it == commands().end()) throw UsageError("unknown command '" + arguments[0] + " " + arguments[1] + "'");

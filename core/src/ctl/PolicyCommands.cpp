@@ -2,6 +2,7 @@
 
 #include <fstream>
 
+#include "delivery/RecipientPolicy.h"
 #include "policy/DryRun.h"
 
 namespace postamt::ctl {
@@ -24,6 +25,16 @@ std::string readScript(const std::string& path) {
   if (file.gcount() > kMaxScriptBytes) throw CommandError(path + " is larger than 256 KiB");
   text.resize(static_cast<std::size_t>(file.gcount()));
   return text;
+}
+
+std::string limitText(const std::optional<std::int64_t>& limit) { return limit ? std::to_string(*limit) : "unlimited"; }
+
+void printUse(Context& c, const std::string& who, const std::optional<plugin::StoreInstance::Usage>& used,
+              const std::optional<std::int64_t>& messages, const std::optional<std::int64_t>& octets) {
+  if (!used) return;
+  if (used->status != POSTAMT_OK) throw CommandError("cannot count " + who + ": " + used->error);
+  c.out << who << ": " << used->messages << " of " << limitText(messages) << " messages, " << used->octets << " of "
+        << limitText(octets) << " octets\n";
 }
 
 }  // namespace
@@ -70,6 +81,34 @@ void policyFallback(Context& c, const Arguments& args) {
   if (!c.policies().directory().version(tenant.id)) throw CommandError("tenant " + tenant.name + " has no policy; set one first");
   c.policies().directory().setFallback(tenant.id, args[1], args[2]);
   c.out << "tenant " << tenant.name << ": when " << args[1] << " fails it fails " << args[2] << "\n";
+}
+
+// A user's or a tenant's use against the limits of its quota hook.
+void usage(Context& c, const Arguments& args) {
+  if (args.size() != 1) throw UsageError("usage TENANT|ADDRESS");
+  delivery::RecipientPolicy recipients(c.policies());
+  delivery::RecipientPolicy::QuotaStanding standing;
+  std::string user;
+  std::string tenantName = args[0];
+  if (args[0].find('@') != std::string::npos) {
+    auto target = c.resolve(args[0]);
+    user = target.mailbox.fullAddress;
+    tenantName = target.tenant.name;
+    standing = recipients.quota(target.tenant, target.store, &target.mailbox, std::nullopt);
+    if (!standing.user) standing.user = target.store.usage(target.tenant.id, &target.mailbox);
+  } else {
+    const tenant::Tenant tenant = requireTenant(c, args[0]);
+    plugin::StoreInstance* store = c.instances().store(tenant.storeInstance);
+    if (store == nullptr) throw CommandError("tenant " + tenant.name + " uses " + tenant.storeInstance + ", which the config does not declare");
+    standing = recipients.quota(tenant, *store, nullptr, std::nullopt);
+    if (!standing.tenant) standing.tenant = store->usage(tenant.id, nullptr);
+  }
+  const auto& rule = standing.ruling.rule;
+  printUse(c, user, standing.user, rule.userMessages, rule.userBytes);
+  printUse(c, "tenant " + tenantName, standing.tenant, rule.tenantMessages, rule.tenantBytes);
+  using Kind = policy::Ruling<policy::QuotaRule>::Kind;
+  if (standing.ruling.kind == Kind::Default) c.out << "no quota: the policy sets no limits\n";
+  if (standing.ruling.kind == Kind::Refused) c.out << "the quota hook failed and fails closed: deliveries are refused for now\n";
 }
 
 }  // namespace postamt::ctl

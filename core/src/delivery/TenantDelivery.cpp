@@ -13,9 +13,10 @@ lmtp::Reply unknownUser(const std::string& recipient) { return {550, "5.1.1", "<
 
 }  // namespace
 
-TenantDelivery::TenantDelivery(tenant::MailboxResolver& resolver) : resolver_(resolver) {}
+TenantDelivery::TenantDelivery(tenant::MailboxResolver& resolver, policy::TenantPolicies& policies)
+    : resolver_(resolver), policy_(policies) {}
 
-lmtp::Reply TenantDelivery::checkRecipient(const std::string& recipient, std::optional<std::uint64_t>) {
+lmtp::Reply TenantDelivery::checkRecipient(const std::string& recipient, std::optional<std::uint64_t> declaredSize) {
   try {
     auto resolved = resolver_.resolve(recipient);
     if (!resolved.mailbox) {
@@ -33,6 +34,7 @@ lmtp::Reply TenantDelivery::checkRecipient(const std::string& recipient, std::op
     const auto found = target.auth.lookup(target.mailbox);
     switch (found.status) {
       case POSTAMT_OK:
+        if (auto refused = policy_.atRecipient(target, declaredSize)) return *refused;
         return {250, "2.1.5", "<" + recipient + "> OK"};
       case POSTAMT_NOT_FOUND:
         return unknownUser(recipient);
@@ -62,6 +64,11 @@ std::vector<lmtp::Reply> TenantDelivery::deliver(const lmtp::Envelope& envelope,
       auto resolved = resolver_.resolve(envelope.recipients[i]);
       if (!resolved.mailbox) continue;  // vanished since RCPT: the sender retries
       auto& target = *resolved.mailbox;
+      // RFC 2033 section 4.2: a recipient over its quota now that the size is known gets its own reply.
+      if (auto refused = policy_.atData(target, message.size())) {
+        replies[i] = *refused;
+        continue;
+      }
       auto& group = groups.try_emplace({target.store.name(), target.tenant.id}, Group{&target.store, {}, {}}).first->second;
       group.mailboxes.push_back(target.mailbox);
       group.positions.push_back(i);
