@@ -1,6 +1,8 @@
 // store-sqlite, black-box through the C ABI as postamtd uses it.
 #include <gtest/gtest.h>
 
+#include <optional>
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -265,6 +267,35 @@ TEST_F(SqliteStoreTest, UidlsAreNotReusedAfterExpunge) {
   EXPECT_EQ(after[0], before[0]);
   EXPECT_EQ(after[1].substr(0, 8), "00000004");
   for (const std::string& old : before) EXPECT_NE(after[1], old);
+}
+
+// ABI 1.2 usage, for quotas: a body stored once for two recipients counts in each maildrop; expunged mail no longer counts.
+TEST_F(SqliteStoreTest, UsageCountsMessagesAndOctetsPerMaildropAndTenant) {
+  PatternMessage shared{100, ""};
+  ASSERT_EQ(deliverTo({{1, "alice@one.test"}, {1, "bob@one.test"}}, shared), (std::vector<postamt_status>{POSTAMT_OK, POSTAMT_OK}));
+  ASSERT_EQ(deliver("alice@one.test", "12345"), POSTAMT_OK);
+  ASSERT_EQ(deliver("carol@two.test", "other tenant"), POSTAMT_OK);
+  PatternMessage elsewhere{7, ""};
+  ASSERT_EQ(deliverTo({{2, "dave@two.test"}}, elsewhere).at(0), POSTAMT_OK);
+
+  const auto usage = [&](std::int64_t tenant, const char* address) {
+    std::uint64_t messages = 0, octets = 0;
+    std::optional<TestMailbox> user;
+    if (address != nullptr) user.emplace(tenant, address);
+    postamt_error error{error_, sizeof error_};
+    EXPECT_EQ(store_->usage(instance_, tenant, user ? user->get() : nullptr, &messages, &octets, &error), POSTAMT_OK) << error_;
+    return std::make_pair(messages, octets);
+  };
+  EXPECT_EQ(usage(1, "alice@one.test"), std::make_pair(std::uint64_t{2}, std::uint64_t{105}));
+  EXPECT_EQ(usage(1, "bob@one.test"), std::make_pair(std::uint64_t{1}, std::uint64_t{100}));
+  EXPECT_EQ(usage(1, "nobody@one.test"), std::make_pair(std::uint64_t{0}, std::uint64_t{0}));
+  EXPECT_EQ(usage(1, nullptr), std::make_pair(std::uint64_t{4}, std::uint64_t{217}));  // carol@two.test delivered under tenant 1
+  EXPECT_EQ(usage(2, nullptr), std::make_pair(std::uint64_t{1}, std::uint64_t{7}));
+
+  void* maildrop = openOk("alice@one.test");
+  ASSERT_EQ(expunge(maildrop, {0}), POSTAMT_OK) << error_;
+  store_->close_maildrop(maildrop);
+  EXPECT_EQ(usage(1, "alice@one.test"), std::make_pair(std::uint64_t{1}, std::uint64_t{5}));
 }
 
 TEST_F(SqliteStoreTest, ListingIsFixedAtOpen) {
