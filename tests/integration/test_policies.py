@@ -174,6 +174,18 @@ def test_deliver_hook_refuses_per_recipient(server):
     assert lmtp_refusal(server, "alice@demo.test") is None
 
 
+def test_deliver_hook_tags_a_recipients_copy(server):
+    set_policy(server, "demo", "deliver.lua")
+    time.sleep(1.2)
+    large = b"Subject: large\r\n\r\n" + (b"x" * 1000 + b"\r\n") * 200  # poplib reads lines of up to 2048 octets
+    stored = seed(server, "alice@demo.test", large)
+    seed(server, "alice@demo.test", b"Subject: small\r\n\r\nhi\r\n")
+    client = pop(server, "alice@demo.test")
+    assert b"\r\n".join(client.retr(1)[1]) + b"\r\n" == b"X-Postamt-Tag: large\r\n" + stored
+    assert client.retr(2)[1][0].startswith(b"Return-Path:")
+    client.quit()
+
+
 def test_a_broken_script_falls_back_per_hook_and_logs_one_line(server):
     # Passes the dry run, then loops forever for alice alone.
     set_policy(server, "demo", """

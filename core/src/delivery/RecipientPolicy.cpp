@@ -18,22 +18,19 @@ bool over(const std::optional<std::int64_t>& limit, std::uint64_t wouldBe) {
 
 RecipientPolicy::RecipientPolicy(policy::TenantPolicies& policies) : policies_(policies) {}
 
-std::optional<lmtp::Reply> RecipientPolicy::atRecipient(const tenant::ResolvedMailbox& target, std::optional<std::uint64_t> size) {
+RecipientPolicy::Verdict RecipientPolicy::atRecipient(const tenant::ResolvedMailbox& target, std::optional<std::uint64_t> size) {
   sdk::PolicyValues arguments{{"recipient", target.mailbox.fullAddress}, {"tenant", target.tenant.name}};
   if (size) arguments["size"] = static_cast<std::int64_t>(*size);
   const auto ruling = policies_.decide<policy::DeliverRule>(target.tenant, "deliver", arguments);
   using Kind = policy::Ruling<policy::DeliverRule>::Kind;
-  if (ruling.kind == Kind::Refused) return kPolicyUnavailable;
-  if (ruling.kind == Kind::Decided && ruling.rule.refuse) {
-    const auto& rule = ruling.rule;
-    return lmtp::Reply{rule.code, rule.enhanced,
-                       "<" + target.mailbox.fullAddress + "> " + (rule.text.empty() ? "Refused by policy" : rule.text)};
+  if (ruling.kind == Kind::Refused) return {kPolicyUnavailable, {}};
+  const auto& rule = ruling.rule;
+  if (ruling.kind == Kind::Decided && rule.action == policy::DeliverRule::Action::Refuse) {
+    return {lmtp::Reply{rule.code, rule.enhanced,
+                        "<" + target.mailbox.fullAddress + "> " + (rule.text.empty() ? "Refused by policy" : rule.text)},
+            {}};
   }
-  return overQuota(target, size);
-}
-
-std::optional<lmtp::Reply> RecipientPolicy::atData(const tenant::ResolvedMailbox& target, std::uint64_t size) {
-  return overQuota(target, size);
+  return {overQuota(target, size), rule.tag};
 }
 
 RecipientPolicy::QuotaStanding RecipientPolicy::quota(const tenant::Tenant& tenant, plugin::StoreInstance& store,

@@ -11,16 +11,19 @@
 namespace postamt::delivery {
 
 // What a tenant's policy says about one recipient of a delivery: its
-// `deliver` hook (at RCPT) and its `quota` hook (at RCPT with the SIZE the
-// sender declared, and again at DATA with the real size). Mail is never
-// dropped: a recipient is refused with a reply, or stored. Thread-safe.
+// `deliver` and `quota` hooks, at RCPT with the SIZE the sender declared and
+// again at DATA with the real size. Mail is never dropped: a recipient is
+// refused with a reply, or stored (tagged, if the policy says so). Thread-safe.
 class RecipientPolicy {
  public:
   explicit RecipientPolicy(policy::TenantPolicies& policies);
 
-  // A refusal, or nothing when the recipient may have the message.
-  std::optional<lmtp::Reply> atRecipient(const tenant::ResolvedMailbox& target, std::optional<std::uint64_t> size);
-  std::optional<lmtp::Reply> atData(const tenant::ResolvedMailbox& target, std::uint64_t size);
+  struct Verdict {
+    std::optional<lmtp::Reply> refusal;  // none: the recipient may have the message
+    std::string tag;                     // the deliver hook's tag for this recipient's copy; empty: none
+  };
+  Verdict atRecipient(const tenant::ResolvedMailbox& target, std::optional<std::uint64_t> size);
+  Verdict atData(const tenant::ResolvedMailbox& target, std::uint64_t size) { return atRecipient(target, size); }
 
   // A user's (or, without `user`, the whole tenant's) use against the limits its quota hook sets.
   struct QuotaStanding {

@@ -5,13 +5,19 @@
 namespace postamt::policy {
 
 DeliverRule DeliverRule::parse(const sdk::PolicyValues& values) {
-  field::onlyKnown(values, {"action", "code", "enhanced", "text"});
+  field::onlyKnown(values, {"action", "code", "enhanced", "text", "tag"});
   DeliverRule rule;
   const std::string action = field::text(values, "action").value_or("accept");
-  if (action != "accept" && action != "refuse") {
-    throw MalformedDecision("field 'action' must be \"accept\" or \"refuse\", not \"" + action + "\"");
+  if (action == "refuse") {
+    rule.action = Action::Refuse;
+  } else if (action == "tag") {
+    rule.action = Action::Tag;
+    // One header field body line (RFC 5322 section 2.2): the client-text rule fits it.
+    rule.tag = field::clientText(values, "tag").value_or("");
+    if (rule.tag.empty()) throw MalformedDecision("action \"tag\" needs a non-empty field 'tag'");
+  } else if (action != "accept") {
+    throw MalformedDecision("field 'action' must be \"accept\", \"refuse\" or \"tag\", not \"" + action + "\"");
   }
-  rule.refuse = action == "refuse";
   if (const auto code = field::count(values, "code")) {
     if (*code < 400 || *code > 599) throw MalformedDecision("field 'code' must be an SMTP reply code from 400 to 599");
     rule.code = static_cast<int>(*code);

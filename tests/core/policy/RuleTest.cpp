@@ -40,14 +40,20 @@ TEST(QuotaRuleTest, LimitsLeftOutAreNoLimitsAndOverIsTemporaryByDefault) {
 }
 
 TEST(DeliverRuleTest, RefusesWithACodeAndAnEnhancedCodeOfOneClass) {
-  EXPECT_FALSE(DeliverRule::parse({}).refuse);
+  EXPECT_EQ(DeliverRule::parse({}).action, DeliverRule::Action::Accept);
   const auto rule = DeliverRule::parse({{"action", std::string("refuse")}, {"code", std::int64_t{450}}});
-  EXPECT_TRUE(rule.refuse);
+  EXPECT_EQ(rule.action, DeliverRule::Action::Refuse);
   EXPECT_EQ(rule.code, 450);
   EXPECT_EQ(rule.enhanced, "4.7.1");
   EXPECT_THROW(DeliverRule::parse({{"action", std::string("refuse")}, {"code", std::int64_t{250}}}), MalformedDecision);
   EXPECT_THROW(DeliverRule::parse({{"code", std::int64_t{550}}, {"enhanced", std::string("4.2.2")}}), MalformedDecision);
   EXPECT_THROW(DeliverRule::parse({{"action", std::string("drop")}}), MalformedDecision);  // mail is never dropped
+}
+
+TEST(DeliverRuleTest, ATagIsOneNonEmptyHeaderLine) {
+  EXPECT_EQ(DeliverRule::parse({{"action", std::string("tag")}, {"tag", std::string("large")}}).tag, "large");
+  EXPECT_THROW(DeliverRule::parse({{"action", std::string("tag")}}), MalformedDecision);
+  EXPECT_THROW(DeliverRule::parse({{"action", std::string("tag")}, {"tag", std::string("a\r\nBcc: x")}}), MalformedDecision);
 }
 
 }  // namespace
