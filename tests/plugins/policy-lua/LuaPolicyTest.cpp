@@ -5,6 +5,7 @@
 #include <lua.hpp>
 
 #include <chrono>
+#include <ctime>
 #include <map>
 #include <string>
 #include <thread>
@@ -88,6 +89,16 @@ TEST_F(LuaPolicyTest, TheHookDecidesFromItsArguments) {
   ASSERT_EQ(outcome.status, POSTAMT_OK) << outcome.error;
   EXPECT_EQ(outcome.values, (std::map<std::string, std::string>{
                                 {"delay", "5"}, {"refuse", "AUTH"}, {"text", "no alice@demo.test"}, {"tls", "false"}}));
+}
+
+TEST_F(LuaPolicyTest, ThePostamtTableOffersTimeLogAndTheTenant) {
+  const auto before = std::time(nullptr);
+  const auto outcome = decide("function login() postamt.log('checked\\nonce') return {now = postamt.time(), tenant = postamt.tenant} end");
+  ASSERT_EQ(outcome.status, POSTAMT_OK) << outcome.error;
+  EXPECT_GE(std::stoll(outcome.values.at("now")), before);
+  EXPECT_LE(std::stoll(outcome.values.at("now")), std::time(nullptr));
+  EXPECT_EQ(outcome.values.at("tenant"), "demo");
+  expectStopped("function login() postamt.time = nil return {} end", "read-only");
 }
 
 TEST_F(LuaPolicyTest, AHookTheScriptDoesNotDefineIsNotFound) {
