@@ -58,7 +58,8 @@ int boundedPattern(lua_State* state) {
   double cost = static_cast<double>(subject + 1) * static_cast<double>(length + 1);
   if (!plain) cost = std::fmax(cost, patternCost({pattern, length}, subject));
   if (cost > kMaxPatternCost) {
-    return luaL_error(state, "pattern '%s' may take too long on a subject of %I bytes; shorten the subject or use fewer repetitions",
+    return luaL_error(state,
+                      "pattern '%s' may take too long on a subject of %I bytes; shorten the subject or use fewer repetitions",
                       pattern, static_cast<lua_Integer>(subject));
   }
   chargeBytes(state, static_cast<double>(subject));
@@ -112,7 +113,8 @@ void boundLibraries(lua_State* state, std::size_t memoryLimit) {
   wrap(state, LUA_STRLIBNAME, "rep", boundedRep, static_cast<lua_Integer>(memoryLimit));
   wrap(state, LUA_STRLIBNAME, "find", boundedPattern, 1);
   for (const char* name : {"match", "gmatch", "gsub"}) wrap(state, LUA_STRLIBNAME, name, boundedPattern, 0);
-  for (const char* name : {"insert", "remove"}) wrap(state, LUA_TABLIBNAME, name, boundedWalk, static_cast<lua_Integer>(Walk::Length));
+  for (const char* name : {"insert", "remove"})
+    wrap(state, LUA_TABLIBNAME, name, boundedWalk, static_cast<lua_Integer>(Walk::Length));
   wrap(state, LUA_TABLIBNAME, "move", boundedWalk, static_cast<lua_Integer>(Walk::Move));
   wrap(state, LUA_TABLIBNAME, "concat", boundedWalk, static_cast<lua_Integer>(Walk::Concat));
   wrap(state, LUA_TABLIBNAME, "unpack", boundedWalk, static_cast<lua_Integer>(Walk::Unpack));

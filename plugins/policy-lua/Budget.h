@@ -1,9 +1,8 @@
 #pragma once
 
-#include <lua.hpp>
-
 #include <cstddef>
 #include <cstdint>
+#include <lua.hpp>
 
 namespace postamt::policy_lua {
 
@@ -13,7 +12,8 @@ namespace postamt::policy_lua {
 // wrappers of BoundedLibrary charge their work here themselves.
 class Budget {
  public:
-  Budget(std::size_t memoryLimit, std::uint64_t instructionLimit) : memoryLimit_(memoryLimit), instructionLimit_(instructionLimit) {}
+  Budget(std::size_t memoryLimit, std::uint64_t instructionLimit)
+      : memoryLimit_(memoryLimit), instructionLimit_(instructionLimit) {}
 
   // The lua_Alloc of the state; `ud` is the Budget.
   static void* allocate(void* ud, void* ptr, std::size_t oldSize, std::size_t newSize) noexcept;

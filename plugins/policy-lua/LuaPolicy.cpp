@@ -1,8 +1,7 @@
 #include "LuaPolicy.h"
 
-#include <postamt/sdk/Plugin.hpp>
-
 #include <algorithm>
+#include <postamt/sdk/Plugin.hpp>
 
 namespace postamt::policy_lua {
 namespace {

@@ -1,12 +1,11 @@
 #pragma once
 
-#include <postamt/sdk/Host.hpp>
-#include <postamt/sdk/Policy.hpp>
-#include <postamt/sdk/Settings.hpp>
-
 #include <map>
 #include <memory>
 #include <mutex>
+#include <postamt/sdk/Host.hpp>
+#include <postamt/sdk/Policy.hpp>
+#include <postamt/sdk/Settings.hpp>
 #include <vector>
 
 #include "TenantState.h"

@@ -95,8 +95,11 @@ void Sandbox::open(lua_State* state, std::size_t memoryLimit) {
   lua_setmetatable(state, -2);
   lua_rawsetp(state, LUA_REGISTRYINDEX, &kReadOnly);
 
-  const luaL_Reg libraries[] = {{LUA_GNAME, luaopen_base},       {LUA_TABLIBNAME, luaopen_table}, {LUA_STRLIBNAME, luaopen_string},
-                                {LUA_MATHLIBNAME, luaopen_math}, {LUA_UTF8LIBNAME, luaopen_utf8}};
+  const luaL_Reg libraries[] = {{LUA_GNAME, luaopen_base},
+                                {LUA_TABLIBNAME, luaopen_table},
+                                {LUA_STRLIBNAME, luaopen_string},
+                                {LUA_MATHLIBNAME, luaopen_math},
+                                {LUA_UTF8LIBNAME, luaopen_utf8}};
   for (const auto& library : libraries) {
     luaL_requiref(state, library.name, library.func, 1);
     lua_pop(state, 1);
@@ -128,7 +131,7 @@ void Sandbox::open(lua_State* state, std::size_t memoryLimit) {
 
   lua_pushvalue(state, globals);
   lua_rawsetp(state, LUA_REGISTRYINDEX, &kGlobals);
-  lua_pop(state, 1);  // globals
+  lua_pop(state, 1);    // globals
   lua_newtable(state);  // `postamt`, for the caller to fill
 }
 

@@ -1,8 +1,7 @@
 #pragma once
 
-#include <lua.hpp>
-
 #include <cstddef>
+#include <lua.hpp>
 
 namespace postamt::policy_lua {
 

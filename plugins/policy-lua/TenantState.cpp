@@ -43,14 +43,18 @@ void pushValue(lua_State* state, const sdk::PolicyValue& value) {
 
 struct TenantState::Invocation {
   TenantState* self;
-  const sdk::PolicyScript* script = nullptr;    // load()
-  const std::string* hook = nullptr;            // invoke()
+  const sdk::PolicyScript* script = nullptr;  // load()
+  const std::string* hook = nullptr;          // invoke()
   const sdk::PolicyValues* arguments = nullptr;
   bool found = false;
 };
 
 TenantState::TenantState(const sdk::Host& host, const Limits& limits, const sdk::PolicyScript& script)
-    : host_(host), tenant_(script.tenant), version_(script.version), limits_(limits), budget_(limits.memoryBytes, limits.instructionsPerCall) {
+    : host_(host),
+      tenant_(script.tenant),
+      version_(script.version),
+      limits_(limits),
+      budget_(limits.memoryBytes, limits.instructionsPerCall) {
   state_.reset(lua_newstate(Budget::allocate, &budget_));
   if (!state_) throw sdk::Error(POSTAMT_PERM_FAIL, "the memory limit is too small for a Lua state");
   lua_atpanic(lua(), panic);
@@ -106,7 +110,8 @@ int TenantState::invoke(lua_State* state) {
   lua_pushlstring(state, invocation.hook->data(), invocation.hook->size());
   const int type = lua_rawget(state, -2);
   if (type == LUA_TNIL) return 0;
-  if (type != LUA_TFUNCTION) return luaL_error(state, "'%s' is a %s, not a function", invocation.hook->c_str(), lua_typename(state, type));
+  if (type != LUA_TFUNCTION)
+    return luaL_error(state, "'%s' is a %s, not a function", invocation.hook->c_str(), lua_typename(state, type));
   invocation.found = true;
   lua_createtable(state, 0, static_cast<int>(invocation.arguments->size()));
   for (const auto& [name, value] : *invocation.arguments) {
@@ -140,7 +145,8 @@ sdk::PolicyValues TenantState::decision(int index) {
   sdk::PolicyValues values;
   const int type = lua_type(lua(), index);
   if (type == LUA_TNIL) return values;  // no opinion: the host's default
-  if (type != LUA_TTABLE) throw sdk::Error(POSTAMT_PERM_FAIL, std::string("a hook must return a table or nil, not a ") + lua_typename(lua(), type));
+  if (type != LUA_TTABLE)
+    throw sdk::Error(POSTAMT_PERM_FAIL, std::string("a hook must return a table or nil, not a ") + lua_typename(lua(), type));
   const int table = lua_absindex(lua(), index);
   lua_pushnil(lua());
   while (lua_next(lua(), table) != 0) {
@@ -186,7 +192,8 @@ sdk::PolicyValues TenantState::decision(int index) {
       default: {
         const std::string what = lua_typename(lua(), lua_type(lua(), -1));
         lua_settop(lua(), 0);
-        throw sdk::Error(POSTAMT_PERM_FAIL, "field '" + name + "' is a " + what + "; a decision holds strings, numbers and booleans");
+        throw sdk::Error(POSTAMT_PERM_FAIL,
+                         "field '" + name + "' is a " + what + "; a decision holds strings, numbers and booleans");
       }
     }
     lua_pop(lua(), 1);

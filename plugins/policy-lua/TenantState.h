@@ -1,13 +1,11 @@
 #pragma once
 
-#include <postamt/sdk/Host.hpp>
-#include <postamt/sdk/Policy.hpp>
-
-#include <lua.hpp>
-
 #include <cstdint>
+#include <lua.hpp>
 #include <memory>
 #include <optional>
+#include <postamt/sdk/Host.hpp>
+#include <postamt/sdk/Policy.hpp>
 #include <string>
 
 #include "Budget.h"
@@ -15,7 +13,7 @@
 namespace postamt::policy_lua {
 
 struct Limits {
-  std::size_t memoryBytes;          // per state, for its whole life
+  std::size_t memoryBytes;  // per state, for its whole life
   std::uint64_t instructionsPerCall;
 };
 

@@ -10,7 +10,8 @@ namespace postamt::plugin {
 
 PolicyInstance::PolicyInstance(std::string name, const postamt_policy_api& api, const postamt_settings& settings)
     : name_(std::move(name)), api_(api) {
-  if (api_.size < offsetof(postamt_policy_api, decide) + sizeof(api_.decide) || api_.create == nullptr || api_.decide == nullptr) {
+  if (api_.size < offsetof(postamt_policy_api, decide) + sizeof(api_.decide) || api_.create == nullptr ||
+      api_.decide == nullptr) {
     throw PluginError("cannot create " + name_ + ": the plugin's policy table is incomplete");
   }
   ErrorText error;
@@ -20,14 +21,19 @@ PolicyInstance::PolicyInstance(std::string name, const postamt_policy_api& api, 
 
 PolicyInstance::~PolicyInstance() { api_.destroy(instance_); }
 
-PolicyInstance::Decision PolicyInstance::decide(const Script& script, const std::string& hook, const sdk::PolicyValues& arguments) {
+PolicyInstance::Decision PolicyInstance::decide(const Script& script, const std::string& hook,
+                                                const sdk::PolicyValues& arguments) {
   std::vector<postamt_value> items;
   items.reserve(arguments.size());
-  sdk::detail::valuesToC(arguments, [](void* context, const postamt_value* value) noexcept {
-    static_cast<std::vector<postamt_value>*>(context)->push_back(*value);  // reserved: never throws
-  }, &items);
+  sdk::detail::valuesToC(
+      arguments,
+      [](void* context, const postamt_value* value) noexcept {
+        static_cast<std::vector<postamt_value>*>(context)->push_back(*value);  // reserved: never throws
+      },
+      &items);
   const postamt_values args{items.data(), items.size()};
-  const postamt_policy_script view{script.tenantId, script.tenant.c_str(), script.version, script.text.data(), script.text.size()};
+  const postamt_policy_script view{script.tenantId, script.tenant.c_str(), script.version, script.text.data(),
+                                   script.text.size()};
 
   Decision decision;
   struct Collected {

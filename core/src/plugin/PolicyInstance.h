@@ -1,9 +1,9 @@
 #pragma once
 
 #include <postamt/abi.h>
-#include <postamt/sdk/Policy.hpp>
 
 #include <cstdint>
+#include <postamt/sdk/Policy.hpp>
 #include <string>
 
 namespace postamt::plugin {

@@ -1,10 +1,9 @@
 #pragma once
 
-#include <postamt/sdk/Policy.hpp>
-
 #include <cstdint>
 #include <initializer_list>
 #include <optional>
+#include <postamt/sdk/Policy.hpp>
 #include <stdexcept>
 #include <string>
 

@@ -57,7 +57,8 @@ std::shared_ptr<const TenantPolicies::Loaded> TenantPolicies::current(std::int64
   return loaded;
 }
 
-TenantPolicies::Asked TenantPolicies::ask(const tenant::Tenant& tenant, const std::string& hook, const sdk::PolicyValues& arguments) {
+TenantPolicies::Asked TenantPolicies::ask(const tenant::Tenant& tenant, const std::string& hook,
+                                          const sdk::PolicyValues& arguments) {
   Asked asked;
   const auto loaded = current(tenant.id, tenant.name);
   if (!loaded) return asked;
@@ -65,8 +66,8 @@ TenantPolicies::Asked TenantPolicies::ask(const tenant::Tenant& tenant, const st
   asked.failClosed = mode != loaded->fallbacks.end() && mode->second == "closed";
   if (loaded->instance == nullptr) {
     asked.kind = Asked::Kind::Failed;
-    asked.failClosed = fallBack(tenant, hook, "its policy runs on " + loaded->instanceName + ", which the config does not declare",
-                                asked.failClosed);
+    asked.failClosed = fallBack(
+        tenant, hook, "its policy runs on " + loaded->instanceName + ", which the config does not declare", asked.failClosed);
     return asked;
   }
   auto decision = loaded->instance->decide(loaded->script, hook, arguments);

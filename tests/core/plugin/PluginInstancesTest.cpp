@@ -1,8 +1,8 @@
-#include "plugin/PluginInstances.h"
-
 #include <Poco/AutoPtr.h>
 #include <Poco/Util/MapConfiguration.h>
 #include <gtest/gtest.h>
+
+#include "plugin/PluginInstances.h"
 
 namespace postamt::plugin {
 namespace {

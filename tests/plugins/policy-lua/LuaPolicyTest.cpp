@@ -2,10 +2,9 @@
 // (one test per escape attempt), the budgets, and what a script may return.
 #include <gtest/gtest.h>
 
-#include <lua.hpp>
-
 #include <chrono>
 #include <ctime>
+#include <lua.hpp>
 #include <map>
 #include <string>
 #include <thread>
@@ -57,7 +56,7 @@ class LuaPolicyTest : public ::testing::Test {
         instance_, &view, hook.c_str(), &args,
         [](void* context, const postamt_value* value) noexcept {
           auto& values = *static_cast<std::map<std::string, std::string>*>(context);
-          values[value->name] = value->kind == POSTAMT_VALUE_STRING ? value->string
+          values[value->name] = value->kind == POSTAMT_VALUE_STRING    ? value->string
                                 : value->kind == POSTAMT_VALUE_BOOLEAN ? (value->integer ? "true" : "false")
                                                                        : std::to_string(value->integer);
         },
@@ -93,7 +92,8 @@ TEST_F(LuaPolicyTest, TheHookDecidesFromItsArguments) {
 
 TEST_F(LuaPolicyTest, ThePostamtTableOffersTimeLogAndTheTenant) {
   const auto before = std::time(nullptr);
-  const auto outcome = decide("function login() postamt.log('checked\\nonce') return {now = postamt.time(), tenant = postamt.tenant} end");
+  const auto outcome =
+      decide("function login() postamt.log('checked\\nonce') return {now = postamt.time(), tenant = postamt.tenant} end");
   ASSERT_EQ(outcome.status, POSTAMT_OK) << outcome.error;
   EXPECT_GE(std::stoll(outcome.values.at("now")), before);
   EXPECT_LE(std::stoll(outcome.values.at("now")), std::time(nullptr));
@@ -121,7 +121,9 @@ TEST_F(LuaPolicyTest, OsExecuteIsNotThere) {
   expectStopped("function login() os.execute('touch /tmp/postamt-escaped') return {} end", "os");
 }
 
-TEST_F(LuaPolicyTest, IoOpenIsNotThere) { expectStopped("function login() return {text = io.open('/etc/passwd'):read()} end", "io"); }
+TEST_F(LuaPolicyTest, IoOpenIsNotThere) {
+  expectStopped("function login() return {text = io.open('/etc/passwd'):read()} end", "io");
+}
 
 TEST_F(LuaPolicyTest, LoadIsNotThere) {
   expectStopped("function login() return load('return {}')() end", "load");
@@ -218,7 +220,9 @@ TEST_F(LuaPolicyTest, AMalformedDecisionFails) {
   expectStopped("function login() return {delay = 1.5} end", "whole number");
 }
 
-TEST_F(LuaPolicyTest, ARaisingHookFailsWithItsMessage) { expectStopped("function login()\n  error('closed for maintenance')\nend", "policy:2: closed for maintenance"); }
+TEST_F(LuaPolicyTest, ARaisingHookFailsWithItsMessage) {
+  expectStopped("function login()\n  error('closed for maintenance')\nend", "policy:2: closed for maintenance");
+}
 
 TEST_F(LuaPolicyTest, ANewVersionReplacesTheScript) {
   EXPECT_EQ(decide("function login() return {v = 1} end", "login", {}, 1, 1).values.at("v"), "1");

@@ -13,7 +13,8 @@ namespace {
 class EchoPolicy : public Policy {
  public:
   EchoPolicy(Host, const Settings&) {}
-  std::optional<PolicyValues> decide(const PolicyScript& script, const std::string& hook, const PolicyValues& arguments) override {
+  std::optional<PolicyValues> decide(const PolicyScript& script, const std::string& hook,
+                                     const PolicyValues& arguments) override {
     if (script.tenantId == 0) throw Error(POSTAMT_PERM_FAIL, "policy:1: broken");
     if (hook != "echo") return std::nullopt;
     PolicyValues out = arguments;
@@ -57,8 +58,10 @@ TEST(SdkPolicyTest, ValuesKeepTheirKindsBothWays) {
                     {"name", POSTAMT_VALUE_STRING, 0, "alice"}},
                    out, text),
             POSTAMT_OK);
-  EXPECT_EQ(out.values, (PolicyValues{{"flag", true}, {"count", std::int64_t{-5}}, {"name", std::string("alice")},
-                                      {"script", std::string("return 1")}}));
+  EXPECT_EQ(
+      out.values,
+      (PolicyValues{
+          {"flag", true}, {"count", std::int64_t{-5}}, {"name", std::string("alice")}, {"script", std::string("return 1")}}));
   EXPECT_EQ(out.kinds["flag"], POSTAMT_VALUE_BOOLEAN);
   EXPECT_EQ(out.kinds["count"], POSTAMT_VALUE_INTEGER);
   EXPECT_EQ(out.kinds["name"], POSTAMT_VALUE_STRING);

@@ -44,7 +44,8 @@ class Policy {
   virtual ~Policy() = default;
 
   // The hook's decision; none when the script defines no such hook.
-  virtual std::optional<PolicyValues> decide(const PolicyScript& script, const std::string& hook, const PolicyValues& arguments) = 0;
+  virtual std::optional<PolicyValues> decide(const PolicyScript& script, const std::string& hook,
+                                             const PolicyValues& arguments) = 0;
 };
 
 namespace detail {
@@ -107,9 +108,11 @@ struct PolicyAdapter {
                                const postamt_values* arguments, postamt_value_fn each, void* context,
                                postamt_error* error) noexcept {
     return guarded(error, [&] {
-      if (script == nullptr || hook == nullptr || each == nullptr) throw Error(POSTAMT_PERM_FAIL, "decide() without script, hook or callback");
-      const PolicyScript view{script->tenant_id, script->tenant != nullptr ? script->tenant : "", script->version,
-                              std::string_view(script->text != nullptr ? script->text : "", script->text != nullptr ? script->length : 0)};
+      if (script == nullptr || hook == nullptr || each == nullptr)
+        throw Error(POSTAMT_PERM_FAIL, "decide() without script, hook or callback");
+      const PolicyScript view{
+          script->tenant_id, script->tenant != nullptr ? script->tenant : "", script->version,
+          std::string_view(script->text != nullptr ? script->text : "", script->text != nullptr ? script->length : 0)};
       const auto decision = static_cast<T*>(instance)->decide(view, hook, valuesFromC(arguments));
       if (!decision) return POSTAMT_NOT_FOUND;
       valuesToC(*decision, each, context);
