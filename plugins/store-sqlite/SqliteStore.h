@@ -22,6 +22,9 @@ class SqliteStore : public sdk::Store {
   SqliteStore(sdk::Host host, const sdk::Settings& settings);
 
   std::unique_ptr<sdk::Maildrop> openMaildrop(const sdk::Mailbox& mailbox, const std::string& lockHolder) override;
+  std::unique_ptr<sdk::Maildrop> openMaildropWithRules(const sdk::Mailbox& mailbox, const std::string& lockHolder,
+                                                       const MaildropRules& rules) override;
+  std::uint64_t restore(const sdk::Mailbox& mailbox) override;
   std::vector<postamt_status> deliver(const std::vector<sdk::Mailbox>& recipients, sdk::MessageSource& message) override;
   postamt_status importMessage(const sdk::Mailbox& mailbox, const std::string& uidl, std::int64_t receivedAt,
                                sdk::MessageSource& message) override;
@@ -54,7 +57,7 @@ struct ListedMessage {
 class SqliteMaildrop : public sdk::Maildrop {
  public:
   SqliteMaildrop(sdk::Host host, ConnectionPool& pool, ConnectionPool& locks, std::mutex& lockWrites, sdk::Mailbox mailbox, std::string lockHolder, std::int64_t leaseSeconds,
-                 std::int64_t lockExpiresAt, std::vector<ListedMessage> messages);
+                 std::int64_t lockExpiresAt, std::vector<ListedMessage> messages, std::int64_t keepDeletedDays);
   ~SqliteMaildrop() override;
 
   void list(const ListingFn& each) override;
@@ -87,6 +90,7 @@ class SqliteMaildrop : public sdk::Maildrop {
   const std::int64_t leaseSeconds_;
   std::int64_t lockExpiresAt_;
   const std::vector<ListedMessage> messages_;
+  const std::int64_t keepDeletedDays_;  // keep-on-server: expunge() hides for this many days; 0 removes
   std::unique_ptr<OpenBody> body_;
 };
 

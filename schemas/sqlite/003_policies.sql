@@ -24,3 +24,7 @@ CREATE TABLE last_logins (
   at        INTEGER NOT NULL,                   -- seconds since the epoch
   PRIMARY KEY (tenant_id, address)
 );
+
+-- keep-on-server: a message DELE+QUIT removed stays, hidden from every
+-- listing, until this time (seconds since the epoch); restorable until then.
+ALTER TABLE messages ADD COLUMN hidden_until INTEGER;

@@ -5,6 +5,7 @@ refusals, and the fall-back when a script breaks."""
 import pathlib
 import poplib
 import smtplib
+import sqlite3
 import time
 
 import pytest
@@ -184,6 +185,41 @@ def test_deliver_hook_tags_a_recipients_copy(server):
     assert b"\r\n".join(client.retr(1)[1]) + b"\r\n" == b"X-Postamt-Tag: large\r\n" + stored
     assert client.retr(2)[1][0].startswith(b"Return-Path:")
     client.quit()
+
+
+def test_keep_on_server_hides_deleted_mail_until_it_is_restored(server):
+    set_policy(server, "demo", "keep-on-server.lua")
+    time.sleep(1.2)
+    first = seed(server, "alice@demo.test", b"Subject: first\r\n\r\none\r\n")
+    seed(server, "alice@demo.test", b"Subject: second\r\n\r\ntwo\r\n")
+    client = pop(server, "alice@demo.test")
+    assert client.stat()[0] == 2
+    client.dele(1)
+    client.quit()
+    client = pop(server, "alice@demo.test")
+    assert client.stat()[0] == 1
+    client.quit()
+    assert server.ctl("maildrop", "restore", "alice@demo.test").stdout == b"alice@demo.test: 1 message(s) restored\n"
+    client = pop(server, "alice@demo.test")
+    assert client.stat()[0] == 2
+    assert b"\r\n".join(client.retr(1)[1]) + b"\r\n" == first
+    client.quit()
+
+
+def test_retention_purges_old_mail_as_the_maildrop_opens_and_capa_shows_expire(server):
+    set_policy(server, "demo", "function retention(a) return {older_than_days = 30} end")
+    time.sleep(1.2)
+    seed(server, "alice@demo.test", b"Subject: old\r\n\r\nold\r\n")
+    seed(server, "alice@demo.test", b"Subject: new\r\n\r\nnew\r\n")
+    with sqlite3.connect(server.values["directory.connect"]) as db:
+        db.execute("UPDATE messages SET received_at = received_at - 31 * 86400 WHERE uid = 1")
+    client = pop(server, "alice@demo.test")
+    assert client.stat()[0] == 1
+    assert capabilities(client)["EXPIRE"] == ["30"]  # RFC 2449 section 6.7
+    assert client.retr(1)[1][-1] == b"new"
+    client.quit()
+    with sqlite3.connect(server.values["directory.connect"]) as db:
+        assert db.execute("SELECT count(*) FROM messages").fetchone()[0] == 1
 
 
 def test_a_broken_script_falls_back_per_hook_and_logs_one_line(server):

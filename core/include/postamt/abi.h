@@ -100,6 +100,15 @@ typedef struct postamt_message_source {
 typedef void (*postamt_listing_fn)(void* context, const char* uidl, uint64_t size) POSTAMT_NOEXCEPT;
 typedef void (*postamt_user_fn)(void* context, const char* address, int enabled) POSTAMT_NOEXCEPT;
 
+/* ABI 1.2: what a tenant's policy asks of a maildrop as it opens (its
+ * `retention` and `keep_on_server` hooks). A zero field asks nothing. */
+typedef struct postamt_maildrop_rules {
+  uint32_t size;
+  int64_t expire_after_days;   /* messages received longer ago than this are purged */
+  uint64_t expire_larger_than; /* ... if larger than this many octets (0: of any size) */
+  int64_t keep_deleted_days;   /* DELE+QUIT hides a message for this many days, restorable, then purges it */
+} postamt_maildrop_rules;
+
 /* A store keeps maildrops. One instance serves all sessions and must be
  * thread-safe; a maildrop handle is used by one thread at a time, from
  * open_maildrop() until close_maildrop(). */
@@ -140,6 +149,15 @@ typedef struct postamt_store_api {
    * (`mailbox` NULL), for quotas. */
   postamt_status (*usage)(void* instance, int64_t tenant_id, const postamt_mailbox* mailbox, uint64_t* messages,
                           uint64_t* octets, postamt_error* error)POSTAMT_NOEXCEPT;
+  /* ABI 1.2, optional: open_maildrop under a policy's rules. Under the lock,
+   * before the listing is fixed, the store purges the messages the rules
+   * expire and the hidden ones whose days are over. Hidden messages are never
+   * listed; with keep_deleted_days, expunge() hides instead of removing. */
+  postamt_status (*open_maildrop_ruled)(void* instance, const postamt_mailbox* mailbox, const char* lock_holder,
+                                        const postamt_maildrop_rules* rules, void** maildrop, postamt_error* error)POSTAMT_NOEXCEPT;
+  /* ABI 1.2, optional: makes every hidden message of the maildrop listed
+   * again; *restored is how many. */
+  postamt_status (*restore)(void* instance, const postamt_mailbox* mailbox, uint64_t* restored, postamt_error* error) POSTAMT_NOEXCEPT;
 } postamt_store_api;
 
 /* An authentication source. One instance serves all sessions and must be

@@ -199,6 +199,15 @@ void maildropShow(Context& c, const Arguments& args) {
   c.out << messages.size() << " message(s), " << total << " octets\n";
 }
 
+// Keep-on-server: what DELE+QUIT hid comes back, until its days are over.
+void maildropRestore(Context& c, const Arguments& args) {
+  expectCount(args, 1, 1);
+  auto target = c.resolve(args[0]);
+  const auto restored = target.store.restore(target.mailbox);
+  if (restored.status != POSTAMT_OK) throw CommandError("cannot restore " + target.mailbox.fullAddress + ": " + restored.error);
+  c.out << target.mailbox.fullAddress << ": " << restored.count << " message(s) restored\n";
+}
+
 using Handler = std::function<void(Context&, const Arguments&)>;
 
 // "group verb" → handler, like Dovecot's doveadm command table.
@@ -218,6 +227,7 @@ const std::map<std::string, Handler>& commands() {
       {"user del", userDel},
       {"user list", userList},
       {"maildrop show", maildropShow},
+      {"maildrop restore", maildropRestore},
       {"policy set", policySet},
       {"policy show", policyShow},
       {"policy fallback", policyFallback},
@@ -240,6 +250,7 @@ const char* usageText() {
          "  import ADDRESS PATH                  move in a Dovecot Maildir or mbox, keeping its POP3 UIDLs;\n"
          "                                       what is already there is skipped, so it can run again\n"
          "  maildrop show ADDRESS                list number, UIDL and size of each message\n"
+         "  maildrop restore ADDRESS             list again what keep-on-server hid after DELE\n"
          "  policy set TENANT FILE [--instance policy.main]\n"
          "                                       store the tenant's Lua policy, if it compiles and passes a dry run\n"
          "  policy show TENANT                   the stored script, its version and each hook's fallback\n"

@@ -1,5 +1,6 @@
 #include "ctl/PolicyCommands.h"
 
+#include <algorithm>
 #include <fstream>
 
 #include "delivery/RecipientPolicy.h"
@@ -45,7 +46,8 @@ void policySet(Context& c, const Arguments& args) {
   const tenant::Tenant tenant = requireTenant(c, args[0]);
   const std::string instanceName = args.size() == 4 && args[2] == "--instance" ? args[3] : "policy.main";
   plugin::PolicyInstance* instance = c.instances().policy(instanceName);
-  if (instance == nullptr) throw CommandError(instanceName + " is not declared in the config (" + instanceName + ".plugin = policy-lua)");
+  if (instance == nullptr)
+    throw CommandError(instanceName + " is not declared in the config (" + instanceName + ".plugin = policy-lua)");
   const std::string script = readScript(args[1]);
   std::vector<std::string> hooks;
   try {
@@ -65,7 +67,7 @@ void policyShow(Context& c, const Arguments& args) {
   const auto stored = c.policies().directory().policy(tenant.id);
   if (!stored) throw CommandError("tenant " + tenant.name + " has no policy");
   c.out << "-- tenant " << tenant.name << ", " << stored->instance << ", version " << stored->version << "\n";
-  for (const char* hook : {"login", "quota", "deliver"}) {
+  for (const auto& hook : policy::knownHooks()) {
     const auto mode = stored->fallbacks.find(hook);
     c.out << "-- when " << hook << " fails: " << (mode == stored->fallbacks.end() ? "open" : mode->second) << "\n";
   }
@@ -76,7 +78,12 @@ void policyShow(Context& c, const Arguments& args) {
 void policyFallback(Context& c, const Arguments& args) {
   if (args.size() != 3) throw UsageError("policy fallback TENANT HOOK open|closed");
   const tenant::Tenant tenant = requireTenant(c, args[0]);
-  if (args[1] != "login" && args[1] != "quota" && args[1] != "deliver") throw CommandError("no hook " + args[1] + " (login, quota, deliver)");
+  const auto hooks = policy::knownHooks();
+  if (std::find(hooks.begin(), hooks.end(), args[1]) == hooks.end()) {
+    std::string names;
+    for (const auto& hook : hooks) names += (names.empty() ? "" : ", ") + hook;
+    throw CommandError("no hook " + args[1] + " (" + names + ")");
+  }
   if (args[2] != "open" && args[2] != "closed") throw CommandError("a hook fails 'open' or 'closed', not '" + args[2] + "'");
   if (!c.policies().directory().version(tenant.id)) throw CommandError("tenant " + tenant.name + " has no policy; set one first");
   c.policies().directory().setFallback(tenant.id, args[1], args[2]);
@@ -99,7 +106,8 @@ void usage(Context& c, const Arguments& args) {
   } else {
     const tenant::Tenant tenant = requireTenant(c, args[0]);
     plugin::StoreInstance* store = c.instances().store(tenant.storeInstance);
-    if (store == nullptr) throw CommandError("tenant " + tenant.name + " uses " + tenant.storeInstance + ", which the config does not declare");
+    if (store == nullptr)
+      throw CommandError("tenant " + tenant.name + " uses " + tenant.storeInstance + ", which the config does not declare");
     standing = recipients.quota(tenant, *store, nullptr, std::nullopt);
     if (!standing.tenant) standing.tenant = store->usage(tenant.id, nullptr);
   }

@@ -1,5 +1,7 @@
 #include "plugin/StoreInstance.h"
 
+#include <Poco/Logger.h>
+
 #include <cstddef>
 
 #include "plugin/HostApi.h"
@@ -62,6 +64,15 @@ bool offersImport(const postamt_store_api& api) {
   return api.size >= offsetof(postamt_store_api, import_message) + sizeof(api.import_message) && api.import_message != nullptr;
 }
 
+bool offersRules(const postamt_store_api& api) {
+  return api.size >= offsetof(postamt_store_api, open_maildrop_ruled) + sizeof(api.open_maildrop_ruled) &&
+         api.open_maildrop_ruled != nullptr;
+}
+
+bool offersRestore(const postamt_store_api& api) {
+  return api.size >= offsetof(postamt_store_api, restore) + sizeof(api.restore) && api.restore != nullptr;
+}
+
 bool offersUsage(const postamt_store_api& api) {
   return api.size >= offsetof(postamt_store_api, usage) + sizeof(api.usage) && api.usage != nullptr;
 }
@@ -77,12 +88,21 @@ StoreInstance::StoreInstance(std::string name, const postamt_store_api& api, con
 
 StoreInstance::~StoreInstance() { api_.destroy(instance_); }
 
-StoreInstance::Opened StoreInstance::open(const tenant::Mailbox& mailbox, const std::string& lockHolder) {
+StoreInstance::Opened StoreInstance::open(const tenant::Mailbox& mailbox, const std::string& lockHolder,
+                                          const postamt_maildrop_rules* rules) {
   Opened opened;
   ErrorText error;
   const postamt_mailbox view = mailbox.view();
   void* handle = nullptr;
-  opened.status = api_.open_maildrop(instance_, &view, lockHolder.c_str(), &handle, error.get());
+  if (rules != nullptr && offersRules(api_)) {
+    opened.status = api_.open_maildrop_ruled(instance_, &view, lockHolder.c_str(), rules, &handle, error.get());
+  } else {
+    if (rules != nullptr) {
+      Poco::Logger::get("store").warning("%s cannot apply retention or keep-on-server rules; %s keeps everything", name_,
+                                         mailbox.fullAddress);
+    }
+    opened.status = api_.open_maildrop(instance_, &view, lockHolder.c_str(), &handle, error.get());
+  }
   if (opened.status != POSTAMT_OK) {
     opened.error = error.describe(opened.status);
     return opened;
@@ -138,6 +158,20 @@ StoreInstance::Usage StoreInstance::usage(std::int64_t tenantId, const tenant::M
   used.status = api_.usage(instance_, tenantId, mailbox != nullptr ? &view : nullptr, &used.messages, &used.octets, error.get());
   if (used.status != POSTAMT_OK) used.error = error.describe(used.status);
   return used;
+}
+
+StoreInstance::Restored StoreInstance::restore(const tenant::Mailbox& mailbox) {
+  Restored restored;
+  if (!offersRestore(api_)) {
+    restored.status = POSTAMT_UNSUPPORTED;
+    restored.error = std::string(statusName(POSTAMT_UNSUPPORTED)) + ": " + name_ + " cannot restore messages";
+    return restored;
+  }
+  ErrorText error;
+  const postamt_mailbox view = mailbox.view();
+  restored.status = api_.restore(instance_, &view, &restored.count, error.get());
+  if (restored.status != POSTAMT_OK) restored.error = error.describe(restored.status);
+  return restored;
 }
 
 }  // namespace postamt::plugin

@@ -8,6 +8,7 @@
 
 #include "plugin/HostApi.h"
 #include "policy/LoginRule.h"
+#include "policy/MaildropRules.h"
 #include "policy/TenantPolicies.h"
 
 namespace postamt::tenant {
@@ -47,28 +48,51 @@ std::optional<pop3::PolicyAnnouncement> TenantLogin::announcedBeforeLogin() {
   return pop3::PolicyAnnouncement{0, 0, true};
 }
 
-std::optional<pop3::LoginResult> TenantLogin::askPolicy(const pop3::LoginRequest& request, const ResolvedMailbox& target,
-                                                        std::int64_t now, std::optional<pop3::PolicyAnnouncement>& announced) {
+TenantLogin::PolicyAnswer TenantLogin::askPolicy(const pop3::LoginRequest& request, const ResolvedMailbox& target, std::int64_t now) {
+  PolicyAnswer answer;
   const std::string& address = target.mailbox.fullAddress;
   sdk::PolicyValues arguments{
       {"user", address}, {"tenant", target.tenant.name}, {"remote_ip", request.remoteAddress}, {"tls", request.secure}};
   if (const auto last = policies_.directory().lastLogin(target.tenant.id, address)) {
     arguments["seconds_since_last_login"] = std::max<std::int64_t>(0, now - *last);
   }
-  const auto ruling = policies_.decide<policy::LoginRule>(target.tenant, "login", arguments);
+  const auto login = policies_.decide<policy::LoginRule>(target.tenant, "login", arguments);
   using Kind = policy::Ruling<policy::LoginRule>::Kind;
-  if (ruling.kind == Kind::Refused) return fail(Outcome::TempFail, "the login policy failed closed");
-  const policy::LoginRule& rule = ruling.rule;
-  if (ruling.kind == Kind::Decided || policies_.anyPolicy()) {
-    announced = pop3::PolicyAnnouncement{rule.loginDelay.value_or(0), rule.expireNever ? std::nullopt : rule.expireDays, false};
+  if (login.kind == Kind::Refused) {
+    answer.refusal = fail(Outcome::TempFail, "the login policy failed closed");
+    return answer;
   }
-  if (ruling.kind != Kind::Decided || rule.refusal == policy::LoginRule::Refusal::None) return std::nullopt;
-  static const std::map<policy::LoginRule::Refusal, Outcome> outcomes = {{policy::LoginRule::Refusal::LoginDelay, Outcome::TooSoon},
-                                                                         {policy::LoginRule::Refusal::Auth, Outcome::Denied},
-                                                                         {policy::LoginRule::Refusal::SysPerm, Outcome::PermFail}};
-  auto refused = fail(outcomes.at(rule.refusal), "refused by the policy of tenant " + target.tenant.name);
-  refused.clientText = rule.text;
-  return refused;
+  const policy::LoginRule& rule = login.rule;
+  if (login.kind == Kind::Decided && rule.refusal != policy::LoginRule::Refusal::None) {
+    static const std::map<policy::LoginRule::Refusal, Outcome> outcomes = {
+        {policy::LoginRule::Refusal::LoginDelay, Outcome::TooSoon},
+        {policy::LoginRule::Refusal::Auth, Outcome::Denied},
+        {policy::LoginRule::Refusal::SysPerm, Outcome::PermFail}};
+    answer.refusal = fail(outcomes.at(rule.refusal), "refused by the policy of tenant " + target.tenant.name);
+    answer.refusal->clientText = rule.text;
+    return answer;
+  }
+
+  // One call each per login: the store applies the rules to every message in SQL.
+  const sdk::PolicyValues user{{"user", address}, {"tenant", target.tenant.name}};
+  const auto retention = policies_.decide<policy::RetentionRule>(target.tenant, "retention", user);
+  const auto keep = policies_.decide<policy::KeepOnServerRule>(target.tenant, "keep_on_server", user);
+  if (retention.kind == policy::Ruling<policy::RetentionRule>::Kind::Refused ||
+      keep.kind == policy::Ruling<policy::KeepOnServerRule>::Kind::Refused) {
+    answer.refusal = fail(Outcome::TempFail, "the retention or keep-on-server policy failed closed");
+    return answer;
+  }
+  if (retention.rule.olderThanDays > 0 || keep.rule.keepDeletedDays > 0) {
+    answer.rules = postamt_maildrop_rules{sizeof(postamt_maildrop_rules), retention.rule.olderThanDays,
+                                          static_cast<std::uint64_t>(retention.rule.largerThan), keep.rule.keepDeletedDays};
+  }
+  if (login.kind == Kind::Decided || policies_.anyPolicy()) {
+    // RFC 2449 section 6.7: EXPIRE is the least number of days a message stays; the login hook may say it outright.
+    std::optional<std::int64_t> expire = rule.expireDays;
+    if (!expire && !rule.expireNever && retention.rule.olderThanDays > 0) expire = retention.rule.olderThanDays;
+    answer.announced = pop3::PolicyAnnouncement{rule.loginDelay.value_or(0), rule.expireNever ? std::nullopt : expire, false};
+  }
+  return answer;
 }
 
 pop3::LoginResult TenantLogin::login(const pop3::LoginRequest& request) {
@@ -107,15 +131,15 @@ pop3::LoginResult TenantLogin::authenticate(const pop3::LoginRequest& request) {
         return fail(Outcome::PermFail, verified.error);
     }
     const std::int64_t now = std::time(nullptr);
-    std::optional<pop3::PolicyAnnouncement> announced;
-    if (auto refused = askPolicy(request, target, now, announced)) return std::move(*refused);
+    PolicyAnswer answer = askPolicy(request, target, now);
+    if (answer.refusal) return std::move(*answer.refusal);
     const std::string holder = lockOwner_ + ":" + std::to_string(++sessionCounter_);
-    auto opened = target.store.open(target.mailbox, holder);
+    auto opened = target.store.open(target.mailbox, holder, answer.rules ? &*answer.rules : nullptr);
     switch (opened.status) {
       case POSTAMT_OK: {
         pop3::LoginResult result = fail(Outcome::Ok, "tenant=" + target.tenant.name);
         result.maildrop = std::move(opened.maildrop);
-        result.announced = announced;
+        result.announced = answer.announced;
         try {
           policies_.directory().recordLogin(target.tenant.id, target.mailbox.fullAddress, now);
         } catch (const DirectoryError& e) {

@@ -26,9 +26,13 @@ class TenantLogin : public pop3::Authenticator {
 
  private:
   pop3::LoginResult authenticate(const pop3::LoginRequest& request);
-  // The `login` hook: a refusal, or nothing with the user's announced values filled in.
-  std::optional<pop3::LoginResult> askPolicy(const pop3::LoginRequest& request, const ResolvedMailbox& target, std::int64_t now,
-                                             std::optional<pop3::PolicyAnnouncement>& announced);
+  // What the tenant's policy says about this login (hooks `login`, `retention`, `keep_on_server`).
+  struct PolicyAnswer {
+    std::optional<pop3::LoginResult> refusal;
+    std::optional<pop3::PolicyAnnouncement> announced;  // LOGIN-DELAY and EXPIRE for CAPA
+    std::optional<postamt_maildrop_rules> rules;        // for the store, as the maildrop opens
+  };
+  PolicyAnswer askPolicy(const pop3::LoginRequest& request, const ResolvedMailbox& target, std::int64_t now);
 
   MailboxResolver& resolver_;
   policy::TenantPolicies& policies_;

@@ -3,15 +3,17 @@
 
 #include "policy/DeliverRule.h"
 #include "policy/LoginRule.h"
+#include "policy/MaildropRules.h"
 #include "policy/QuotaRule.h"
 
 namespace postamt::policy {
 namespace {
 
-
 TEST(LoginRuleTest, ReadsARefusalWithItsTextAndTheAnnouncedValues) {
-  const auto rule = LoginRule::parse(
-      {{"refuse", std::string("LOGIN-DELAY")}, {"text", std::string("wait")}, {"login_delay", std::int64_t{300}}, {"expire", std::int64_t{30}}});
+  const auto rule = LoginRule::parse({{"refuse", std::string("LOGIN-DELAY")},
+                                      {"text", std::string("wait")},
+                                      {"login_delay", std::int64_t{300}},
+                                      {"expire", std::int64_t{30}}});
   EXPECT_EQ(rule.refusal, LoginRule::Refusal::LoginDelay);
   EXPECT_EQ(rule.text, "wait");
   EXPECT_EQ(rule.loginDelay, 300);
@@ -54,6 +56,17 @@ TEST(DeliverRuleTest, ATagIsOneNonEmptyHeaderLine) {
   EXPECT_EQ(DeliverRule::parse({{"action", std::string("tag")}, {"tag", std::string("large")}}).tag, "large");
   EXPECT_THROW(DeliverRule::parse({{"action", std::string("tag")}}), MalformedDecision);
   EXPECT_THROW(DeliverRule::parse({{"action", std::string("tag")}, {"tag", std::string("a\r\nBcc: x")}}), MalformedDecision);
+}
+
+TEST(MaildropRulesTest, DaysAreWholeNumbersUpToAHundredYears) {
+  const auto retention = RetentionRule::parse({{"older_than_days", std::int64_t{30}}, {"larger_than", std::int64_t{1000}}});
+  EXPECT_EQ(retention.olderThanDays, 30);
+  EXPECT_EQ(retention.largerThan, 1000);
+  EXPECT_EQ(RetentionRule::parse({}).olderThanDays, 0);  // nothing expires
+  EXPECT_EQ(KeepOnServerRule::parse({{"keep_deleted_days", std::int64_t{14}}}).keepDeletedDays, 14);
+  EXPECT_THROW(KeepOnServerRule::parse({{"keep_deleted_days", std::int64_t{36501}}}), MalformedDecision);
+  EXPECT_THROW(RetentionRule::parse({{"older_than_days", std::int64_t{-1}}}), MalformedDecision);
+  EXPECT_THROW(RetentionRule::parse({{"keep_deleted_days", std::int64_t{1}}}), MalformedDecision);  // the other hook's field
 }
 
 }  // namespace

@@ -298,6 +298,47 @@ TEST_F(SqliteStoreTest, UsageCountsMessagesAndOctetsPerMaildropAndTenant) {
   EXPECT_EQ(usage(1, "alice@one.test"), std::make_pair(std::uint64_t{1}, std::uint64_t{5}));
 }
 
+// ABI 1.2 rules: retention purges at open, under the lock; keep-on-server hides on expunge until restored or its days end.
+TEST_F(SqliteStoreTest, RulesExpireOldMessagesAndKeepDeletedOnesRestorable) {
+  ASSERT_EQ(deliver("alice@one.test", "old and large: over 20 octets"), POSTAMT_OK);
+  ASSERT_EQ(deliver("alice@one.test", "old, small"), POSTAMT_OK);
+  ASSERT_EQ(deliver("alice@one.test", "new and large: over 20 octets"), POSTAMT_OK);
+  db_.query("UPDATE messages SET received_at = received_at - 31 * 86400 WHERE uid IN (1, 2)");
+  const auto openRuled = [&](const postamt_maildrop_rules& rules) {
+    TestMailbox mailbox(1, "alice@one.test");
+    void* maildrop = nullptr;
+    postamt_error error{error_, sizeof error_};
+    EXPECT_EQ(store_->open_maildrop_ruled(instance_, mailbox.get(), "ruled", &rules, &maildrop, &error), POSTAMT_OK) << error_;
+    return maildrop;
+  };
+
+  // Older than 30 days and larger than 20 octets: only the first.
+  void* maildrop = openRuled({sizeof(postamt_maildrop_rules), 30, 20, 7});
+  EXPECT_EQ(list(maildrop).size(), 2u);
+  ASSERT_EQ(expunge(maildrop, {0}), POSTAMT_OK) << error_;  // hidden for 7 days, not removed
+  store_->close_maildrop(maildrop);
+  EXPECT_EQ(uidlsOf("alice@one.test").size(), 1u);
+  EXPECT_EQ(db_.count("messages"), 2);
+
+  TestMailbox alice(1, "alice@one.test");
+  std::uint64_t restored = 0;
+  postamt_error error{error_, sizeof error_};
+  ASSERT_EQ(store_->restore(instance_, alice.get(), &restored, &error), POSTAMT_OK) << error_;
+  EXPECT_EQ(restored, 1u);
+  EXPECT_EQ(uidlsOf("alice@one.test").size(), 2u);
+
+  // Hidden again, and its days are over: the next open purges it, body and all.
+  maildrop = openRuled({sizeof(postamt_maildrop_rules), 0, 0, 7});
+  ASSERT_EQ(expunge(maildrop, {0}), POSTAMT_OK) << error_;
+  store_->close_maildrop(maildrop);
+  db_.query("UPDATE messages SET hidden_until = hidden_until - 8 * 86400");
+  maildrop = openRuled({sizeof(postamt_maildrop_rules), 0, 0, 7});
+  EXPECT_EQ(list(maildrop).size(), 1u);
+  store_->close_maildrop(maildrop);
+  EXPECT_EQ(db_.count("messages"), 1);
+  EXPECT_EQ(db_.count("bodies"), 1);
+}
+
 TEST_F(SqliteStoreTest, ListingIsFixedAtOpen) {
   ASSERT_EQ(deliver("alice@one.test", "first"), POSTAMT_OK);
   void* maildrop = openOk("alice@one.test");

@@ -88,11 +88,32 @@ class Store {
     std::uint64_t messages = 0;
     std::uint64_t octets = 0;
   };
+  // A tenant policy's rules for a maildrop (abi.h postamt_maildrop_rules); 0 asks nothing.
+  struct MaildropRules {
+    std::int64_t expireAfterDays = 0;
+    std::uint64_t expireLargerThan = 0;
+    std::int64_t keepDeletedDays = 0;
+  };
+  // Optional (ABI 1.2): openMaildrop() that first purges what `rules` expire
+  // and the hidden messages whose days are over; never lists hidden messages;
+  // with keepDeletedDays, the maildrop's expunge() hides instead of removing.
+  // The default refuses with POSTAMT_UNSUPPORTED.
+  virtual std::unique_ptr<Maildrop> openMaildropWithRules(const Mailbox& mailbox, const std::string& lockHolder,
+                                                          const MaildropRules& rules);
+  // Optional (ABI 1.2): lists every hidden message again; returns how many.
+  virtual std::uint64_t restore(const Mailbox& mailbox);
+
   // Optional (ABI 1.2): what one maildrop holds (`mailbox` set) or all the
   // maildrops of `tenantId` together (`mailbox` null). The default refuses
   // with POSTAMT_UNSUPPORTED.
   virtual Usage usage(std::int64_t tenantId, const Mailbox* mailbox);
 };
+
+inline std::unique_ptr<Maildrop> Store::openMaildropWithRules(const Mailbox&, const std::string&, const MaildropRules&) {
+  throw Error(POSTAMT_UNSUPPORTED, "this store cannot apply retention or keep-on-server rules");
+}
+
+inline std::uint64_t Store::restore(const Mailbox&) { throw Error(POSTAMT_UNSUPPORTED, "this store cannot restore messages"); }
 
 inline Store::Usage Store::usage(std::int64_t, const Mailbox*) {
   throw Error(POSTAMT_UNSUPPORTED, "this store cannot report usage");
@@ -195,6 +216,27 @@ struct StoreAdapter {
     });
   }
 
+  static postamt_status openMaildropRuled(void* instance, const postamt_mailbox* mailbox, const char* lockHolder,
+                                         const postamt_maildrop_rules* rules, void** maildrop, postamt_error* error) noexcept {
+    return guarded(error, [&] {
+      if (lockHolder == nullptr) throw Error(POSTAMT_PERM_FAIL, "open_maildrop_ruled without a lock holder");
+      Store::MaildropRules wanted;
+      if (rules != nullptr && rules->size >= sizeof(postamt_maildrop_rules)) {
+        wanted = {rules->expire_after_days, rules->expire_larger_than, rules->keep_deleted_days};
+      }
+      *maildrop = static_cast<T*>(instance)->openMaildropWithRules(Mailbox::from(*mailbox), lockHolder, wanted).release();
+      return POSTAMT_OK;
+    });
+  }
+
+  static postamt_status restore(void* instance, const postamt_mailbox* mailbox, std::uint64_t* restored,
+                                postamt_error* error) noexcept {
+    return guarded(error, [&] {
+      *restored = static_cast<T*>(instance)->restore(Mailbox::from(*mailbox));
+      return POSTAMT_OK;
+    });
+  }
+
   static postamt_status usage(void* instance, std::int64_t tenantId, const postamt_mailbox* mailbox, std::uint64_t* messages,
                               std::uint64_t* octets, postamt_error* error) noexcept {
     return guarded(error, [&] {
@@ -217,7 +259,7 @@ const postamt_store_api* storeApi() noexcept {
   using A = detail::StoreAdapter<T>;
   static const postamt_store_api api = {
       sizeof(postamt_store_api), &A::create,  &A::destroy,      &A::openMaildrop, &A::list, &A::read, &A::expunge,
-      &A::closeMaildrop,         &A::deliver, &A::importMessage, &A::usage};
+      &A::closeMaildrop,         &A::deliver, &A::importMessage, &A::usage, &A::openMaildropRuled, &A::restore};
   return &api;
 }
 
