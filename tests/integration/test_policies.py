@@ -222,6 +222,27 @@ def test_retention_purges_old_mail_as_the_maildrop_opens_and_capa_shows_expire(s
         assert db.execute("SELECT count(*) FROM messages").fetchone()[0] == 1
 
 
+def test_policy_test_prints_every_hooks_decision_for_a_user_and_changes_nothing(server):
+    set_policy(server, "demo", (EXAMPLES / "keep-on-server.lua").read_text() + """
+function quota(a)
+  if a.user == "alice@demo.test" then error("no quota for alice") end
+end
+""")
+    out = server.ctl("policy", "test", "demo", "--user", "alice@demo.test").stdout.decode().splitlines()
+    assert out[0] == "login: no such hook"
+    assert out[1] == "retention: larger_than=10485760 older_than_days=90"
+    assert out[2] == "keep_on_server: keep_deleted_days=14"
+    assert out[3].startswith("quota: FAILS (") and "no quota for alice" in out[3] and out[3].endswith("falls back open")
+    assert out[4] == "deliver: no such hook"
+    server.ctl("user", "add", "archive@demo.test", "x")
+    out = server.ctl("policy", "test", "demo", "--user", "archive@demo.test").stdout.decode().splitlines()
+    assert out[1:4] == ["retention: no opinion", "keep_on_server: no opinion", "quota: no opinion"]  # the script's override
+    missing = server.ctl("policy", "test", "demo", "--user", "nobody@demo.test", check=False)
+    assert missing.returncode == 1 and b"no user nobody@demo.test" in missing.stderr
+    with sqlite3.connect(server.values["directory.connect"]) as db:
+        assert db.execute("SELECT count(*) FROM last_logins").fetchone()[0] == 0
+
+
 def test_a_broken_script_falls_back_per_hook_and_logs_one_line(server):
     # Passes the dry run, then loops forever for alice alone.
     set_policy(server, "demo", """

@@ -231,6 +231,7 @@ const std::map<std::string, Handler>& commands() {
       {"policy set", policySet},
       {"policy show", policyShow},
       {"policy fallback", policyFallback},
+      {"policy test", policyTest},
   };
   return table;
 }
@@ -256,6 +257,8 @@ const char* usageText() {
          "  policy show TENANT                   the stored script, its version and each hook's fallback\n"
          "  policy fallback TENANT HOOK open|closed\n"
          "                                       what a hook does when the script fails (default open)\n"
+         "  policy test TENANT --user ADDRESS [--remote IP]\n"
+         "                                       every hook's decision for that user; changes nothing\n"
          "  usage TENANT|ADDRESS                 messages and octets stored, against the quota hook's limits\n";
 }
 

@@ -1,7 +1,9 @@
 #include "ctl/PolicyCommands.h"
 
 #include <algorithm>
+#include <ctime>
 #include <fstream>
+#include <variant>
 
 #include "delivery/RecipientPolicy.h"
 #include "policy/DryRun.h"
@@ -16,6 +18,14 @@ tenant::Tenant requireTenant(Context& c, const std::string& name) {
   const auto tenant = c.directory().tenant(name);
   if (!tenant) throw CommandError("no tenant " + name);
   return *tenant;
+}
+
+// The value after `--flag`; empty when there is none.
+std::string option(const Arguments& args, const std::string& flag) {
+  for (std::size_t i = 0; i + 1 < args.size(); ++i) {
+    if (args[i] == flag) return args[i + 1];
+  }
+  return {};
 }
 
 std::string readScript(const std::string& path) {
@@ -73,6 +83,51 @@ void policyShow(Context& c, const Arguments& args) {
   }
   c.out << stored->script;
   if (!stored->script.empty() && stored->script.back() != '\n') c.out << "\n";
+}
+
+// Every hook asked about one user as postamtd would ask it (the user's real
+// last login; the remote address from --remote, else 192.0.2.1), changing
+// nothing: no login recorded, no maildrop opened.
+void policyTest(Context& c, const Arguments& args) {
+  if (args.size() != 3 && args.size() != 5) throw UsageError("policy test TENANT --user ADDRESS [--remote IP]");
+  const tenant::Tenant tenant = requireTenant(c, args[0]);
+  const std::string address = option(args, "--user");
+  if (address.empty()) throw UsageError("policy test TENANT --user ADDRESS [--remote IP]");
+  auto target = c.resolve(address);
+  if (target.tenant.id != tenant.id)
+    throw CommandError(address + " belongs to tenant " + target.tenant.name + ", not " + tenant.name);
+  if (target.auth.lookup(target.mailbox).status == POSTAMT_NOT_FOUND) throw CommandError("no user " + target.mailbox.fullAddress);
+  const auto stored = c.policies().directory().policy(tenant.id);
+  if (!stored) throw CommandError("tenant " + tenant.name + " has no policy");
+  plugin::PolicyInstance* instance = c.instances().policy(stored->instance);
+  if (instance == nullptr) throw CommandError(stored->instance + " is not declared in the config");
+
+  const std::string& user = target.mailbox.fullAddress;
+  policy::Facts facts{{"user", user}, {"recipient", user}, {"size", std::nullopt}, {"tls", false}};
+  facts["remote_ip"] = option(args, "--remote").empty() ? std::string("192.0.2.1") : option(args, "--remote");
+  const auto last = c.policies().directory().lastLogin(tenant.id, user);
+  facts["seconds_since_last_login"] =
+      last ? std::optional<sdk::PolicyValue>(std::max<std::int64_t>(0, std::time(nullptr) - *last)) : std::nullopt;
+
+  for (const auto& answer : policy::askEveryHook(*instance, {tenant.id, tenant.name, stored->version, stored->script}, facts)) {
+    c.out << answer.hook << ": ";
+    const auto mode = stored->fallbacks.find(answer.hook);
+    const std::string fallback = mode == stored->fallbacks.end() ? "open" : mode->second;
+    if (answer.decision.status == POSTAMT_NOT_FOUND) {
+      c.out << "no such hook\n";
+    } else if (answer.decision.status != POSTAMT_OK) {
+      c.out << "FAILS (" << answer.decision.error << "), falls back " << fallback << "\n";
+    } else if (!answer.malformed.empty()) {
+      c.out << "MALFORMED (" << answer.malformed << "), falls back " << fallback << "\n";
+    } else {
+      c.out << (answer.decision.values.empty() ? "no opinion" : "");
+      for (auto it = answer.decision.values.begin(); it != answer.decision.values.end(); ++it) {
+        c.out << (it == answer.decision.values.begin() ? "" : " ") << it->first << "=";
+        std::visit([&](const auto& v) { c.out << std::boolalpha << v; }, it->second);
+      }
+      c.out << "\n";
+    }
+  }
 }
 
 void policyFallback(Context& c, const Arguments& args) {

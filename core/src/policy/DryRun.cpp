@@ -44,20 +44,42 @@ std::vector<std::string> knownHooks() {
   return names;
 }
 
-std::vector<std::string> dryRun(plugin::PolicyInstance& instance, const plugin::PolicyInstance::Script& script) {
-  std::vector<std::string> defined;
+std::vector<HookAnswer> askEveryHook(plugin::PolicyInstance& instance, const plugin::PolicyInstance::Script& script,
+                                     const Facts& facts) {
+  std::vector<HookAnswer> answers;
   for (const auto& hook : hooks()) {
     sdk::PolicyValues arguments = hook.arguments;
     arguments["tenant"] = script.tenant;
-    const auto decision = instance.decide(script, hook.name, arguments);
-    if (decision.status == POSTAMT_NOT_FOUND) continue;
-    if (decision.status != POSTAMT_OK) throw DryRunFailed(decision.error);
-    try {
-      hook.read(decision.values);
-    } catch (const MalformedDecision& e) {
-      throw DryRunFailed(std::string("hook '") + hook.name + "' returned a malformed decision: " + e.what());
+    for (const auto& [name, value] : facts) {
+      if (hook.arguments.count(name) == 0) continue;
+      if (value) {
+        arguments[name] = *value;
+      } else {
+        arguments.erase(name);
+      }
     }
-    defined.emplace_back(hook.name);
+    HookAnswer answer{hook.name, instance.decide(script, hook.name, arguments), {}};
+    if (answer.decision.status == POSTAMT_OK) {
+      try {
+        hook.read(answer.decision.values);
+      } catch (const MalformedDecision& e) {
+        answer.malformed = e.what();
+      }
+    }
+    answers.push_back(std::move(answer));
+  }
+  return answers;
+}
+
+std::vector<std::string> dryRun(plugin::PolicyInstance& instance, const plugin::PolicyInstance::Script& script) {
+  std::vector<std::string> defined;
+  for (const auto& answer : askEveryHook(instance, script, {})) {
+    if (answer.decision.status == POSTAMT_NOT_FOUND) continue;
+    if (answer.decision.status != POSTAMT_OK) throw DryRunFailed(answer.decision.error);
+    if (!answer.malformed.empty()) {
+      throw DryRunFailed("hook '" + answer.hook + "' returned a malformed decision: " + answer.malformed);
+    }
+    defined.push_back(answer.hook);
   }
   return defined;
 }
