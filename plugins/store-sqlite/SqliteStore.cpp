@@ -105,11 +105,15 @@ void purgeExpired(Connection& db, const sdk::Mailbox& mailbox, const sdk::Store:
   constexpr std::int64_t kDay = 24 * 60 * 60;
   Statement expired(db,
                     "DELETE FROM messages WHERE tenant_id = ?1 AND address = ?2 AND "
-                    "((hidden_until IS NOT NULL AND hidden_until <= ?3) OR (?4 > 0 AND received_at < ?3 - ?4 AND size > ?5)) "
+                    "((hidden_until IS NOT NULL AND hidden_until <= ?3) "
+                    " OR (?4 > 0 AND received_at < ?3 - ?4 AND size > ?5 AND (?6 = 0 OR retrieved_at IS NOT NULL)) "
+                    " OR (?7 > 0 AND retrieved_at IS NOT NULL AND retrieved_at < ?3 - ?7)) "
                     "RETURNING body_id");
   expired.bind(1, mailbox.tenantId).bind(2, mailbox.address).bind(3, now);
   expired.bind(4, rules.expireAfterDays > 0 ? rules.expireAfterDays * kDay : 0);
   expired.bind(5, static_cast<std::int64_t>(std::min<std::uint64_t>(rules.expireLargerThan, INT64_MAX)));
+  expired.bind(6, std::int64_t{rules.expireRetrievedOnly ? 1 : 0});
+  expired.bind(7, rules.keepRetrievedDays > 0 ? rules.keepRetrievedDays * kDay : 0);
   std::vector<std::int64_t> bodyIds;
   while (expired.step()) bodyIds.push_back(expired.integer(0));
   purgeBodies(db, bodyIds);
@@ -289,8 +293,40 @@ SqliteMaildrop::SqliteMaildrop(sdk::Host host, ConnectionPool& pool, ConnectionP
       messages_(std::move(messages)),
       keepDeletedDays_(keepDeletedDays) {}
 
+void SqliteMaildrop::markRetrieved(std::size_t index) noexcept {
+  if (index >= messages_.size()) return;
+  try {
+    retrieved_.push_back(messages_[index].uid);
+  } catch (const std::bad_alloc&) {
+    // Not recorded: the message is only kept longer than its rule says.
+  }
+}
+
 SqliteMaildrop::~SqliteMaildrop() {
   body_.reset();
+  // The first retrieval only, so "N days after retrieval" counts from when the user first had it. Unsynced, like
+  // the lock writes: a mark lost in a power cut only keeps a message longer.
+  try {
+    if (!retrieved_.empty()) {
+      std::lock_guard<std::mutex> queued(lockWrites_);
+      ConnectionPool::Lease lease = locks_.acquire();
+      Transaction transaction(*lease);
+      Statement mark(*lease,
+                     "UPDATE messages SET retrieved_at = ?4 WHERE tenant_id = ?1 AND address = ?2 AND uid = ?3 AND retrieved_at IS NULL");
+      mark.bind(1, mailbox_.tenantId).bind(2, mailbox_.address).bind(4, unixNow());
+      for (std::int64_t uid : retrieved_) {
+        mark.bind(3, uid).step();
+        mark.reset();
+      }
+      transaction.commit();
+    }
+  } catch (const std::exception& e) {
+    try {
+      host_.log(POSTAMT_LOG_WARNING, kName, "retrievals from " + mailbox_.address + " not recorded: " + e.what());
+    } catch (...) {
+      // Out of memory while logging: the messages are only kept longer.
+    }
+  }
   try {
     std::lock_guard<std::mutex> queued(lockWrites_);
     ConnectionPool::Lease lease = locks_.acquire();

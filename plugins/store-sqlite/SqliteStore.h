@@ -63,6 +63,7 @@ class SqliteMaildrop : public sdk::Maildrop {
   void list(const ListingFn& each) override;
   std::size_t read(std::size_t index, std::uint64_t offset, sdk::Span<char> buffer) override;
   void expunge(sdk::Span<const std::size_t> indexes) override;
+  void markRetrieved(std::size_t index) noexcept override;
 
  private:
   // The body being read, kept open between read() calls for one message:
@@ -91,6 +92,7 @@ class SqliteMaildrop : public sdk::Maildrop {
   std::int64_t lockExpiresAt_;
   const std::vector<ListedMessage> messages_;
   const std::int64_t keepDeletedDays_;  // keep-on-server: expunge() hides for this many days; 0 removes
+  std::vector<std::int64_t> retrieved_;  // UIDs sent whole, recorded when the maildrop closes
   std::unique_ptr<OpenBody> body_;
 };
 

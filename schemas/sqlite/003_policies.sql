@@ -28,3 +28,5 @@ CREATE TABLE last_logins (
 -- keep-on-server: a message DELE+QUIT removed stays, hidden from every
 -- listing, until this time (seconds since the epoch); restorable until then.
 ALTER TABLE messages ADD COLUMN hidden_until INTEGER;
+-- When a session first sent the message whole (RETR), for rules on retrieved mail.
+ALTER TABLE messages ADD COLUMN retrieved_at INTEGER;

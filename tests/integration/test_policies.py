@@ -206,6 +206,24 @@ def test_keep_on_server_hides_deleted_mail_until_it_is_restored(server):
     client.quit()
 
 
+def test_mail_left_on_the_server_goes_days_after_its_first_retrieval(server):
+    set_policy(server, "demo", "keep-on-server.lua")
+    time.sleep(1.2)
+    seed(server, "alice@demo.test", b"Subject: read\r\n\r\nread\r\n")
+    seed(server, "alice@demo.test", b"Subject: unread\r\n\r\nunread\r\n")
+    client = pop(server, "alice@demo.test")
+    assert capabilities(client)["EXPIRE"] == ["30"]  # RFC 2449 section 6.7: days a retrieved message stays
+    client.retr(1)
+    client.top(2, 0)  # TOP is no retrieval
+    client.quit()
+    with sqlite3.connect(server.values["directory.connect"]) as db:
+        db.execute("UPDATE messages SET retrieved_at = retrieved_at - 31 * 86400")
+    client = pop(server, "alice@demo.test")
+    assert client.stat()[0] == 1
+    assert client.retr(1)[1][-1] == b"unread"
+    client.quit()
+
+
 def test_retention_purges_old_mail_as_the_maildrop_opens_and_capa_shows_expire(server):
     set_policy(server, "demo", "function retention(a) return {older_than_days = 30} end")
     time.sleep(1.2)
@@ -231,7 +249,7 @@ end
     out = server.ctl("policy", "test", "demo", "--user", "alice@demo.test").stdout.decode().splitlines()
     assert out[0] == "login: no such hook"
     assert out[1] == "retention: larger_than=10485760 older_than_days=90"
-    assert out[2] == "keep_on_server: keep_deleted_days=14"
+    assert out[2] == "keep_on_server: keep_deleted_days=14 keep_retrieved_days=30"
     assert out[3].startswith("quota: FAILS (") and "no quota for alice" in out[3] and out[3].endswith("falls back open")
     assert out[4] == "deliver: no such hook"
     server.ctl("user", "add", "archive@demo.test", "x")

@@ -107,6 +107,8 @@ typedef struct postamt_maildrop_rules {
   int64_t expire_after_days;   /* messages received longer ago than this are purged */
   uint64_t expire_larger_than; /* ... if larger than this many octets (0: of any size) */
   int64_t keep_deleted_days;   /* DELE+QUIT hides a message for this many days, restorable, then purges it */
+  int64_t keep_retrieved_days; /* a message is purged this many days after it was first retrieved, DELE or not */
+  int32_t expire_retrieved_only; /* 1: expire_after_days applies only to messages already retrieved */
 } postamt_maildrop_rules;
 
 /* A store keeps maildrops. One instance serves all sessions and must be
@@ -158,6 +160,10 @@ typedef struct postamt_store_api {
   /* ABI 1.2, optional: makes every hidden message of the maildrop listed
    * again; *restored is how many. */
   postamt_status (*restore)(void* instance, const postamt_mailbox* mailbox, uint64_t* restored, postamt_error* error) POSTAMT_NOEXCEPT;
+  /* ABI 1.2, optional: the session sent message `index` whole (RETR), for the
+   * rules on retrieved messages. The store may record it when the maildrop
+   * closes; a failure to record is the store's to log. */
+  void (*mark_retrieved)(void* maildrop, size_t index) POSTAMT_NOEXCEPT;
 } postamt_store_api;
 
 /* An authentication source. One instance serves all sessions and must be

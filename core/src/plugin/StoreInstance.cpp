@@ -11,6 +11,10 @@
 namespace postamt::plugin {
 namespace {
 
+bool offersMarkRetrieved(const postamt_store_api& api) {
+  return api.size >= offsetof(postamt_store_api, mark_retrieved) + sizeof(api.mark_retrieved) && api.mark_retrieved != nullptr;
+}
+
 // A maildrop opened through a store plugin, seen as the POP3 session needs it.
 class PluginMaildrop final : public pop3::Maildrop {
  public:
@@ -51,6 +55,10 @@ class PluginMaildrop final : public pop3::Maildrop {
     ErrorText error;
     const postamt_status status = api_.expunge(handle_, indexes.data(), indexes.size(), error.get());
     if (status != POSTAMT_OK) throw pop3::StoreError(error.describe(status), status != POSTAMT_PERM_FAIL);
+  }
+
+  void markRetrieved(std::size_t index) noexcept override {
+    if (offersMarkRetrieved(api_)) api_.mark_retrieved(handle_, index);
   }
 
  private:

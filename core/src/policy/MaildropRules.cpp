@@ -15,13 +15,19 @@ std::int64_t days(const sdk::PolicyValues& values, const char* name) {
 }  // namespace
 
 RetentionRule RetentionRule::parse(const sdk::PolicyValues& values) {
-  field::onlyKnown(values, {"older_than_days", "larger_than"});
-  return {days(values, "older_than_days"), field::count(values, "larger_than").value_or(0)};
+  field::onlyKnown(values, {"older_than_days", "larger_than", "retrieved_only"});
+  RetentionRule rule{days(values, "older_than_days"), field::count(values, "larger_than").value_or(0)};
+  if (const auto it = values.find("retrieved_only"); it != values.end()) {
+    const bool* flag = std::get_if<bool>(&it->second);
+    if (flag == nullptr) throw MalformedDecision("field 'retrieved_only' must be true or false");
+    rule.retrievedOnly = *flag;
+  }
+  return rule;
 }
 
 KeepOnServerRule KeepOnServerRule::parse(const sdk::PolicyValues& values) {
-  field::onlyKnown(values, {"keep_deleted_days"});
-  return {days(values, "keep_deleted_days")};
+  field::onlyKnown(values, {"keep_deleted_days", "keep_retrieved_days"});
+  return {days(values, "keep_deleted_days"), days(values, "keep_retrieved_days")};
 }
 
 }  // namespace postamt::policy

@@ -110,7 +110,9 @@ void Session::Impl::retr(const CommandLine& line) {
   if (!expectArguments(line, {"message number"})) return;
   const auto number = messageNumber(line.arguments[0]);
   if (!number) return;
-  sendMessage(*number, std::to_string(transaction_->message(*number).size) + " octets", std::nullopt);
+  if (sendMessage(*number, std::to_string(transaction_->message(*number).size) + " octets", std::nullopt)) {
+    transaction_->maildrop().markRetrieved(*number - 1);
+  }
 }
 
 // RFC 1939 section 5: DELE only marks; UPDATE removes.
@@ -172,15 +174,20 @@ void Session::Impl::sendListing(const CommandLine& line, std::string_view status
   body.finish();
 }
 
-void Session::Impl::sendMessage(std::size_t number, std::string_view status, std::optional<std::uint64_t> topBodyLines) {
+bool Session::Impl::sendMessage(std::size_t number, std::string_view status, std::optional<std::uint64_t> topBodyLines) {
   MessageWriter writer(transaction_->maildrop(), sink_);
   try {
     writer.send(number - 1, okLine(status), topBodyLines);
+    return true;
   } catch (const StoreError& error) {
     // RFC 1939 section 3: once "+OK" went out, the response can only end with ".", which would pass a cut message
     // off as whole. Closing without it is the only honest end; the client sees the response never finished.
-    if (writer.begun()) return close();
-    failStore(error, "Message could not be read.");
+    if (writer.begun()) {
+      close();
+    } else {
+      failStore(error, "Message could not be read.");
+    }
+    return false;
   }
 }
 

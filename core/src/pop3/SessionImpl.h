@@ -64,7 +64,8 @@ class Session::Impl {
   std::optional<std::size_t> messageNumber(std::string_view argument);
   std::string maildropSummary() const;
   void sendListing(const CommandLine& line, std::string_view status, std::string (*value)(const MessageInfo& message));
-  void sendMessage(std::size_t number, std::string_view status, std::optional<std::uint64_t> topBodyLines);
+  // True when the whole response went out.
+  bool sendMessage(std::size_t number, std::string_view status, std::optional<std::uint64_t> topBodyLines);
 
   // Commands.cpp
   void capa(const CommandLine& line);

@@ -82,14 +82,23 @@ TenantLogin::PolicyAnswer TenantLogin::askPolicy(const pop3::LoginRequest& reque
     answer.refusal = fail(Outcome::TempFail, "the retention or keep-on-server policy failed closed");
     return answer;
   }
-  if (retention.rule.olderThanDays > 0 || keep.rule.keepDeletedDays > 0) {
-    answer.rules = postamt_maildrop_rules{sizeof(postamt_maildrop_rules), retention.rule.olderThanDays,
-                                          static_cast<std::uint64_t>(retention.rule.largerThan), keep.rule.keepDeletedDays};
+  if (retention.rule.olderThanDays > 0 || keep.rule.keepDeletedDays > 0 || keep.rule.keepRetrievedDays > 0) {
+    answer.rules = postamt_maildrop_rules{sizeof(postamt_maildrop_rules),
+                                          retention.rule.olderThanDays,
+                                          static_cast<std::uint64_t>(retention.rule.largerThan),
+                                          keep.rule.keepDeletedDays,
+                                          keep.rule.keepRetrievedDays,
+                                          retention.rule.retrievedOnly ? 1 : 0};
   }
   if (login.kind == Kind::Decided || policies_.anyPolicy()) {
-    // RFC 2449 section 6.7: EXPIRE is the least number of days a message stays; the login hook may say it outright.
+    // RFC 2449 section 6.7: EXPIRE is the least number of days a retrieved message stays on the server. The
+    // login hook may say it outright; else the shorter of the days after retrieval and the days after arrival.
     std::optional<std::int64_t> expire = rule.expireDays;
-    if (!expire && !rule.expireNever && retention.rule.olderThanDays > 0) expire = retention.rule.olderThanDays;
+    if (!expire && !rule.expireNever) {
+      for (const std::int64_t days : {keep.rule.keepRetrievedDays, retention.rule.olderThanDays}) {
+        if (days > 0) expire = std::min(days, expire.value_or(days));
+      }
+    }
     answer.announced = pop3::PolicyAnnouncement{rule.loginDelay.value_or(0), rule.expireNever ? std::nullopt : expire, false};
   }
   return answer;

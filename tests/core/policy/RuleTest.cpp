@@ -67,6 +67,9 @@ TEST(MaildropRulesTest, DaysAreWholeNumbersUpToAHundredYears) {
   EXPECT_THROW(KeepOnServerRule::parse({{"keep_deleted_days", std::int64_t{36501}}}), MalformedDecision);
   EXPECT_THROW(RetentionRule::parse({{"older_than_days", std::int64_t{-1}}}), MalformedDecision);
   EXPECT_THROW(RetentionRule::parse({{"keep_deleted_days", std::int64_t{1}}}), MalformedDecision);  // the other hook's field
+  EXPECT_TRUE(RetentionRule::parse({{"retrieved_only", true}}).retrievedOnly);
+  EXPECT_THROW(RetentionRule::parse({{"retrieved_only", std::int64_t{1}}}), MalformedDecision);
+  EXPECT_EQ(KeepOnServerRule::parse({{"keep_retrieved_days", std::int64_t{7}}}).keepRetrievedDays, 7);
 }
 
 }  // namespace

@@ -313,7 +313,7 @@ TEST_F(SqliteStoreTest, RulesExpireOldMessagesAndKeepDeletedOnesRestorable) {
   };
 
   // Older than 30 days and larger than 20 octets: only the first.
-  void* maildrop = openRuled({sizeof(postamt_maildrop_rules), 30, 20, 7});
+  void* maildrop = openRuled({sizeof(postamt_maildrop_rules), 30, 20, 7, 0, 0});
   EXPECT_EQ(list(maildrop).size(), 2u);
   ASSERT_EQ(expunge(maildrop, {0}), POSTAMT_OK) << error_;  // hidden for 7 days, not removed
   store_->close_maildrop(maildrop);
@@ -328,15 +328,53 @@ TEST_F(SqliteStoreTest, RulesExpireOldMessagesAndKeepDeletedOnesRestorable) {
   EXPECT_EQ(uidlsOf("alice@one.test").size(), 2u);
 
   // Hidden again, and its days are over: the next open purges it, body and all.
-  maildrop = openRuled({sizeof(postamt_maildrop_rules), 0, 0, 7});
+  maildrop = openRuled({sizeof(postamt_maildrop_rules), 0, 0, 7, 0, 0});
   ASSERT_EQ(expunge(maildrop, {0}), POSTAMT_OK) << error_;
   store_->close_maildrop(maildrop);
   db_.query("UPDATE messages SET hidden_until = hidden_until - 8 * 86400");
-  maildrop = openRuled({sizeof(postamt_maildrop_rules), 0, 0, 7});
+  maildrop = openRuled({sizeof(postamt_maildrop_rules), 0, 0, 7, 0, 0});
   EXPECT_EQ(list(maildrop).size(), 1u);
   store_->close_maildrop(maildrop);
   EXPECT_EQ(db_.count("messages"), 1);
   EXPECT_EQ(db_.count("bodies"), 1);
+}
+
+// A message counts as retrieved once a session sent it whole and closed; the first retrieval is the one that counts.
+TEST_F(SqliteStoreTest, RulesOnRetrievedMessagesCountFromTheFirstRetrieval) {
+  ASSERT_EQ(deliver("alice@one.test", "read"), POSTAMT_OK);
+  ASSERT_EQ(deliver("alice@one.test", "unread"), POSTAMT_OK);
+  db_.query("UPDATE messages SET received_at = received_at - 31 * 86400");
+  const auto openRuled = [&](const postamt_maildrop_rules& rules) {
+    TestMailbox mailbox(1, "alice@one.test");
+    void* maildrop = nullptr;
+    postamt_error error{error_, sizeof error_};
+    EXPECT_EQ(store_->open_maildrop_ruled(instance_, mailbox.get(), "ruled", &rules, &maildrop, &error), POSTAMT_OK) << error_;
+    return maildrop;
+  };
+  void* maildrop = openRuled({sizeof(postamt_maildrop_rules), 0, 0, 0, 7, 0});
+  store_->mark_retrieved(maildrop, 0);
+  store_->close_maildrop(maildrop);
+  EXPECT_EQ(db_.query("SELECT count(*) FROM messages WHERE retrieved_at IS NOT NULL"), "1");
+
+  // Retention of retrieved messages only: the unread one stays although it is as old.
+  maildrop = openRuled({sizeof(postamt_maildrop_rules), 60, 0, 0, 0, 1});
+  store_->mark_retrieved(maildrop, 0);  // a second retrieval does not move the first
+  store_->close_maildrop(maildrop);
+  db_.query("UPDATE messages SET retrieved_at = retrieved_at - 8 * 86400 WHERE retrieved_at IS NOT NULL");
+  maildrop = openRuled({sizeof(postamt_maildrop_rules), 30, 0, 0, 0, 1});
+  EXPECT_EQ(list(maildrop).size(), 1u);
+  store_->close_maildrop(maildrop);
+  ASSERT_EQ(deliver("alice@one.test", "read later"), POSTAMT_OK);
+
+  // Seven days after its first retrieval a message goes, DELE or not.
+  maildrop = openRuled({sizeof(postamt_maildrop_rules), 0, 0, 0, 7, 0});
+  ASSERT_EQ(list(maildrop).size(), 2u);
+  store_->mark_retrieved(maildrop, 1);
+  store_->close_maildrop(maildrop);
+  db_.query("UPDATE messages SET retrieved_at = retrieved_at - 8 * 86400 WHERE retrieved_at IS NOT NULL");
+  maildrop = openRuled({sizeof(postamt_maildrop_rules), 0, 0, 0, 7, 0});
+  EXPECT_EQ(list(maildrop).size(), 1u);  // "unread" is left
+  store_->close_maildrop(maildrop);
 }
 
 TEST_F(SqliteStoreTest, ListingIsFixedAtOpen) {

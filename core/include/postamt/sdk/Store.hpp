@@ -60,6 +60,9 @@ class Maildrop {
   virtual std::size_t read(std::size_t index, std::uint64_t offset, Span<char> buffer) = 0;
   // Removes all the given messages, or none of them when it throws.
   virtual void expunge(Span<const std::size_t> indexes) = 0;
+  // Optional (ABI 1.2): message `index` was sent whole (RETR). Must not throw;
+  // may be recorded when the maildrop is destroyed.
+  virtual void markRetrieved(std::size_t /*index*/) noexcept {}
 };
 
 // A message store. One instance serves every session and delivery, so every
@@ -93,6 +96,8 @@ class Store {
     std::int64_t expireAfterDays = 0;
     std::uint64_t expireLargerThan = 0;
     std::int64_t keepDeletedDays = 0;
+    std::int64_t keepRetrievedDays = 0;  // purged this many days after the first retrieval
+    bool expireRetrievedOnly = false;    // expireAfterDays only for retrieved messages
   };
   // Optional (ABI 1.2): openMaildrop() that first purges what `rules` expire
   // and the hidden messages whose days are over; never lists hidden messages;
@@ -222,12 +227,15 @@ struct StoreAdapter {
       if (lockHolder == nullptr) throw Error(POSTAMT_PERM_FAIL, "open_maildrop_ruled without a lock holder");
       Store::MaildropRules wanted;
       if (rules != nullptr && rules->size >= sizeof(postamt_maildrop_rules)) {
-        wanted = {rules->expire_after_days, rules->expire_larger_than, rules->keep_deleted_days};
+        wanted = {rules->expire_after_days, rules->expire_larger_than, rules->keep_deleted_days, rules->keep_retrieved_days,
+                  rules->expire_retrieved_only != 0};
       }
       *maildrop = static_cast<T*>(instance)->openMaildropWithRules(Mailbox::from(*mailbox), lockHolder, wanted).release();
       return POSTAMT_OK;
     });
   }
+
+  static void markRetrieved(void* maildrop, std::size_t index) noexcept { static_cast<Maildrop*>(maildrop)->markRetrieved(index); }
 
   static postamt_status restore(void* instance, const postamt_mailbox* mailbox, std::uint64_t* restored,
                                 postamt_error* error) noexcept {
@@ -259,7 +267,7 @@ const postamt_store_api* storeApi() noexcept {
   using A = detail::StoreAdapter<T>;
   static const postamt_store_api api = {
       sizeof(postamt_store_api), &A::create,  &A::destroy,      &A::openMaildrop, &A::list, &A::read, &A::expunge,
-      &A::closeMaildrop,         &A::deliver, &A::importMessage, &A::usage, &A::openMaildropRuled, &A::restore};
+      &A::closeMaildrop,         &A::deliver, &A::importMessage, &A::usage, &A::openMaildropRuled, &A::restore, &A::markRetrieved};
   return &api;
 }
 
