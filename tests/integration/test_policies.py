@@ -224,6 +224,34 @@ def test_mail_left_on_the_server_goes_days_after_its_first_retrieval(server):
     client.quit()
 
 
+def test_the_background_purge_reaches_users_who_never_log_in_but_not_a_held_maildrop(make_postamt):
+    server = make_postamt(**POLICY, purge__interval_seconds=1).start()
+    set_policy(server, "demo", "function retention(a) return {older_than_days = 30} end")
+    for user in ("alice@demo.test", "bob@demo.test"):
+        seed(server, user, b"Subject: old\r\n\r\nold\r\n")
+    held = pop(server, "bob@demo.test")  # RFC 1939 section 8: the sweep must leave a locked maildrop alone
+    database = server.values["directory.connect"]
+    with sqlite3.connect(database) as db:
+        db.execute("UPDATE messages SET received_at = received_at - 31 * 86400")
+
+    def remaining(user):
+        with sqlite3.connect(database) as db:
+            return db.execute("SELECT count(*) FROM messages WHERE address = ?", (user,)).fetchone()[0]
+
+    deadline = time.monotonic() + 10
+    while remaining("alice@demo.test") and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert remaining("alice@demo.test") == 0
+    time.sleep(2.5)  # a few more rounds while bob's session holds the lock
+    assert remaining("bob@demo.test") == 1
+    assert held.stat()[0] == 1
+    held.quit()
+    deadline = time.monotonic() + 10
+    while remaining("bob@demo.test") and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert remaining("bob@demo.test") == 0
+
+
 def test_retention_purges_old_mail_as_the_maildrop_opens_and_capa_shows_expire(server):
     set_policy(server, "demo", "function retention(a) return {older_than_days = 30} end")
     time.sleep(1.2)

@@ -8,7 +8,7 @@
 
 #include "plugin/HostApi.h"
 #include "policy/LoginRule.h"
-#include "policy/MaildropRules.h"
+#include "policy/MaildropPolicy.h"
 #include "policy/TenantPolicies.h"
 
 namespace postamt::tenant {
@@ -74,28 +74,18 @@ TenantLogin::PolicyAnswer TenantLogin::askPolicy(const pop3::LoginRequest& reque
   }
 
   // One call each per login: the store applies the rules to every message in SQL.
-  const sdk::PolicyValues user{{"user", address}, {"tenant", target.tenant.name}};
-  const auto retention = policies_.decide<policy::RetentionRule>(target.tenant, "retention", user);
-  const auto keep = policies_.decide<policy::KeepOnServerRule>(target.tenant, "keep_on_server", user);
-  if (retention.kind == policy::Ruling<policy::RetentionRule>::Kind::Refused ||
-      keep.kind == policy::Ruling<policy::KeepOnServerRule>::Kind::Refused) {
+  const auto maildrop = policy::maildropPolicy(policies_, target.tenant, address);
+  if (maildrop.refused) {
     answer.refusal = fail(Outcome::TempFail, "the retention or keep-on-server policy failed closed");
     return answer;
   }
-  if (retention.rule.olderThanDays > 0 || keep.rule.keepDeletedDays > 0 || keep.rule.keepRetrievedDays > 0) {
-    answer.rules = postamt_maildrop_rules{sizeof(postamt_maildrop_rules),
-                                          retention.rule.olderThanDays,
-                                          static_cast<std::uint64_t>(retention.rule.largerThan),
-                                          keep.rule.keepDeletedDays,
-                                          keep.rule.keepRetrievedDays,
-                                          retention.rule.retrievedOnly ? 1 : 0};
-  }
+  answer.rules = maildrop.rules();
   if (login.kind == Kind::Decided || policies_.anyPolicy()) {
     // RFC 2449 section 6.7: EXPIRE is the least number of days a retrieved message stays on the server. The
     // login hook may say it outright; else the shorter of the days after retrieval and the days after arrival.
     std::optional<std::int64_t> expire = rule.expireDays;
     if (!expire && !rule.expireNever) {
-      for (const std::int64_t days : {keep.rule.keepRetrievedDays, retention.rule.olderThanDays}) {
+      for (const std::int64_t days : {maildrop.keep.keepRetrievedDays, maildrop.retention.olderThanDays}) {
         if (days > 0) expire = std::min(days, expire.value_or(days));
       }
     }
