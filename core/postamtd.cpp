@@ -9,9 +9,12 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cstring>
 #include <iostream>
 #include <memory>
+#include <stdexcept>
 
 #include "auth/VerifiedPasswords.h"
 #include "config/ConfigFile.h"
@@ -25,8 +28,11 @@
 #include "net/Server.h"
 #include "plugin/PluginHost.h"
 #include "plugin/PluginInstances.h"
+#include "policy/PurgeSweep.h"
+#include "policy/TenantPolicies.h"
 #include "tenant/Directory.h"
 #include "tenant/MailboxResolver.h"
+#include "tenant/PolicyDirectory.h"
 #include "tenant/TenantLogin.h"
 
 namespace {
@@ -124,9 +130,17 @@ int main(int argc, char** argv) {
     postamt::plugin::PluginInstances instances(*config.raw, host);
     postamt::tenant::Directory directory(config.directoryConnector, config.directoryConnect);
     postamt::tenant::MailboxResolver resolver(directory, instances, config.defaultDomain);
-    postamt::tenant::TenantLogin login(resolver, Poco::Net::DNS::hostName() + ":" + std::to_string(getpid()));
+    postamt::tenant::PolicyDirectory policyDirectory(config.directoryConnector, config.directoryConnect);
+    postamt::policy::TenantPolicies policies(policyDirectory, instances);
+    const std::string lockOwner = Poco::Net::DNS::hostName() + ":" + std::to_string(getpid());
+    postamt::tenant::TenantLogin login(resolver, policies, lockOwner);
+    // The background purge of policies' expired and grace-ended messages: a batch every interval; 0 turns it off.
+    const int purgeEvery = config.raw->getInt("purge.interval_seconds", 60);
+    const int purgeBatch = config.raw->getInt("purge.batch", 50);
+    if (purgeEvery < 0 || purgeBatch < 1) throw std::invalid_argument("purge.interval_seconds must be 0 or more, purge.batch 1 or more");
+    postamt::policy::PurgeSweep sweep(directory, instances, policies, lockOwner + ":purge", static_cast<std::size_t>(purgeBatch));
 
-    postamt::delivery::TenantDelivery delivery(resolver);
+    postamt::delivery::TenantDelivery delivery(resolver, policies);
 
     std::unique_ptr<postamt::net::CertificateStore> certificates;
     if (!config.tlsCertificate.certificate.empty()) {
@@ -151,10 +165,11 @@ int main(int argc, char** argv) {
     server.start();
     for (const auto& listener : server.describeListeners()) log.information("listening: %s", listener);
 
+    auto nextPurge = std::chrono::steady_clock::now() + std::chrono::seconds(purgeEvery);
     for (;;) {
-      // Wake now and then to release threads left idle by a load spike.
-      const timespec collectEvery{30, 0};
-      const int received = sigtimedwait(&signals, nullptr, &collectEvery);
+      // Wake now and then to release threads left idle by a load spike, and to purge.
+      const timespec wakeEvery{purgeEvery > 0 ? std::min(30, purgeEvery) : 30, 0};
+      const int received = sigtimedwait(&signals, nullptr, &wakeEvery);
       if (received == SIGTERM || received == SIGINT) {
         log.information("stopping: open sessions end without applying their deletions");
         break;
@@ -165,6 +180,14 @@ int main(int argc, char** argv) {
         if (certificates) loadCertificates(*certificates, directory, log);
       }
       server.collectIdleThreads();
+      if (purgeEvery > 0 && std::chrono::steady_clock::now() >= nextPurge) {
+        try {
+          if (const auto purged = sweep.step(); purged > 0) log.debug("purge: %z maildrop(s) purged under their rules", purged);
+        } catch (const std::exception& e) {
+          log.warning("purge: %s; trying again later", std::string(e.what()));
+        }
+        nextPurge = std::chrono::steady_clock::now() + std::chrono::seconds(purgeEvery);
+      }
     }
     server.stop();
     metricsServer.reset();

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <climits>
+#include <cstdint>
 #include <cstdio>
 #include <ctime>
 
@@ -88,6 +89,36 @@ void insertMessage(Connection& db, const sdk::Mailbox& mailbox, std::int64_t uid
   insert.bind(5, static_cast<std::int64_t>(size)).bind(6, receivedAt).bind(7, bodyId).step();
 }
 
+// Bodies shared with other recipients stay until their last message goes.
+void purgeBodies(Connection& db, const std::vector<std::int64_t>& bodyIds) {
+  Statement purge(db, "DELETE FROM bodies WHERE body_id = ?1 AND NOT EXISTS (SELECT 1 FROM messages WHERE body_id = ?1)");
+  for (std::int64_t bodyId : bodyIds) {
+    purge.bind(1, bodyId).step();
+    purge.reset();
+  }
+}
+
+// A policy's retention, and the end of keep-on-server's days, in one statement
+// per maildrop open: the rules are evaluated here, never message by message in
+// the policy. Runs under the maildrop lock, so no session sees it half done.
+void purgeExpired(Connection& db, const sdk::Mailbox& mailbox, const sdk::Store::MaildropRules& rules, std::int64_t now) {
+  constexpr std::int64_t kDay = 24 * 60 * 60;
+  Statement expired(db,
+                    "DELETE FROM messages WHERE tenant_id = ?1 AND address = ?2 AND "
+                    "((hidden_until IS NOT NULL AND hidden_until <= ?3) "
+                    " OR (?4 > 0 AND received_at < ?3 - ?4 AND size > ?5 AND (?6 = 0 OR retrieved_at IS NOT NULL)) "
+                    " OR (?7 > 0 AND retrieved_at IS NOT NULL AND retrieved_at < ?3 - ?7)) "
+                    "RETURNING body_id");
+  expired.bind(1, mailbox.tenantId).bind(2, mailbox.address).bind(3, now);
+  expired.bind(4, rules.expireAfterDays > 0 ? rules.expireAfterDays * kDay : 0);
+  expired.bind(5, static_cast<std::int64_t>(std::min<std::uint64_t>(rules.expireLargerThan, INT64_MAX)));
+  expired.bind(6, std::int64_t{rules.expireRetrievedOnly ? 1 : 0});
+  expired.bind(7, rules.keepRetrievedDays > 0 ? rules.keepRetrievedDays * kDay : 0);
+  std::vector<std::int64_t> bodyIds;
+  while (expired.step()) bodyIds.push_back(expired.integer(0));
+  purgeBodies(db, bodyIds);
+}
+
 void checkSchema(Connection& db, const std::string& path) {
   for (const char* table : {"maildrops", "messages", "bodies"}) {
     Statement exists(db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1");
@@ -113,6 +144,11 @@ SqliteStore::SqliteStore(sdk::Host host, const sdk::Settings& settings)
 }
 
 std::unique_ptr<sdk::Maildrop> SqliteStore::openMaildrop(const sdk::Mailbox& mailbox, const std::string& lockHolder) {
+  return openMaildropWithRules(mailbox, lockHolder, {});
+}
+
+std::unique_ptr<sdk::Maildrop> SqliteStore::openMaildropWithRules(const sdk::Mailbox& mailbox, const std::string& lockHolder,
+                                                                  const MaildropRules& rules) {
   std::lock_guard<std::mutex> queued(lockWrites_);
   ConnectionPool::Lease lease = locks_.acquire();  // takes the lock and reads the listing: nothing to sync
   Connection& db = *lease;
@@ -128,14 +164,24 @@ std::unique_ptr<sdk::Maildrop> SqliteStore::openMaildrop(const sdk::Mailbox& mai
   lock.bind(1, mailbox.tenantId).bind(2, mailbox.address).bind(3, lockHolder).bind(4, now + leaseSeconds_).bind(5, now).step();
   if (db.changes() == 0) throw sdk::Error(POSTAMT_IN_USE, "maildrop " + mailbox.address + " is locked by another session");
 
+  purgeExpired(db, mailbox, rules, now);
   std::vector<ListedMessage> messages;
-  Statement listing(db, "SELECT uid, uidl, size, body_id FROM messages WHERE tenant_id = ?1 AND address = ?2 ORDER BY uid");
+  Statement listing(db,
+                    "SELECT uid, uidl, size, body_id FROM messages WHERE tenant_id = ?1 AND address = ?2 AND hidden_until IS NULL "
+                    "ORDER BY uid");
   listing.bind(1, mailbox.tenantId).bind(2, mailbox.address);
   while (listing.step())
     messages.push_back({listing.integer(0), listing.text(1), static_cast<std::uint64_t>(listing.integer(2)), listing.integer(3)});
   transaction.commit();
   return std::make_unique<SqliteMaildrop>(host_, pool_, locks_, lockWrites_, mailbox, lockHolder, leaseSeconds_, now + leaseSeconds_,
-                                          std::move(messages));
+                                          std::move(messages), rules.keepDeletedDays);
+}
+
+std::uint64_t SqliteStore::restore(const sdk::Mailbox& mailbox) {
+  ConnectionPool::Lease lease = pool_.acquire();
+  Statement unhide(*lease, "UPDATE messages SET hidden_until = NULL WHERE tenant_id = ?1 AND address = ?2 AND hidden_until IS NOT NULL");
+  unhide.bind(1, mailbox.tenantId).bind(2, mailbox.address).step();
+  return static_cast<std::uint64_t>((*lease).changes());
 }
 
 std::vector<postamt_status> SqliteStore::deliver(const std::vector<sdk::Mailbox>& recipients, sdk::MessageSource& message) {
@@ -196,6 +242,18 @@ postamt_status SqliteStore::importMessage(const sdk::Mailbox& mailbox, const std
   }
 }
 
+// A body shared by several recipients counts once per maildrop: each of them holds the message.
+sdk::Store::Usage SqliteStore::usage(std::int64_t tenantId, const sdk::Mailbox* mailbox) {
+  ConnectionPool::Lease lease = pool_.acquire();
+  Statement sum(*lease, mailbox != nullptr
+                            ? "SELECT count(*), coalesce(sum(size), 0) FROM messages WHERE tenant_id = ?1 AND address = ?2"
+                            : "SELECT count(*), coalesce(sum(size), 0) FROM messages WHERE tenant_id = ?1");
+  sum.bind(1, tenantId);
+  if (mailbox != nullptr) sum.bind(2, mailbox->address);
+  sum.step();
+  return {static_cast<std::uint64_t>(sum.integer(0)), static_cast<std::uint64_t>(sum.integer(1))};
+}
+
 // One bodies row for all recipients, filled in bounded chunks.
 std::int64_t SqliteStore::storeBody(Connection& db, std::int64_t tenantId, sdk::MessageSource& message) {
   const std::uint64_t size = message.size();
@@ -222,7 +280,8 @@ SqliteMaildrop::OpenBody::OpenBody(std::size_t index, ConnectionPool::Lease leas
 
 SqliteMaildrop::SqliteMaildrop(sdk::Host host, ConnectionPool& pool, ConnectionPool& locks, std::mutex& lockWrites,
                                sdk::Mailbox mailbox, std::string lockHolder,
-                               std::int64_t leaseSeconds, std::int64_t lockExpiresAt, std::vector<ListedMessage> messages)
+                               std::int64_t leaseSeconds, std::int64_t lockExpiresAt, std::vector<ListedMessage> messages,
+                               std::int64_t keepDeletedDays)
     : host_(host),
       pool_(pool),
       locks_(locks),
@@ -231,10 +290,43 @@ SqliteMaildrop::SqliteMaildrop(sdk::Host host, ConnectionPool& pool, ConnectionP
       lockHolder_(std::move(lockHolder)),
       leaseSeconds_(leaseSeconds),
       lockExpiresAt_(lockExpiresAt),
-      messages_(std::move(messages)) {}
+      messages_(std::move(messages)),
+      keepDeletedDays_(keepDeletedDays) {}
+
+void SqliteMaildrop::markRetrieved(std::size_t index) noexcept {
+  if (index >= messages_.size()) return;
+  try {
+    retrieved_.push_back(messages_[index].uid);
+  } catch (const std::bad_alloc&) {
+    // Not recorded: the message is only kept longer than its rule says.
+  }
+}
 
 SqliteMaildrop::~SqliteMaildrop() {
   body_.reset();
+  // The first retrieval only, so "N days after retrieval" counts from when the user first had it. Unsynced, like
+  // the lock writes: a mark lost in a power cut only keeps a message longer.
+  try {
+    if (!retrieved_.empty()) {
+      std::lock_guard<std::mutex> queued(lockWrites_);
+      ConnectionPool::Lease lease = locks_.acquire();
+      Transaction transaction(*lease);
+      Statement mark(*lease,
+                     "UPDATE messages SET retrieved_at = ?4 WHERE tenant_id = ?1 AND address = ?2 AND uid = ?3 AND retrieved_at IS NULL");
+      mark.bind(1, mailbox_.tenantId).bind(2, mailbox_.address).bind(4, unixNow());
+      for (std::int64_t uid : retrieved_) {
+        mark.bind(3, uid).step();
+        mark.reset();
+      }
+      transaction.commit();
+    }
+  } catch (const std::exception& e) {
+    try {
+      host_.log(POSTAMT_LOG_WARNING, kName, "retrievals from " + mailbox_.address + " not recorded: " + e.what());
+    } catch (...) {
+      // Out of memory while logging: the messages are only kept longer.
+    }
+  }
   try {
     std::lock_guard<std::mutex> queued(lockWrites_);
     ConnectionPool::Lease lease = locks_.acquire();
@@ -287,18 +379,19 @@ void SqliteMaildrop::expunge(sdk::Span<const std::size_t> indexes) {
   Transaction transaction(db);
   const std::int64_t expiresAt = renewLock(db, unixNow());
 
-  Statement remove(db, "DELETE FROM messages WHERE tenant_id = ?1 AND address = ?2 AND uid = ?3");
+  // Keep-on-server: hidden from every listing until the days are over (purgeExpired), restorable until then.
+  Statement remove(db, keepDeletedDays_ > 0
+                           ? "UPDATE messages SET hidden_until = ?4 WHERE tenant_id = ?1 AND address = ?2 AND uid = ?3"
+                           : "DELETE FROM messages WHERE tenant_id = ?1 AND address = ?2 AND uid = ?3");
   remove.bind(1, mailbox_.tenantId).bind(2, mailbox_.address);
+  if (keepDeletedDays_ > 0) remove.bind(4, unixNow() + keepDeletedDays_ * 24 * 60 * 60);
+  std::vector<std::int64_t> bodyIds;
   for (std::size_t index : indexes) {
     remove.bind(3, messages_[index].uid).step();
     remove.reset();
+    bodyIds.push_back(messages_[index].bodyId);
   }
-  // Bodies shared with other recipients stay until their last message goes.
-  Statement purge(db, "DELETE FROM bodies WHERE body_id = ?1 AND NOT EXISTS (SELECT 1 FROM messages WHERE body_id = ?1)");
-  for (std::size_t index : indexes) {
-    purge.bind(1, messages_[index].bodyId).step();
-    purge.reset();
-  }
+  if (keepDeletedDays_ == 0) purgeBodies(db, bodyIds);
   transaction.commit();
   lockExpiresAt_ = expiresAt;
 }

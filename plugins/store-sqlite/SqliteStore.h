@@ -22,9 +22,13 @@ class SqliteStore : public sdk::Store {
   SqliteStore(sdk::Host host, const sdk::Settings& settings);
 
   std::unique_ptr<sdk::Maildrop> openMaildrop(const sdk::Mailbox& mailbox, const std::string& lockHolder) override;
+  std::unique_ptr<sdk::Maildrop> openMaildropWithRules(const sdk::Mailbox& mailbox, const std::string& lockHolder,
+                                                       const MaildropRules& rules) override;
+  std::uint64_t restore(const sdk::Mailbox& mailbox) override;
   std::vector<postamt_status> deliver(const std::vector<sdk::Mailbox>& recipients, sdk::MessageSource& message) override;
   postamt_status importMessage(const sdk::Mailbox& mailbox, const std::string& uidl, std::int64_t receivedAt,
                                sdk::MessageSource& message) override;
+  Usage usage(std::int64_t tenantId, const sdk::Mailbox* mailbox) override;
 
  private:
   std::int64_t storeBody(Connection& db, std::int64_t tenantId, sdk::MessageSource& message);
@@ -53,12 +57,13 @@ struct ListedMessage {
 class SqliteMaildrop : public sdk::Maildrop {
  public:
   SqliteMaildrop(sdk::Host host, ConnectionPool& pool, ConnectionPool& locks, std::mutex& lockWrites, sdk::Mailbox mailbox, std::string lockHolder, std::int64_t leaseSeconds,
-                 std::int64_t lockExpiresAt, std::vector<ListedMessage> messages);
+                 std::int64_t lockExpiresAt, std::vector<ListedMessage> messages, std::int64_t keepDeletedDays);
   ~SqliteMaildrop() override;
 
   void list(const ListingFn& each) override;
   std::size_t read(std::size_t index, std::uint64_t offset, sdk::Span<char> buffer) override;
   void expunge(sdk::Span<const std::size_t> indexes) override;
+  void markRetrieved(std::size_t index) noexcept override;
 
  private:
   // The body being read, kept open between read() calls for one message:
@@ -86,6 +91,8 @@ class SqliteMaildrop : public sdk::Maildrop {
   const std::int64_t leaseSeconds_;
   std::int64_t lockExpiresAt_;
   const std::vector<ListedMessage> messages_;
+  const std::int64_t keepDeletedDays_;  // keep-on-server: expunge() hides for this many days; 0 removes
+  std::vector<std::int64_t> retrieved_;  // UIDs sent whole, recorded when the maildrop closes
   std::unique_ptr<OpenBody> body_;
 };
 

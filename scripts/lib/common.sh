@@ -6,6 +6,8 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 # What building and running needs on Debian 12.
 BUILD_PACKAGES=(build-essential cmake ninja-build pkg-config libpoco-dev libssl-dev libpq-dev
   libsqlite3-dev libcrypt-dev libargon2-dev libgtest-dev libgmock-dev openssl curl)
+# plugins/policy-lua links liblua5.4-c++, which this package ships beside the C build.
+BUILD_PACKAGES+=(liblua5.4-dev)
 # What the tests need on top: real clients, Dovecot's doveadm for password hashes and
 # Dovecot's POP3 server to import from.
 TEST_PACKAGES=(python3 python3-pytest dovecot-core dovecot-pop3d fetchmail mpop getmail6)

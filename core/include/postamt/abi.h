@@ -100,6 +100,17 @@ typedef struct postamt_message_source {
 typedef void (*postamt_listing_fn)(void* context, const char* uidl, uint64_t size) POSTAMT_NOEXCEPT;
 typedef void (*postamt_user_fn)(void* context, const char* address, int enabled) POSTAMT_NOEXCEPT;
 
+/* ABI 1.2: what a tenant's policy asks of a maildrop as it opens (its
+ * `retention` and `keep_on_server` hooks). A zero field asks nothing. */
+typedef struct postamt_maildrop_rules {
+  uint32_t size;
+  int64_t expire_after_days;   /* messages received longer ago than this are purged */
+  uint64_t expire_larger_than; /* ... if larger than this many octets (0: of any size) */
+  int64_t keep_deleted_days;   /* DELE+QUIT hides a message for this many days, restorable, then purges it */
+  int64_t keep_retrieved_days; /* a message is purged this many days after it was first retrieved, DELE or not */
+  int32_t expire_retrieved_only; /* 1: expire_after_days applies only to messages already retrieved */
+} postamt_maildrop_rules;
+
 /* A store keeps maildrops. One instance serves all sessions and must be
  * thread-safe; a maildrop handle is used by one thread at a time, from
  * open_maildrop() until close_maildrop(). */
@@ -135,6 +146,24 @@ typedef struct postamt_store_api {
    * store makes later for delivered messages never collide with imported ones. */
   postamt_status (*import_message)(void* instance, const postamt_mailbox* mailbox, const char* uidl, int64_t received_at,
                                    const postamt_message_source* message, postamt_error* error)POSTAMT_NOEXCEPT;
+  /* ABI 1.2, optional: how many messages and octets one maildrop holds
+   * (`mailbox` not NULL) or all maildrops of tenant `tenant_id` together
+   * (`mailbox` NULL), for quotas. */
+  postamt_status (*usage)(void* instance, int64_t tenant_id, const postamt_mailbox* mailbox, uint64_t* messages,
+                          uint64_t* octets, postamt_error* error)POSTAMT_NOEXCEPT;
+  /* ABI 1.2, optional: open_maildrop under a policy's rules. Under the lock,
+   * before the listing is fixed, the store purges the messages the rules
+   * expire and the hidden ones whose days are over. Hidden messages are never
+   * listed; with keep_deleted_days, expunge() hides instead of removing. */
+  postamt_status (*open_maildrop_ruled)(void* instance, const postamt_mailbox* mailbox, const char* lock_holder,
+                                        const postamt_maildrop_rules* rules, void** maildrop, postamt_error* error)POSTAMT_NOEXCEPT;
+  /* ABI 1.2, optional: makes every hidden message of the maildrop listed
+   * again; *restored is how many. */
+  postamt_status (*restore)(void* instance, const postamt_mailbox* mailbox, uint64_t* restored, postamt_error* error) POSTAMT_NOEXCEPT;
+  /* ABI 1.2, optional: the session sent message `index` whole (RETR), for the
+   * rules on retrieved messages. The store may record it when the maildrop
+   * closes; a failure to record is the store's to log. */
+  void (*mark_retrieved)(void* maildrop, size_t index) POSTAMT_NOEXCEPT;
 } postamt_store_api;
 
 /* An authentication source. One instance serves all sessions and must be
@@ -209,6 +238,56 @@ typedef struct postamt_events_api {
   void (*destroy)(void* instance) POSTAMT_NOEXCEPT;
   void (*on_event)(void* instance, const postamt_event* event) POSTAMT_NOEXCEPT;
 } postamt_events_api;
+/* ABI 1.2: one named value of a policy's arguments or of its decision. */
+typedef enum postamt_value_kind {
+  POSTAMT_VALUE_BOOLEAN = 1, /* integer is 0 or 1 */
+  POSTAMT_VALUE_INTEGER = 2,
+  POSTAMT_VALUE_STRING = 3 /* string is NUL-terminated */
+} postamt_value_kind;
+
+typedef struct postamt_value {
+  const char* name;
+  postamt_value_kind kind;
+  int64_t integer;
+  const char* string;
+} postamt_value;
+
+typedef struct postamt_values {
+  const postamt_value* items;
+  size_t count;
+} postamt_values;
+
+typedef void (*postamt_value_fn)(void* context, const postamt_value* value) POSTAMT_NOEXCEPT;
+
+/* ABI 1.2: a tenant's policy script as the host's directory holds it. A new
+ * `version` means new text; the plugin may cache whatever it derives from
+ * (tenant_id, version). Valid for the duration of a call. */
+typedef struct postamt_policy_script {
+  int64_t tenant_id;
+  const char* tenant;
+  int64_t version;
+  const char* text;
+  size_t length;
+} postamt_policy_script;
+
+/* ABI 1.2, optional: a policy decides, per tenant, what the host asks at its
+ * hooks ("login", "quota", "deliver"). One instance serves every session and
+ * must be thread-safe; a call must end in bounded time and memory whatever
+ * the script does. */
+typedef struct postamt_policy_api {
+  uint32_t size;
+  void* (*create)(const postamt_host_api* host, const postamt_settings* settings, postamt_error* error)POSTAMT_NOEXCEPT;
+  void (*destroy)(void* instance) POSTAMT_NOEXCEPT;
+  /* Runs `hook` of `script` with `arguments` and calls `each` once per value
+   * of its decision. POSTAMT_NOT_FOUND when the script has no such hook (the
+   * host then decides as if there were no policy); POSTAMT_PERM_FAIL, with
+   * the reason, when the script does not compile, raises, runs out of its
+   * budget or memory, or returns something that is not a decision (the host
+   * then applies the tenant's fallback for the hook). */
+  postamt_status (*decide)(void* instance, const postamt_policy_script* script, const char* hook,
+                           const postamt_values* arguments, postamt_value_fn each, void* context,
+                           postamt_error* error)POSTAMT_NOEXCEPT;
+} postamt_policy_api;
 
 /* What a plugin shared object describes about itself. A plugin offers one or
  * more kinds; the pointers of the kinds it does not offer are NULL. */
@@ -220,6 +299,7 @@ typedef struct postamt_plugin {
   const char* version; /* the plugin's own version, for logs */
   const postamt_store_api* store;
   const postamt_auth_api* auth;
+  const postamt_policy_api* policy; /* ABI 1.2; absent (by `size`) in older plugins */
   const postamt_events_api* events; /* ABI 1.2 */
 } postamt_plugin;
 

@@ -9,6 +9,7 @@
 
 #include "auth/OAuthToken.h"
 #include "ctl/Context.h"
+#include "ctl/PolicyCommands.h"
 #include "db/SqliteMigrator.h"
 #include "delivery/MessageSpool.h"
 #include "delivery/TenantDelivery.h"
@@ -189,7 +190,7 @@ void userList(Context& c, const Arguments& args) {
 // The same path as an LMTP delivery (without trace headers: nothing was relayed).
 void deliver(Context& c, const Arguments& args) {
   expectCount(args, 1, 2);
-  delivery::TenantDelivery agent(c.resolver());
+  delivery::TenantDelivery agent(c.resolver(), c.policies());
   const auto accepted = agent.checkRecipient(args[0], std::nullopt);
   if (accepted.code >= 300) throw CommandError("cannot deliver to " + args[0] + ": " + accepted.text);
 
@@ -247,6 +248,15 @@ void maildropShow(Context& c, const Arguments& args) {
   c.out << messages.size() << " message(s), " << total << " octets\n";
 }
 
+// Keep-on-server: what DELE+QUIT hid comes back, until its days are over.
+void maildropRestore(Context& c, const Arguments& args) {
+  expectCount(args, 1, 1);
+  auto target = c.resolve(args[0]);
+  const auto restored = target.store.restore(target.mailbox);
+  if (restored.status != POSTAMT_OK) throw CommandError("cannot restore " + target.mailbox.fullAddress + ": " + restored.error);
+  c.out << target.mailbox.fullAddress << ": " << restored.count << " message(s) restored\n";
+}
+
 using Handler = std::function<void(Context&, const Arguments&)>;
 
 // "group verb" → handler, like Dovecot's doveadm command table.
@@ -268,6 +278,11 @@ const std::map<std::string, Handler>& commands() {
       {"user del", userDel},
       {"user list", userList},
       {"maildrop show", maildropShow},
+      {"maildrop restore", maildropRestore},
+      {"policy set", policySet},
+      {"policy show", policyShow},
+      {"policy fallback", policyFallback},
+      {"policy test", policyTest},
   };
   return table;
 }
@@ -291,13 +306,23 @@ const char* usageText() {
          "  deliver ADDRESS [FILE|-]             store a message (default: from stdin)\n"
          "  import ADDRESS PATH                  move in a Dovecot Maildir or mbox, keeping its POP3 UIDLs;\n"
          "                                       what is already there is skipped, so it can run again\n"
-         "  maildrop show ADDRESS                list number, UIDL and size of each message\n";
+         "  maildrop show ADDRESS                list number, UIDL and size of each message\n"
+         "  maildrop restore ADDRESS             list again what keep-on-server hid after DELE\n"
+         "  policy set TENANT FILE [--instance policy.main]\n"
+         "                                       store the tenant's Lua policy, if it compiles and passes a dry run\n"
+         "  policy show TENANT                   the stored script, its version and each hook's fallback\n"
+         "  policy fallback TENANT HOOK open|closed\n"
+         "                                       what a hook does when the script fails (default open)\n"
+         "  policy test TENANT --user ADDRESS [--remote IP]\n"
+         "                                       every hook's decision for that user; changes nothing\n"
+         "  usage TENANT|ADDRESS                 messages and octets stored, against the quota hook's limits\n";
 }
 
 void runCommand(Context& context, const Arguments& arguments) {
   if (arguments.empty()) throw UsageError("no command");
   if (arguments[0] == "deliver") return deliver(context, Arguments(arguments.begin() + 1, arguments.end()));
   if (arguments[0] == "import") return importMaildrop(context, Arguments(arguments.begin() + 1, arguments.end()));
+  if (arguments[0] == "usage") return usage(context, Arguments(arguments.begin() + 1, arguments.end()));
   if (arguments.size() < 2) throw UsageError("unknown command '" + arguments[0] + "'");
   const auto it = commands().find(arguments[0] + " " + arguments[1]);
   if (it == commands().end()) throw UsageError("unknown command '" + arguments[0] + " " + arguments[1] + "'");

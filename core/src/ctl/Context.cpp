@@ -23,6 +23,14 @@ tenant::MailboxResolver& Context::resolver() {
   return *resolver_;
 }
 
+policy::TenantPolicies& Context::policies() {
+  if (!policies_) {
+    policyDirectory_ = std::make_unique<tenant::PolicyDirectory>(config_.directoryConnector, config_.directoryConnect);
+    policies_ = std::make_unique<policy::TenantPolicies>(*policyDirectory_, instances());
+  }
+  return *policies_;
+}
+
 tenant::ResolvedMailbox Context::resolve(const std::string& address) {
   auto result = resolver().resolve(address);
   if (!result.mailbox) throw CommandError(result.error);

@@ -9,8 +9,10 @@
 #include "config/DaemonConfig.h"
 #include "plugin/PluginHost.h"
 #include "plugin/PluginInstances.h"
+#include "policy/TenantPolicies.h"
 #include "tenant/Directory.h"
 #include "tenant/MailboxResolver.h"
+#include "tenant/PolicyDirectory.h"
 
 namespace postamt::ctl {
 
@@ -36,6 +38,7 @@ class Context {
   tenant::Directory& directory();
   plugin::PluginInstances& instances();
   tenant::MailboxResolver& resolver();
+  policy::TenantPolicies& policies();
   tenant::ResolvedMailbox resolve(const std::string& address);  // throws CommandError
   std::istream& in;
   std::ostream& out;
@@ -46,6 +49,8 @@ class Context {
   std::unique_ptr<plugin::PluginHost> host_;
   std::unique_ptr<plugin::PluginInstances> instances_;
   std::unique_ptr<tenant::MailboxResolver> resolver_;
+  std::unique_ptr<tenant::PolicyDirectory> policyDirectory_;
+  std::unique_ptr<policy::TenantPolicies> policies_;
 };
 
 using Arguments = std::vector<std::string>;

@@ -3,6 +3,9 @@
 #include <Poco/Logger.h>
 
 #include <map>
+#include <tuple>
+
+#include "delivery/PrefixedSource.h"
 
 namespace postamt::delivery {
 namespace {
@@ -13,9 +16,10 @@ lmtp::Reply unknownUser(const std::string& recipient) { return {550, "5.1.1", "<
 
 }  // namespace
 
-TenantDelivery::TenantDelivery(tenant::MailboxResolver& resolver) : resolver_(resolver) {}
+TenantDelivery::TenantDelivery(tenant::MailboxResolver& resolver, policy::TenantPolicies& policies)
+    : resolver_(resolver), policy_(policies) {}
 
-lmtp::Reply TenantDelivery::checkRecipient(const std::string& recipient, std::optional<std::uint64_t>) {
+lmtp::Reply TenantDelivery::checkRecipient(const std::string& recipient, std::optional<std::uint64_t> declaredSize) {
   try {
     auto resolved = resolver_.resolve(recipient);
     if (!resolved.mailbox) {
@@ -33,6 +37,7 @@ lmtp::Reply TenantDelivery::checkRecipient(const std::string& recipient, std::op
     const auto found = target.auth.lookup(target.mailbox);
     switch (found.status) {
       case POSTAMT_OK:
+        if (auto refused = policy_.atRecipient(target, declaredSize).refusal) return *refused;
         return {250, "2.1.5", "<" + recipient + "> OK"};
       case POSTAMT_NOT_FOUND:
         return unknownUser(recipient);
@@ -50,30 +55,39 @@ lmtp::Reply TenantDelivery::checkRecipient(const std::string& recipient, std::op
 
 std::vector<lmtp::Reply> TenantDelivery::deliver(const lmtp::Envelope& envelope, MessageSpool& message) {
   std::vector<lmtp::Reply> replies(envelope.recipients.size(), kTemporaryFailure);
-  // Recipients of one tenant in one store instance are delivered together.
+  // Recipients of one tenant in one store instance, with the same tag from the policy, are delivered together.
   struct Group {
     plugin::StoreInstance* store;
     std::vector<tenant::Mailbox> mailboxes;
     std::vector<std::size_t> positions;  // in envelope.recipients
   };
-  std::map<std::pair<std::string, std::int64_t>, Group> groups;
+  std::map<std::tuple<std::string, std::int64_t, std::string>, Group> groups;
   for (std::size_t i = 0; i < envelope.recipients.size(); ++i) {
     try {
       auto resolved = resolver_.resolve(envelope.recipients[i]);
       if (!resolved.mailbox) continue;  // vanished since RCPT: the sender retries
       auto& target = *resolved.mailbox;
-      auto& group = groups.try_emplace({target.store.name(), target.tenant.id}, Group{&target.store, {}, {}}).first->second;
+      // RFC 2033 section 4.2: a recipient the policy refuses now that the size is known gets its own reply.
+      auto verdict = policy_.atData(target, message.size());
+      if (verdict.refusal) {
+        replies[i] = *verdict.refusal;
+        continue;
+      }
+      auto& group =
+          groups.try_emplace({target.store.name(), target.tenant.id, verdict.tag}, Group{&target.store, {}, {}}).first->second;
       group.mailboxes.push_back(target.mailbox);
       group.positions.push_back(i);
     } catch (const tenant::DirectoryError& e) {
       Poco::Logger::get("lmtp").warning("recipient %s: %s", envelope.recipients[i], std::string(e.what()));
     }
   }
-  const postamt_message_source source = message.source();
+  const postamt_message_source spooled = message.source();
   for (auto& [key, group] : groups) {
-    const auto delivered = group.store->deliver(group.mailboxes, source);
+    const std::string& tag = std::get<2>(key);
+    PrefixedSource tagged(tag.empty() ? std::string() : "X-Postamt-Tag: " + tag + "\r\n", spooled);
+    const auto delivered = group.store->deliver(group.mailboxes, tagged.source());
     if (delivered.status != POSTAMT_OK) {
-      Poco::Logger::get("lmtp").warning("delivery to %s failed: %s", key.first, delivered.error);
+      Poco::Logger::get("lmtp").warning("delivery to %s failed: %s", std::get<0>(key), delivered.error);
     }
     for (std::size_t j = 0; j < group.positions.size(); ++j) {
       const std::string& recipient = envelope.recipients[group.positions[j]];

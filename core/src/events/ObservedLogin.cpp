@@ -31,6 +31,8 @@ class ObservedMaildrop : public pop3::Maildrop {
     return got;
   }
 
+  void markRetrieved(std::size_t index) noexcept override { inner_->markRetrieved(index); }
+
   void expunge(const std::vector<std::size_t>& indexes) override {
     reportRetrieval();
     std::vector<pop3::MessageInfo> removed;  // as listed before the store changes anything
@@ -83,7 +85,8 @@ class ObservedMaildrop : public pop3::Maildrop {
 postamt_status statusOf(pop3::LoginResult::Outcome outcome) {
   switch (outcome) {
     case pop3::LoginResult::Outcome::Ok: return POSTAMT_OK;
-    case pop3::LoginResult::Outcome::Denied: return POSTAMT_DENIED;
+    case pop3::LoginResult::Outcome::Denied:
+    case pop3::LoginResult::Outcome::TooSoon: return POSTAMT_DENIED;  // the tenant's LOGIN-DELAY
     case pop3::LoginResult::Outcome::InUse: return POSTAMT_IN_USE;
     case pop3::LoginResult::Outcome::TempFail: return POSTAMT_TEMP_FAIL;
     case pop3::LoginResult::Outcome::PermFail: return POSTAMT_PERM_FAIL;
@@ -103,6 +106,8 @@ pop3::LoginResult ObservedLogin::openProven(const pop3::LoginRequest& request) {
 }
 
 sasl::StoredSecret ObservedLogin::storedSecret(const std::string& user) { return inner_.storedSecret(user); }
+
+std::optional<pop3::PolicyAnnouncement> ObservedLogin::announcedBeforeLogin() { return inner_.announcedBeforeLogin(); }
 
 sasl::TokenCheck ObservedLogin::verifyBearerToken(const std::string& user, const std::string& token) {
   const sasl::TokenCheck check = inner_.verifyBearerToken(user, token);

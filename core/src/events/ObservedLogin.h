@@ -18,6 +18,7 @@ class ObservedLogin : public pop3::Authenticator {
   sasl::StoredSecret storedSecret(const std::string& user) override;
   pop3::LoginResult openProven(const pop3::LoginRequest& request) override;
   sasl::TokenCheck verifyBearerToken(const std::string& user, const std::string& token) override;
+  std::optional<pop3::PolicyAnnouncement> announcedBeforeLogin() override;
 
  private:
   // Publishes how a login ended and hands out the maildrop observed.

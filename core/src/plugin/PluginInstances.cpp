@@ -1,5 +1,6 @@
 #include "plugin/PluginInstances.h"
 
+#include <cstddef>
 #include <vector>
 
 #include "config/ConfigFile.h"
@@ -32,7 +33,7 @@ const Api& requireApi(const Api* api, const postamt_plugin& plugin, const std::s
 }  // namespace
 
 PluginInstances::PluginInstances(const Poco::Util::AbstractConfiguration& config, PluginHost& host) {
-  for (const std::string kind : {"store", "auth", "events"}) {
+  for (const std::string kind : {"store", "auth", "policy", "events"}) {
     Poco::Util::AbstractConfiguration::Keys names;
     config.keys(kind, names);
     for (const auto& name : names) {
@@ -47,6 +48,9 @@ PluginInstances::PluginInstances(const Poco::Util::AbstractConfiguration& config
       } else if (kind == "auth") {
         const auto& api = requireApi(plugin.auth, plugin, fullName, "an auth");
         auths_.emplace(fullName, std::make_unique<AuthInstance>(fullName, api, view));
+      } else if (kind == "policy") {
+        const auto& api = requireApi(plugin.policy, plugin, fullName, "a policy");
+        policies_.emplace(fullName, std::make_unique<PolicyInstance>(fullName, api, view));
       } else {
         const auto& api = requireApi(plugin.events, plugin, fullName, "an events");
         events_.push_back(std::make_shared<EventsInstance>(fullName, api, view));
@@ -60,6 +64,11 @@ PluginInstances::~PluginInstances() = default;
 StoreInstance* PluginInstances::store(const std::string& fullName) const {
   const auto it = stores_.find(fullName);
   return it == stores_.end() ? nullptr : it->second.get();
+}
+
+PolicyInstance* PluginInstances::policy(const std::string& fullName) const {
+  const auto it = policies_.find(fullName);
+  return it == policies_.end() ? nullptr : it->second.get();
 }
 
 AuthInstance* PluginInstances::auth(const std::string& fullName) const {

@@ -10,6 +10,7 @@
 #include "plugin/AuthInstance.h"
 #include "plugin/EventsInstance.h"
 #include "plugin/PluginHost.h"
+#include "plugin/PolicyInstance.h"
 #include "plugin/StoreInstance.h"
 
 namespace postamt::plugin {
@@ -29,11 +30,13 @@ class PluginInstances {
   AuthInstance* auth(const std::string& fullName) const;
   // Every events instance: each gets every event (events.<name>.plugin = ...).
   const std::vector<std::shared_ptr<EventsInstance>>& events() const { return events_; }
+  PolicyInstance* policy(const std::string& fullName) const;
 
  private:
   std::map<std::string, std::unique_ptr<StoreInstance>> stores_;
   std::map<std::string, std::unique_ptr<AuthInstance>> auths_;
   std::vector<std::shared_ptr<EventsInstance>> events_;  // shared with the event bus's threads
+  std::map<std::string, std::unique_ptr<PolicyInstance>> policies_;
 };
 
 }  // namespace postamt::plugin

@@ -1,5 +1,7 @@
 #include "plugin/StoreInstance.h"
 
+#include <Poco/Logger.h>
+
 #include <cstddef>
 
 #include "plugin/HostApi.h"
@@ -8,6 +10,10 @@
 
 namespace postamt::plugin {
 namespace {
+
+bool offersMarkRetrieved(const postamt_store_api& api) {
+  return api.size >= offsetof(postamt_store_api, mark_retrieved) + sizeof(api.mark_retrieved) && api.mark_retrieved != nullptr;
+}
 
 // A maildrop opened through a store plugin, seen as the POP3 session needs it.
 class PluginMaildrop final : public pop3::Maildrop {
@@ -51,6 +57,10 @@ class PluginMaildrop final : public pop3::Maildrop {
     if (status != POSTAMT_OK) throw pop3::StoreError(error.describe(status), status != POSTAMT_PERM_FAIL);
   }
 
+  void markRetrieved(std::size_t index) noexcept override {
+    if (offersMarkRetrieved(api_)) api_.mark_retrieved(handle_, index);
+  }
+
  private:
   const postamt_store_api& api_;
   void* handle_;
@@ -60,6 +70,19 @@ class PluginMaildrop final : public pop3::Maildrop {
 // A plugin built for ABI 1.0 has a shorter table: the field is not there to read.
 bool offersImport(const postamt_store_api& api) {
   return api.size >= offsetof(postamt_store_api, import_message) + sizeof(api.import_message) && api.import_message != nullptr;
+}
+
+bool offersRules(const postamt_store_api& api) {
+  return api.size >= offsetof(postamt_store_api, open_maildrop_ruled) + sizeof(api.open_maildrop_ruled) &&
+         api.open_maildrop_ruled != nullptr;
+}
+
+bool offersRestore(const postamt_store_api& api) {
+  return api.size >= offsetof(postamt_store_api, restore) + sizeof(api.restore) && api.restore != nullptr;
+}
+
+bool offersUsage(const postamt_store_api& api) {
+  return api.size >= offsetof(postamt_store_api, usage) + sizeof(api.usage) && api.usage != nullptr;
 }
 
 }  // namespace
@@ -73,12 +96,21 @@ StoreInstance::StoreInstance(std::string name, const postamt_store_api& api, con
 
 StoreInstance::~StoreInstance() { api_.destroy(instance_); }
 
-StoreInstance::Opened StoreInstance::open(const tenant::Mailbox& mailbox, const std::string& lockHolder) {
+StoreInstance::Opened StoreInstance::open(const tenant::Mailbox& mailbox, const std::string& lockHolder,
+                                          const postamt_maildrop_rules* rules) {
   Opened opened;
   ErrorText error;
   const postamt_mailbox view = mailbox.view();
   void* handle = nullptr;
-  opened.status = api_.open_maildrop(instance_, &view, lockHolder.c_str(), &handle, error.get());
+  if (rules != nullptr && offersRules(api_)) {
+    opened.status = api_.open_maildrop_ruled(instance_, &view, lockHolder.c_str(), rules, &handle, error.get());
+  } else {
+    if (rules != nullptr) {
+      Poco::Logger::get("store").warning("%s cannot apply retention or keep-on-server rules; %s keeps everything", name_,
+                                         mailbox.fullAddress);
+    }
+    opened.status = api_.open_maildrop(instance_, &view, lockHolder.c_str(), &handle, error.get());
+  }
   if (opened.status != POSTAMT_OK) {
     opened.error = error.describe(opened.status);
     return opened;
@@ -119,6 +151,35 @@ StoreInstance::Imported StoreInstance::importMessage(const tenant::Mailbox& mail
   imported.status = api_.import_message(instance_, &view, uidl.c_str(), receivedAt, &message, error.get());
   if (imported.status != POSTAMT_OK && imported.status != POSTAMT_EXISTS) imported.error = error.describe(imported.status);
   return imported;
+}
+
+StoreInstance::Usage StoreInstance::usage(std::int64_t tenantId, const tenant::Mailbox* mailbox) {
+  Usage used;
+  if (!offersUsage(api_)) {
+    used.status = POSTAMT_UNSUPPORTED;
+    used.error = std::string(statusName(POSTAMT_UNSUPPORTED)) + ": " + name_ + " cannot report usage";
+    return used;
+  }
+  ErrorText error;
+  postamt_mailbox view{};
+  if (mailbox != nullptr) view = mailbox->view();
+  used.status = api_.usage(instance_, tenantId, mailbox != nullptr ? &view : nullptr, &used.messages, &used.octets, error.get());
+  if (used.status != POSTAMT_OK) used.error = error.describe(used.status);
+  return used;
+}
+
+StoreInstance::Restored StoreInstance::restore(const tenant::Mailbox& mailbox) {
+  Restored restored;
+  if (!offersRestore(api_)) {
+    restored.status = POSTAMT_UNSUPPORTED;
+    restored.error = std::string(statusName(POSTAMT_UNSUPPORTED)) + ": " + name_ + " cannot restore messages";
+    return restored;
+  }
+  ErrorText error;
+  const postamt_mailbox view = mailbox.view();
+  restored.status = api_.restore(instance_, &view, &restored.count, error.get());
+  if (restored.status != POSTAMT_OK) restored.error = error.describe(restored.status);
+  return restored;
 }
 
 }  // namespace postamt::plugin

@@ -26,8 +26,18 @@ class StoreInstance {
     std::string error;  // for the log
     std::unique_ptr<pop3::Maildrop> maildrop;
   };
-  // Opens and locks the maildrop for `lockHolder` (RFC 1939 section 8).
-  Opened open(const tenant::Mailbox& mailbox, const std::string& lockHolder);
+  // Opens and locks the maildrop for `lockHolder` (RFC 1939 section 8), under
+  // a policy's `rules` when given (abi.h open_maildrop_ruled); a store that
+  // cannot apply them opens plainly, and that is logged.
+  Opened open(const tenant::Mailbox& mailbox, const std::string& lockHolder, const postamt_maildrop_rules* rules = nullptr);
+
+  struct Restored {
+    postamt_status status = POSTAMT_PERM_FAIL;
+    std::string error;
+    std::uint64_t count = 0;
+  };
+  // Lists the messages keep-on-server hides again (abi.h restore).
+  Restored restore(const tenant::Mailbox& mailbox);
 
   struct Delivered {
     postamt_status status = POSTAMT_PERM_FAIL;  // of the call as a whole
@@ -44,6 +54,16 @@ class StoreInstance {
   // POSTAMT_UNSUPPORTED when the plugin predates ABI 1.1 or does not import.
   Imported importMessage(const tenant::Mailbox& mailbox, const std::string& uidl, std::int64_t receivedAt,
                          const postamt_message_source& message);
+
+  struct Usage {
+    postamt_status status = POSTAMT_PERM_FAIL;
+    std::string error;
+    std::uint64_t messages = 0;
+    std::uint64_t octets = 0;
+  };
+  // What one maildrop holds (`mailbox` set) or a whole tenant (abi.h usage).
+  // POSTAMT_UNSUPPORTED when the plugin predates ABI 1.2 or cannot tell.
+  Usage usage(std::int64_t tenantId, const tenant::Mailbox* mailbox);
 
   const std::string& name() const { return name_; }
 

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "pop3/Maildrop.h"
@@ -17,21 +18,33 @@ struct LoginRequest {
   std::string mechanism = "USER";  // for the log: USER (RFC 1939 USER/PASS) or the SASL mechanism's name
 };
 
+// RFC 2449 sections 6.5 and 6.7: the LOGIN-DELAY and EXPIRE values CAPA announces. Before login they may vary by
+// user (the USER tag, with the least value any user has); after login they are the user's own.
+struct PolicyAnnouncement {
+  std::int64_t loginDelaySeconds = 0;
+  std::optional<std::int64_t> expireDays;  // none: NEVER
+  bool variesByUser = false;
+};
+
 struct LoginResult {
   enum class Outcome {
     Ok,        // maildrop opened and locked
     Denied,    // -ERR [AUTH]: unknown domain, unknown user and wrong password alike
+    TooSoon,   // -ERR [LOGIN-DELAY] (RFC 2449 section 8.1.1): the user logged in too recently
     InUse,     // -ERR [IN-USE]: another session holds the maildrop
     TempFail,  // -ERR [SYS/TEMP]
     PermFail,  // -ERR [SYS/PERM]
   };
   Outcome outcome = Outcome::Denied;
   std::string text;  // for the log only: never sent to the client
+  // What a tenant's policy tells the client instead of the standard text of a refusal; empty: the standard text.
+  std::string clientText;
   std::unique_ptr<Maildrop> maildrop;
   // The tenant the login name resolved to, for logs and events; 0 and empty
   // when the domain is unknown.
   std::int64_t tenantId = 0;
   std::string tenant;
+  std::optional<PolicyAnnouncement> announced;  // the user's values, once logged in
 };
 
 // Verifies credentials and opens the user's maildrop. Thread-safe: one
@@ -47,6 +60,8 @@ class Authenticator {
   virtual LoginResult openProven(const LoginRequest& request) = 0;
   // Whether an OAuth 2.0 bearer token (OAUTHBEARER, XOAUTH2) lets `user` in, by the rules of the user's tenant.
   virtual sasl::TokenCheck verifyBearerToken(const std::string& user, const std::string& token) = 0;
+  // What CAPA announces before login; none where no policy sets LOGIN-DELAY or EXPIRE.
+  virtual std::optional<PolicyAnnouncement> announcedBeforeLogin() { return std::nullopt; }
 };
 
 }  // namespace postamt::pop3

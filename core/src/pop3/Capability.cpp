@@ -4,7 +4,16 @@
 
 namespace postamt::pop3 {
 
-std::vector<std::string> capabilities(const SessionSettings& settings, bool stls) {
+namespace {
+
+// RFC 2449 section 6.5 and 6.7: the USER tag only where the value may differ once the user is known.
+std::string perUser(std::string value, const PolicyAnnouncement& policy) {
+  return policy.variesByUser ? value + " USER" : value;
+}
+
+}  // namespace
+
+std::vector<std::string> capabilities(const SessionSettings& settings, bool stls, const std::optional<PolicyAnnouncement>& policy) {
   std::vector<std::string> offered;
   offered.emplace_back("TOP");  // RFC 2449 section 6.1
   if (settings.allowCleartextLogin) {
@@ -22,6 +31,12 @@ std::vector<std::string> capabilities(const SessionSettings& settings, bool stls
   offered.emplace_back("UTF8");            // RFC 6856 section 2: without the USER tag, UTF-8 names need UTF8 first
   if (!settings.implementation.empty()) {
     offered.push_back("IMPLEMENTATION " + settings.implementation);  // RFC 2449 section 6.9
+  }
+  if (policy) {
+    offered.push_back(perUser("LOGIN-DELAY " + std::to_string(policy->loginDelaySeconds), *policy));  // section 6.5
+    // Section 6.7: NEVER takes no USER tag; a value that varies by user announces the least one.
+    offered.push_back(policy->expireDays ? perUser("EXPIRE " + std::to_string(*policy->expireDays), *policy)
+                                         : std::string("EXPIRE NEVER"));
   }
   return offered;
 }

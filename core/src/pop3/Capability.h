@@ -1,8 +1,10 @@
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "pop3/Authenticator.h"
 #include "pop3/Session.h"
 
 namespace postamt::pop3 {
@@ -12,6 +14,8 @@ namespace postamt::pop3 {
 // capability (STLS, SASL mechanisms, EXPIRE, LOGIN-DELAY) is one more entry here, with the setting that enables it.
 // RFC 2449 section 5: capabilities available before login must be announced in both states.
 // `stls`: whether STLS may be issued now (RFC 2595 section 4: before login, on a connection not yet encrypted).
-std::vector<std::string> capabilities(const SessionSettings& settings, bool stls = false);
+// `policy` adds LOGIN-DELAY and EXPIRE (RFC 2449 sections 6.5 and 6.7).
+std::vector<std::string> capabilities(const SessionSettings& settings, bool stls = false,
+                                      const std::optional<PolicyAnnouncement>& policy = std::nullopt);
 
 }  // namespace postamt::pop3

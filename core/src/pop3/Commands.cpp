@@ -31,7 +31,8 @@ void Session::Impl::capa(const CommandLine& line) {
   if (!expectArguments(line, {})) return;
   ok("Capability list follows");
   DotStuffer body(sink_);
-  for (const auto& capability : capabilities(settings_, canStartTls())) body.write(responseLine(capability));
+  const auto policy = state_ == State::Authorization ? authenticator_.announcedBeforeLogin() : announced_;
+  for (const auto& capability : capabilities(settings_, canStartTls(), policy)) body.write(responseLine(capability));
   body.finish();
 }
 
@@ -76,19 +77,26 @@ void Session::Impl::completeLogin(const std::function<LoginResult()>& login) {
   }
   if (result.outcome == LoginResult::Outcome::Ok && !result.maildrop) result.outcome = LoginResult::Outcome::TempFail;
 
+  // A tenant's policy may word its own refusal (LoginResult::clientText).
+  const auto refusal = [&](std::string_view code, std::string_view standard) {
+    return std::string(code) + " " + (result.clientText.empty() ? std::string(standard) : result.clientText);
+  };
   switch (result.outcome) {
     case LoginResult::Outcome::Ok:
       transaction_.emplace(std::move(result.maildrop));
+      announced_ = result.announced;
       state_ = State::Transaction;
       return ok("Logged in.");
     case LoginResult::Outcome::Denied:
-      return reject("[AUTH] Authentication failed.");
+      return reject(refusal("[AUTH]", "Authentication failed."));
+    case LoginResult::Outcome::TooSoon:
+      return fail(refusal("[LOGIN-DELAY]", "Logged in too recently, please wait."));
     case LoginResult::Outcome::InUse:
       return fail("[IN-USE] Maildrop is locked by another session.");
     case LoginResult::Outcome::TempFail:
       return fail("[SYS/TEMP] Temporary failure, please try again later.");
     case LoginResult::Outcome::PermFail:
-      return fail("[SYS/PERM] Login not possible, please contact your administrator.");
+      return fail(refusal("[SYS/PERM]", "Login not possible, please contact your administrator."));
   }
 }
 
@@ -124,7 +132,9 @@ void Session::Impl::retr(const CommandLine& line) {
   if (!expectArguments(line, {"message number"})) return;
   const auto number = messageNumber(line.arguments[0]);
   if (!number) return;
-  sendMessage(*number, std::to_string(transaction_->message(*number).size) + " octets", std::nullopt);
+  if (sendMessage(*number, std::to_string(transaction_->message(*number).size) + " octets", std::nullopt)) {
+    transaction_->maildrop().markRetrieved(*number - 1);
+  }
 }
 
 // RFC 1939 section 5: DELE only marks; UPDATE removes.
@@ -200,15 +210,20 @@ void Session::Impl::sendListing(const CommandLine& line, std::string_view status
   body.finish();
 }
 
-void Session::Impl::sendMessage(std::size_t number, std::string_view status, std::optional<std::uint64_t> topBodyLines) {
+bool Session::Impl::sendMessage(std::size_t number, std::string_view status, std::optional<std::uint64_t> topBodyLines) {
   MessageWriter writer(transaction_->maildrop(), sink_);
   try {
     writer.send(number - 1, okLine(status), topBodyLines);
+    return true;
   } catch (const StoreError& error) {
     // RFC 1939 section 3: once "+OK" went out, the response can only end with ".", which would pass a cut message
     // off as whole. Closing without it is the only honest end; the client sees the response never finished.
-    if (writer.begun()) return close();
-    failStore(error, "Message could not be read.");
+    if (writer.begun()) {
+      close();
+    } else {
+      failStore(error, "Message could not be read.");
+    }
+    return false;
   }
 }
 

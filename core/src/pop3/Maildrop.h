@@ -39,6 +39,9 @@ class Maildrop {
 
   // The UPDATE state: removes all the given messages or, on StoreError, none.
   virtual void expunge(const std::vector<std::size_t>& indexes) = 0;
+
+  // RETR sent message `index` whole; a policy may keep or expire retrieved mail differently.
+  virtual void markRetrieved(std::size_t /*index*/) noexcept {}
 };
 
 }  // namespace postamt::pop3

@@ -69,7 +69,8 @@ class Session::Impl {
   std::optional<std::size_t> messageNumber(std::string_view argument);
   std::string maildropSummary() const;
   void sendListing(const CommandLine& line, std::string_view status, std::string (*value)(const MessageInfo& message));
-  void sendMessage(std::size_t number, std::string_view status, std::optional<std::uint64_t> topBodyLines);
+  // True when the whole response went out.
+  bool sendMessage(std::size_t number, std::string_view status, std::optional<std::uint64_t> topBodyLines);
 
   // Commands.cpp
   void capa(const CommandLine& line);
@@ -118,6 +119,7 @@ class Session::Impl {
   std::string exchangeMechanism_;
   // RFC 1939 section 7: the greeting's timestamp, which APOP's digest covers; empty when APOP is off.
   std::string apopTimestamp_;
+  std::optional<PolicyAnnouncement> announced_;  // the logged-in user's LOGIN-DELAY and EXPIRE
   int badCommands_ = 0;
 };
 

@@ -4,6 +4,8 @@
 #include <Poco/Data/Session.h>
 #include <Poco/Tuple.h>
 
+#include "tenant/DirectorySession.h"
+
 using namespace Poco::Data::Keywords;
 
 namespace postamt::tenant {
@@ -14,22 +16,6 @@ using TenantRow = Poco::Tuple<std::int64_t, std::string, std::string, std::strin
 Tenant toTenant(const TenantRow& row) { return {row.get<0>(), row.get<1>(), row.get<2>(), row.get<3>()}; }
 
 const char* const kTenantColumns = "SELECT t.tenant_id, t.name, t.auth_instance, t.store_instance FROM tenants t ";
-
-// Runs one unit of work on a pooled session; database trouble becomes
-// DirectoryError::Unavailable so callers answer [SYS/TEMP], not crash.
-template <typename Work>
-auto withSession(Poco::Data::SessionPool& pool, Work work) {
-  try {
-    Poco::Data::Session session(pool.get());
-    session.setProperty("connectionTimeout", std::size_t(5));  // seconds a writer waits for SQLite's lock
-    session << "PRAGMA foreign_keys = ON", now;
-    return work(session);
-  } catch (const DirectoryError&) {
-    throw;
-  } catch (const Poco::Exception& e) {
-    throw DirectoryError(DirectoryError::Kind::Unavailable, "directory database: " + e.displayText());
-  }
-}
 
 std::optional<Tenant> oneTenant(Poco::Data::Session& session, const std::string& where, std::string key) {
   std::vector<TenantRow> rows;

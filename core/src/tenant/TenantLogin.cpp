@@ -2,7 +2,14 @@
 
 #include <Poco/Logger.h>
 
+#include <algorithm>
+#include <ctime>
+#include <map>
+
 #include "plugin/HostApi.h"
+#include "policy/LoginRule.h"
+#include "policy/MaildropPolicy.h"
+#include "policy/TenantPolicies.h"
 
 namespace postamt::tenant {
 namespace {
@@ -33,7 +40,66 @@ void spendPasswordCheckTime(const std::string& password) {
 
 }  // namespace
 
-TenantLogin::TenantLogin(MailboxResolver& resolver, std::string lockOwner) : resolver_(resolver), lockOwner_(std::move(lockOwner)) {}
+TenantLogin::TenantLogin(MailboxResolver& resolver, policy::TenantPolicies& policies, std::string lockOwner)
+    : resolver_(resolver), policies_(policies), lockOwner_(std::move(lockOwner)) {}
+
+// RFC 2449 sections 6.5 and 6.7: before login the user is unknown, and with
+// policies in the directory LOGIN-DELAY and EXPIRE vary by user; the least
+// value any user can have is 0.
+std::optional<pop3::PolicyAnnouncement> TenantLogin::announcedBeforeLogin() {
+  try {
+    if (!policies_.anyPolicy()) return std::nullopt;
+  } catch (const DirectoryError&) {
+    return std::nullopt;
+  }
+  return pop3::PolicyAnnouncement{0, 0, true};
+}
+
+TenantLogin::PolicyAnswer TenantLogin::askPolicy(const pop3::LoginRequest& request, const ResolvedMailbox& target, std::int64_t now) {
+  PolicyAnswer said;
+  const std::string& address = target.mailbox.fullAddress;
+  sdk::PolicyValues arguments{
+      {"user", address}, {"tenant", target.tenant.name}, {"remote_ip", request.remoteAddress}, {"tls", request.secure}};
+  if (const auto last = policies_.directory().lastLogin(target.tenant.id, address)) {
+    arguments["seconds_since_last_login"] = std::max<std::int64_t>(0, now - *last);
+  }
+  const auto login = policies_.decide<policy::LoginRule>(target.tenant, "login", arguments);
+  using Kind = policy::Ruling<policy::LoginRule>::Kind;
+  if (login.kind == Kind::Refused) {
+    said.refusal = answer(Outcome::TempFail, "the login policy failed closed");
+    return said;
+  }
+  const policy::LoginRule& rule = login.rule;
+  if (login.kind == Kind::Decided && rule.refusal != policy::LoginRule::Refusal::None) {
+    static const std::map<policy::LoginRule::Refusal, Outcome> outcomes = {
+        {policy::LoginRule::Refusal::LoginDelay, Outcome::TooSoon},
+        {policy::LoginRule::Refusal::Auth, Outcome::Denied},
+        {policy::LoginRule::Refusal::SysPerm, Outcome::PermFail}};
+    said.refusal = answer(outcomes.at(rule.refusal), "refused by the policy of tenant " + target.tenant.name);
+    said.refusal->clientText = rule.text;
+    return said;
+  }
+
+  // One call each per login: the store applies the rules to every message in SQL.
+  const auto maildrop = policy::maildropPolicy(policies_, target.tenant, address);
+  if (maildrop.refused) {
+    said.refusal = answer(Outcome::TempFail, "the retention or keep-on-server policy failed closed");
+    return said;
+  }
+  said.rules = maildrop.rules();
+  if (login.kind == Kind::Decided || policies_.anyPolicy()) {
+    // RFC 2449 section 6.7: EXPIRE is the least number of days a retrieved message stays on the server. The
+    // login hook may say it outright; else the shorter of the days after retrieval and the days after arrival.
+    std::optional<std::int64_t> expire = rule.expireDays;
+    if (!expire && !rule.expireNever) {
+      for (const std::int64_t days : {maildrop.keep.keepRetrievedDays, maildrop.retention.olderThanDays}) {
+        if (days > 0) expire = std::min(days, expire.value_or(days));
+      }
+    }
+    said.announced = pop3::PolicyAnnouncement{rule.loginDelay.value_or(0), rule.expireNever ? std::nullopt : expire, false};
+  }
+  return said;
+}
 
 pop3::LoginResult TenantLogin::login(const pop3::LoginRequest& request) { return logged(request, authenticate(request)); }
 
@@ -86,7 +152,7 @@ pop3::LoginResult TenantLogin::openProven(const pop3::LoginRequest& request) {
     const ResolvedMailbox& target = *resolved.mailbox;
     if (found.status == POSTAMT_TEMP_FAIL) return logged(request, inTenant(target, answer(Outcome::TempFail, found.error)));
     if (found.status != POSTAMT_OK) return logged(request, inTenant(target, answer(Outcome::Denied, found.error)));
-    return logged(request, inTenant(target, open(*resolved.mailbox)));
+    return logged(request, inTenant(target, open(request, *resolved.mailbox)));
   } catch (const DirectoryError& e) {
     return logged(request, answer(Outcome::TempFail, e.what()));
   }
@@ -123,7 +189,7 @@ pop3::LoginResult TenantLogin::verifyAndOpen(ResolvedMailbox& target, const pop3
   const auto verified = target.auth.verifyPassword(target.mailbox, request.password);
   switch (verified.status) {
     case POSTAMT_OK:
-      return open(target);
+      return open(request, target);
     case POSTAMT_NOT_FOUND:
       spendPasswordCheckTime(request.password);
       return answer(Outcome::Denied, verified.error);
@@ -136,13 +202,23 @@ pop3::LoginResult TenantLogin::verifyAndOpen(ResolvedMailbox& target, const pop3
   }
 }
 
-pop3::LoginResult TenantLogin::open(ResolvedMailbox& target) {
+// The tenant's policy may still refuse a user whose identity is proven; else the maildrop opens under its rules.
+pop3::LoginResult TenantLogin::open(const pop3::LoginRequest& request, ResolvedMailbox& target) {
+  const std::int64_t now = std::time(nullptr);
+  PolicyAnswer said = askPolicy(request, target, now);
+  if (said.refusal) return std::move(*said.refusal);
   const std::string holder = lockOwner_ + ":" + std::to_string(++sessionCounter_);
-  auto opened = target.store.open(target.mailbox, holder);
+  auto opened = target.store.open(target.mailbox, holder, said.rules ? &*said.rules : nullptr);
   switch (opened.status) {
     case POSTAMT_OK: {
       pop3::LoginResult result = answer(Outcome::Ok, "tenant=" + target.tenant.name);
       result.maildrop = std::move(opened.maildrop);
+      result.announced = said.announced;
+      try {
+        policies_.directory().recordLogin(target.tenant.id, target.mailbox.fullAddress, now);
+      } catch (const DirectoryError& e) {
+        Poco::Logger::get("auth").warning("cannot record the login of %s: %s", target.mailbox.fullAddress, std::string(e.what()));
+      }
       return result;
     }
     case POSTAMT_IN_USE:

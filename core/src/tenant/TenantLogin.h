@@ -6,29 +6,43 @@
 #include "pop3/Authenticator.h"
 #include "tenant/MailboxResolver.h"
 
+namespace postamt::policy {
+class TenantPolicies;
+}
+
 namespace postamt::tenant {
 
 // The POP3 login of a multi-tenant server: resolve the tenant from the
 // domain, verify with the tenant's auth instance, open and lock the maildrop
-// in the tenant's store instance. Thread-safe.
+// in the tenant's store instance. Between the password and the maildrop the
+// tenant's policy may refuse the login (its `login` hook). Thread-safe.
 class TenantLogin : public pop3::Authenticator {
  public:
   // `lockOwner` names this process in maildrop locks ("host:pid").
-  TenantLogin(MailboxResolver& resolver, std::string lockOwner);
+  TenantLogin(MailboxResolver& resolver, policy::TenantPolicies& policies, std::string lockOwner);
 
   pop3::LoginResult login(const pop3::LoginRequest& request) override;
   sasl::StoredSecret storedSecret(const std::string& user) override;
   pop3::LoginResult openProven(const pop3::LoginRequest& request) override;
   sasl::TokenCheck verifyBearerToken(const std::string& user, const std::string& token) override;
+  std::optional<pop3::PolicyAnnouncement> announcedBeforeLogin() override;
 
  private:
   // Writes the one log line every login attempt gets: the client hears only the response code.
   static pop3::LoginResult logged(const pop3::LoginRequest& request, pop3::LoginResult result);
   pop3::LoginResult authenticate(const pop3::LoginRequest& request);
   pop3::LoginResult verifyAndOpen(ResolvedMailbox& target, const pop3::LoginRequest& request);
-  pop3::LoginResult open(ResolvedMailbox& target);
+  pop3::LoginResult open(const pop3::LoginRequest& request, ResolvedMailbox& target);
+  // What the tenant's policy says about this login (hooks `login`, `retention`, `keep_on_server`).
+  struct PolicyAnswer {
+    std::optional<pop3::LoginResult> refusal;
+    std::optional<pop3::PolicyAnnouncement> announced;  // LOGIN-DELAY and EXPIRE for CAPA
+    std::optional<postamt_maildrop_rules> rules;        // for the store, as the maildrop opens
+  };
+  PolicyAnswer askPolicy(const pop3::LoginRequest& request, const ResolvedMailbox& target, std::int64_t now);
 
   MailboxResolver& resolver_;
+  policy::TenantPolicies& policies_;
   std::string lockOwner_;
   std::atomic<std::uint64_t> sessionCounter_{0};
 };

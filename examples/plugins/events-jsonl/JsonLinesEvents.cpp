@@ -46,4 +46,4 @@ class JsonLinesEvents : public postamt::sdk::Events {
 }  // namespace
 }  // namespace events_jsonl
 
-POSTAMT_PLUGIN("events-jsonl", PLUGIN_VERSION, nullptr, nullptr, postamt::sdk::eventsApi<events_jsonl::JsonLinesEvents>())
+POSTAMT_PLUGIN("events-jsonl", PLUGIN_VERSION, nullptr, nullptr, nullptr, postamt::sdk::eventsApi<events_jsonl::JsonLinesEvents>())

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "pop3/Capability.h"
 
 namespace postamt::pop3 {
@@ -38,6 +40,32 @@ TEST(CapabilityTest, LeavesImplementationOutWhenItIsNotConfigured) {
   settings.implementation.clear();
   EXPECT_EQ(capabilities(settings),
             (List{"TOP", "USER", "SASL SCRAM-SHA-256 CRAM-MD5 OAUTHBEARER XOAUTH2 PLAIN LOGIN", "RESP-CODES", "AUTH-RESP-CODE", "PIPELINING", "UIDL", "UTF8"}));
+}
+
+// RFC 2449 sections 6.5 and 6.7: before login, values that vary by user carry the USER tag.
+TEST(CapabilityTest, AnnouncesLoginDelayAndExpireThatVaryByUser) {
+  SessionSettings settings;
+  const auto offered = capabilities(settings, false, PolicyAnnouncement{0, 0, true});
+  EXPECT_EQ(std::count(offered.begin(), offered.end(), "LOGIN-DELAY 0 USER"), 1);
+  EXPECT_EQ(std::count(offered.begin(), offered.end(), "EXPIRE 0 USER"), 1);
+}
+
+// After login the user's own values, without the tag; NEVER never takes one (section 6.7).
+TEST(CapabilityTest, AnnouncesTheUsersOwnValuesAfterLogin) {
+  SessionSettings settings;
+  auto offered = capabilities(settings, false, PolicyAnnouncement{300, 30, false});
+  EXPECT_EQ(std::count(offered.begin(), offered.end(), "LOGIN-DELAY 300"), 1);
+  EXPECT_EQ(std::count(offered.begin(), offered.end(), "EXPIRE 30"), 1);
+  offered = capabilities(settings, false, PolicyAnnouncement{0, std::nullopt, true});
+  EXPECT_EQ(std::count(offered.begin(), offered.end(), "EXPIRE NEVER"), 1);
+}
+
+TEST(CapabilityTest, AnnouncesNeitherWithoutPolicies) {
+  SessionSettings settings;
+  for (const auto& capability : capabilities(settings)) {
+    EXPECT_NE(capability.rfind("LOGIN-DELAY", 0), 0u);
+    EXPECT_NE(capability.rfind("EXPIRE", 0), 0u);
+  }
 }
 
 }  // namespace

@@ -34,6 +34,7 @@ struct FakeStore {
   bool locked = false;
   int opened = 0;
   std::vector<std::vector<std::size_t>> expungeCalls;
+  std::vector<std::size_t> retrieved;  // markRetrieved() calls, by index
   std::size_t reads = 0;
   std::size_t largestReadBuffer = 0;
 };
@@ -62,6 +63,8 @@ class FakeMaildrop : public Maildrop {
     std::copy_n(body.data() + offset, length, buffer.data());
     return length;
   }
+
+  void markRetrieved(std::size_t index) noexcept override { store_.retrieved.push_back(index); }
 
   void expunge(const std::vector<std::size_t>& indexes) override {
     store_.expungeCalls.push_back(indexes);

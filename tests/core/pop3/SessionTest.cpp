@@ -572,6 +572,19 @@ TEST(SessionTest, AReadThatFailsMidMessageClosesTheSessionAndAppliesNothing) {
   EXPECT_EQ(connection.storedUidls(), (Uidls{"uid-1", "uid-2", "uid-3"}));
 }
 
+// A message counts as retrieved (for policies that keep retrieved mail N days) when RETR sent it whole; TOP shows
+// only part, and a RETR cut off by the store sent nothing whole.
+TEST(SessionTest, OnlyAWholeRetrCountsAsARetrieval) {
+  Connection connection;
+  connection.logIn();
+  connection.send("RETR 2\r\nTOP 1 0\r\nRETR 9\r\n");
+  EXPECT_EQ(connection.store.retrieved, (std::vector<std::size_t>{1}));
+  connection.store.servedPerRead = 4;
+  connection.store.failReadsFromOffset = 8;
+  connection.send("RETR 3\r\n");
+  EXPECT_EQ(connection.store.retrieved, (std::vector<std::size_t>{1}));
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // QUIT and the UPDATE state (RFC 1939 sections 4 and 6); ending without QUIT applies nothing.
 

@@ -1,6 +1,8 @@
 // store-sqlite, black-box through the C ABI as postamtd uses it.
 #include <gtest/gtest.h>
 
+#include <optional>
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -265,6 +267,114 @@ TEST_F(SqliteStoreTest, UidlsAreNotReusedAfterExpunge) {
   EXPECT_EQ(after[0], before[0]);
   EXPECT_EQ(after[1].substr(0, 8), "00000004");
   for (const std::string& old : before) EXPECT_NE(after[1], old);
+}
+
+// ABI 1.2 usage, for quotas: a body stored once for two recipients counts in each maildrop; expunged mail no longer counts.
+TEST_F(SqliteStoreTest, UsageCountsMessagesAndOctetsPerMaildropAndTenant) {
+  PatternMessage shared{100, ""};
+  ASSERT_EQ(deliverTo({{1, "alice@one.test"}, {1, "bob@one.test"}}, shared), (std::vector<postamt_status>{POSTAMT_OK, POSTAMT_OK}));
+  ASSERT_EQ(deliver("alice@one.test", "12345"), POSTAMT_OK);
+  ASSERT_EQ(deliver("carol@two.test", "other tenant"), POSTAMT_OK);
+  PatternMessage elsewhere{7, ""};
+  ASSERT_EQ(deliverTo({{2, "dave@two.test"}}, elsewhere).at(0), POSTAMT_OK);
+
+  const auto usage = [&](std::int64_t tenant, const char* address) {
+    std::uint64_t messages = 0, octets = 0;
+    std::optional<TestMailbox> user;
+    if (address != nullptr) user.emplace(tenant, address);
+    postamt_error error{error_, sizeof error_};
+    EXPECT_EQ(store_->usage(instance_, tenant, user ? user->get() : nullptr, &messages, &octets, &error), POSTAMT_OK) << error_;
+    return std::make_pair(messages, octets);
+  };
+  EXPECT_EQ(usage(1, "alice@one.test"), std::make_pair(std::uint64_t{2}, std::uint64_t{105}));
+  EXPECT_EQ(usage(1, "bob@one.test"), std::make_pair(std::uint64_t{1}, std::uint64_t{100}));
+  EXPECT_EQ(usage(1, "nobody@one.test"), std::make_pair(std::uint64_t{0}, std::uint64_t{0}));
+  EXPECT_EQ(usage(1, nullptr), std::make_pair(std::uint64_t{4}, std::uint64_t{217}));  // carol@two.test delivered under tenant 1
+  EXPECT_EQ(usage(2, nullptr), std::make_pair(std::uint64_t{1}, std::uint64_t{7}));
+
+  void* maildrop = openOk("alice@one.test");
+  ASSERT_EQ(expunge(maildrop, {0}), POSTAMT_OK) << error_;
+  store_->close_maildrop(maildrop);
+  EXPECT_EQ(usage(1, "alice@one.test"), std::make_pair(std::uint64_t{1}, std::uint64_t{5}));
+}
+
+// ABI 1.2 rules: retention purges at open, under the lock; keep-on-server hides on expunge until restored or its days end.
+TEST_F(SqliteStoreTest, RulesExpireOldMessagesAndKeepDeletedOnesRestorable) {
+  ASSERT_EQ(deliver("alice@one.test", "old and large: over 20 octets"), POSTAMT_OK);
+  ASSERT_EQ(deliver("alice@one.test", "old, small"), POSTAMT_OK);
+  ASSERT_EQ(deliver("alice@one.test", "new and large: over 20 octets"), POSTAMT_OK);
+  db_.query("UPDATE messages SET received_at = received_at - 31 * 86400 WHERE uid IN (1, 2)");
+  const auto openRuled = [&](const postamt_maildrop_rules& rules) {
+    TestMailbox mailbox(1, "alice@one.test");
+    void* maildrop = nullptr;
+    postamt_error error{error_, sizeof error_};
+    EXPECT_EQ(store_->open_maildrop_ruled(instance_, mailbox.get(), "ruled", &rules, &maildrop, &error), POSTAMT_OK) << error_;
+    return maildrop;
+  };
+
+  // Older than 30 days and larger than 20 octets: only the first.
+  void* maildrop = openRuled({sizeof(postamt_maildrop_rules), 30, 20, 7, 0, 0});
+  EXPECT_EQ(list(maildrop).size(), 2u);
+  ASSERT_EQ(expunge(maildrop, {0}), POSTAMT_OK) << error_;  // hidden for 7 days, not removed
+  store_->close_maildrop(maildrop);
+  EXPECT_EQ(uidlsOf("alice@one.test").size(), 1u);
+  EXPECT_EQ(db_.count("messages"), 2);
+
+  TestMailbox alice(1, "alice@one.test");
+  std::uint64_t restored = 0;
+  postamt_error error{error_, sizeof error_};
+  ASSERT_EQ(store_->restore(instance_, alice.get(), &restored, &error), POSTAMT_OK) << error_;
+  EXPECT_EQ(restored, 1u);
+  EXPECT_EQ(uidlsOf("alice@one.test").size(), 2u);
+
+  // Hidden again, and its days are over: the next open purges it, body and all.
+  maildrop = openRuled({sizeof(postamt_maildrop_rules), 0, 0, 7, 0, 0});
+  ASSERT_EQ(expunge(maildrop, {0}), POSTAMT_OK) << error_;
+  store_->close_maildrop(maildrop);
+  db_.query("UPDATE messages SET hidden_until = hidden_until - 8 * 86400");
+  maildrop = openRuled({sizeof(postamt_maildrop_rules), 0, 0, 7, 0, 0});
+  EXPECT_EQ(list(maildrop).size(), 1u);
+  store_->close_maildrop(maildrop);
+  EXPECT_EQ(db_.count("messages"), 1);
+  EXPECT_EQ(db_.count("bodies"), 1);
+}
+
+// A message counts as retrieved once a session sent it whole and closed; the first retrieval is the one that counts.
+TEST_F(SqliteStoreTest, RulesOnRetrievedMessagesCountFromTheFirstRetrieval) {
+  ASSERT_EQ(deliver("alice@one.test", "read"), POSTAMT_OK);
+  ASSERT_EQ(deliver("alice@one.test", "unread"), POSTAMT_OK);
+  db_.query("UPDATE messages SET received_at = received_at - 31 * 86400");
+  const auto openRuled = [&](const postamt_maildrop_rules& rules) {
+    TestMailbox mailbox(1, "alice@one.test");
+    void* maildrop = nullptr;
+    postamt_error error{error_, sizeof error_};
+    EXPECT_EQ(store_->open_maildrop_ruled(instance_, mailbox.get(), "ruled", &rules, &maildrop, &error), POSTAMT_OK) << error_;
+    return maildrop;
+  };
+  void* maildrop = openRuled({sizeof(postamt_maildrop_rules), 0, 0, 0, 7, 0});
+  store_->mark_retrieved(maildrop, 0);
+  store_->close_maildrop(maildrop);
+  EXPECT_EQ(db_.query("SELECT count(*) FROM messages WHERE retrieved_at IS NOT NULL"), "1");
+
+  // Retention of retrieved messages only: the unread one stays although it is as old.
+  maildrop = openRuled({sizeof(postamt_maildrop_rules), 60, 0, 0, 0, 1});
+  store_->mark_retrieved(maildrop, 0);  // a second retrieval does not move the first
+  store_->close_maildrop(maildrop);
+  db_.query("UPDATE messages SET retrieved_at = retrieved_at - 8 * 86400 WHERE retrieved_at IS NOT NULL");
+  maildrop = openRuled({sizeof(postamt_maildrop_rules), 30, 0, 0, 0, 1});
+  EXPECT_EQ(list(maildrop).size(), 1u);
+  store_->close_maildrop(maildrop);
+  ASSERT_EQ(deliver("alice@one.test", "read later"), POSTAMT_OK);
+
+  // Seven days after its first retrieval a message goes, DELE or not.
+  maildrop = openRuled({sizeof(postamt_maildrop_rules), 0, 0, 0, 7, 0});
+  ASSERT_EQ(list(maildrop).size(), 2u);
+  store_->mark_retrieved(maildrop, 1);
+  store_->close_maildrop(maildrop);
+  db_.query("UPDATE messages SET retrieved_at = retrieved_at - 8 * 86400 WHERE retrieved_at IS NOT NULL");
+  maildrop = openRuled({sizeof(postamt_maildrop_rules), 0, 0, 0, 7, 0});
+  EXPECT_EQ(list(maildrop).size(), 1u);  // "unread" is left
+  store_->close_maildrop(maildrop);
 }
 
 TEST_F(SqliteStoreTest, ListingIsFixedAtOpen) {

@@ -1,5 +1,5 @@
 // Event subscribers in C++: derive from Events, then hand eventsApi<YourEvents>()
-// to POSTAMT_PLUGIN (Plugin.hpp) as its third kind.
+// to POSTAMT_PLUGIN (Plugin.hpp) as its fourth kind.
 #ifndef POSTAMT_SDK_EVENTS_HPP
 #define POSTAMT_SDK_EVENTS_HPP
 

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <type_traits>
 #include <vector>
@@ -60,6 +61,9 @@ class Maildrop {
   virtual std::size_t read(std::size_t index, std::uint64_t offset, Span<char> buffer) = 0;
   // Removes all the given messages, or none of them when it throws.
   virtual void expunge(Span<const std::size_t> indexes) = 0;
+  // Optional (ABI 1.2): message `index` was sent whole (RETR). Must not throw;
+  // may be recorded when the maildrop is destroyed.
+  virtual void markRetrieved(std::size_t /*index*/) noexcept {}
 };
 
 // A message store. One instance serves every session and delivery, so every
@@ -82,7 +86,44 @@ class Store {
   // refuses with POSTAMT_UNSUPPORTED.
   virtual postamt_status importMessage(const Mailbox& mailbox, const std::string& uidl, std::int64_t receivedAt,
                                        MessageSource& message);
+
+  // What is stored, for quotas.
+  struct Usage {
+    std::uint64_t messages = 0;
+    std::uint64_t octets = 0;
+  };
+  // A tenant policy's rules for a maildrop (abi.h postamt_maildrop_rules); 0 asks nothing.
+  struct MaildropRules {
+    std::int64_t expireAfterDays = 0;
+    std::uint64_t expireLargerThan = 0;
+    std::int64_t keepDeletedDays = 0;
+    std::int64_t keepRetrievedDays = 0;  // purged this many days after the first retrieval
+    bool expireRetrievedOnly = false;    // expireAfterDays only for retrieved messages
+  };
+  // Optional (ABI 1.2): openMaildrop() that first purges what `rules` expire
+  // and the hidden messages whose days are over; never lists hidden messages;
+  // with keepDeletedDays, the maildrop's expunge() hides instead of removing.
+  // The default refuses with POSTAMT_UNSUPPORTED.
+  virtual std::unique_ptr<Maildrop> openMaildropWithRules(const Mailbox& mailbox, const std::string& lockHolder,
+                                                          const MaildropRules& rules);
+  // Optional (ABI 1.2): lists every hidden message again; returns how many.
+  virtual std::uint64_t restore(const Mailbox& mailbox);
+
+  // Optional (ABI 1.2): what one maildrop holds (`mailbox` set) or all the
+  // maildrops of `tenantId` together (`mailbox` null). The default refuses
+  // with POSTAMT_UNSUPPORTED.
+  virtual Usage usage(std::int64_t tenantId, const Mailbox* mailbox);
 };
+
+inline std::unique_ptr<Maildrop> Store::openMaildropWithRules(const Mailbox&, const std::string&, const MaildropRules&) {
+  throw Error(POSTAMT_UNSUPPORTED, "this store cannot apply retention or keep-on-server rules");
+}
+
+inline std::uint64_t Store::restore(const Mailbox&) { throw Error(POSTAMT_UNSUPPORTED, "this store cannot restore messages"); }
+
+inline Store::Usage Store::usage(std::int64_t, const Mailbox*) {
+  throw Error(POSTAMT_UNSUPPORTED, "this store cannot report usage");
+}
 
 inline postamt_status Store::importMessage(const Mailbox&, const std::string&, std::int64_t, MessageSource&) {
   throw Error(POSTAMT_UNSUPPORTED, "this store cannot import messages");
@@ -166,6 +207,42 @@ struct StoreAdapter : InstanceAdapter<Store, T> {
       return status;
     });
   }
+
+  static postamt_status openMaildropRuled(void* instance, const postamt_mailbox* mailbox, const char* lockHolder,
+                                         const postamt_maildrop_rules* rules, void** maildrop, postamt_error* error) noexcept {
+    return guarded(error, [&] {
+      if (lockHolder == nullptr) throw Error(POSTAMT_PERM_FAIL, "open_maildrop_ruled without a lock holder");
+      Store::MaildropRules wanted;
+      if (rules != nullptr && rules->size >= sizeof(postamt_maildrop_rules)) {
+        wanted = {rules->expire_after_days, rules->expire_larger_than, rules->keep_deleted_days, rules->keep_retrieved_days,
+                  rules->expire_retrieved_only != 0};
+      }
+      *maildrop = static_cast<T*>(instance)->openMaildropWithRules(Mailbox::from(*mailbox), lockHolder, wanted).release();
+      return POSTAMT_OK;
+    });
+  }
+
+  static void markRetrieved(void* maildrop, std::size_t index) noexcept { static_cast<Maildrop*>(maildrop)->markRetrieved(index); }
+
+  static postamt_status restore(void* instance, const postamt_mailbox* mailbox, std::uint64_t* restored,
+                                postamt_error* error) noexcept {
+    return guarded(error, [&] {
+      *restored = static_cast<T*>(instance)->restore(Mailbox::from(*mailbox));
+      return POSTAMT_OK;
+    });
+  }
+
+  static postamt_status usage(void* instance, std::int64_t tenantId, const postamt_mailbox* mailbox, std::uint64_t* messages,
+                              std::uint64_t* octets, postamt_error* error) noexcept {
+    return guarded(error, [&] {
+      std::optional<Mailbox> user;
+      if (mailbox != nullptr) user = Mailbox::from(*mailbox);
+      const Store::Usage used = static_cast<T*>(instance)->usage(tenantId, user ? &*user : nullptr);
+      *messages = used.messages;
+      *octets = used.octets;
+      return POSTAMT_OK;
+    });
+  }
 };
 
 }  // namespace detail
@@ -177,7 +254,7 @@ const postamt_store_api* storeApi() noexcept {
   using A = detail::StoreAdapter<T>;
   static const postamt_store_api api = {
       sizeof(postamt_store_api), &A::create,  &A::destroy,      &A::openMaildrop, &A::list, &A::read, &A::expunge,
-      &A::closeMaildrop,         &A::deliver, &A::importMessage};
+      &A::closeMaildrop,         &A::deliver, &A::importMessage, &A::usage, &A::openMaildropRuled, &A::restore, &A::markRetrieved};
   return &api;
 }
 

@@ -1,0 +1,124 @@
+#include "BoundedLibrary.h"
+
+#include <cmath>
+#include <initializer_list>
+
+#include "Budget.h"
+#include "PatternCost.h"
+
+namespace postamt::policy_lua {
+namespace {
+
+// Worst-case matcher steps a pattern call may take: some 50 ms.
+constexpr double kMaxPatternCost = 1e7;
+// C work that costs about as much as one Lua instruction.
+constexpr lua_Integer kBytesPerInstruction = 16;
+
+// Calls the wrapped original (upvalue 1) with the wrapper's arguments.
+int callOriginal(lua_State* state) {
+  lua_pushvalue(state, lua_upvalueindex(1));
+  lua_insert(state, 1);
+  lua_call(state, lua_gettop(state) - 1, LUA_MULTRET);
+  return lua_gettop(state);
+}
+
+void chargeBytes(lua_State* state, double bytes) {
+  Budget::charge(state, static_cast<std::uint64_t>(bytes / kBytesPerInstruction) + 1);
+}
+
+// string.rep(s, n [, sep]): with empty strings it loops n times producing
+// nothing, so even a zero-length result is bounded here.
+int boundedRep(lua_State* state) {
+  std::size_t length = 0;
+  std::size_t separator = 0;
+  luaL_checklstring(state, 1, &length);
+  const lua_Integer count = luaL_checkinteger(state, 2);
+  luaL_optlstring(state, 3, "", &separator);
+  const double total = count <= 0 ? 0 : static_cast<double>(count) * static_cast<double>(length + separator);
+  if (total == 0) {
+    lua_pushliteral(state, "");
+    return 1;
+  }
+  if (total > static_cast<double>(lua_tointeger(state, lua_upvalueindex(2)))) {
+    return luaL_error(state, "string.rep: a result of %f bytes is over this policy's memory limit", total);
+  }
+  chargeBytes(state, total);
+  return callOriginal(state);
+}
+
+// string.find/match/gmatch/gsub(s, pattern, ...); upvalue 2 is true for find,
+// whose fourth argument asks for a plain search.
+int boundedPattern(lua_State* state) {
+  std::size_t subject = 0;
+  std::size_t length = 0;
+  luaL_checklstring(state, 1, &subject);
+  const char* pattern = luaL_checklstring(state, 2, &length);
+  const bool plain = lua_toboolean(state, lua_upvalueindex(2)) && lua_toboolean(state, 4);
+  // A plain search compares the pattern at every position.
+  double cost = static_cast<double>(subject + 1) * static_cast<double>(length + 1);
+  if (!plain) cost = std::fmax(cost, patternCost({pattern, length}, subject));
+  if (cost > kMaxPatternCost) {
+    return luaL_error(state,
+                      "pattern '%s' may take too long on a subject of %I bytes; shorten the subject or use fewer repetitions",
+                      pattern, static_cast<lua_Integer>(subject));
+  }
+  chargeBytes(state, static_cast<double>(subject));
+  return callOriginal(state);
+}
+
+// The table functions: upvalue 2 says which arguments bound the range walked.
+enum class Walk { Length, Move, Concat, Unpack, Sort };
+
+// In doubles: a script may pass ranges whose width overflows an integer.
+double span(lua_Integer first, lua_Integer last) { return static_cast<double>(last) - static_cast<double>(first) + 1; }
+
+double elementsWalked(lua_State* state, Walk walk) {
+  const auto length = [&] { return lua_type(state, 1) == LUA_TTABLE ? static_cast<lua_Integer>(lua_rawlen(state, 1)) : 0; };
+  switch (walk) {
+    case Walk::Length:  // insert, remove: shift everything after the position
+      return static_cast<double>(length());
+    case Walk::Move:  // move(a1, f, e, t [, a2])
+      return span(luaL_optinteger(state, 2, 1), luaL_optinteger(state, 3, 0));
+    case Walk::Concat:  // concat(t, sep, i, j): i to j, by default 1 to #t
+      return span(luaL_optinteger(state, 3, 1), luaL_optinteger(state, 4, length()));
+    case Walk::Unpack:  // unpack(t, i, j)
+      return span(luaL_optinteger(state, 2, 1), luaL_optinteger(state, 3, length()));
+    case Walk::Sort: {
+      const double n = static_cast<double>(length());
+      return n * std::log2(n + 2);
+    }
+  }
+  return 0;
+}
+
+int boundedWalk(lua_State* state) {
+  const double elements = elementsWalked(state, static_cast<Walk>(lua_tointeger(state, lua_upvalueindex(2))));
+  if (elements > 0) Budget::charge(state, static_cast<std::uint64_t>(std::fmin(elements, 1e18)));
+  return callOriginal(state);
+}
+
+// Replaces library.name with `wrapper`, which gets the original and `extra` as upvalues.
+void wrap(lua_State* state, const char* library, const char* name, lua_CFunction wrapper, lua_Integer extra) {
+  lua_getglobal(state, library);
+  lua_getfield(state, -1, name);
+  lua_pushinteger(state, extra);
+  lua_pushcclosure(state, wrapper, 2);
+  lua_setfield(state, -2, name);
+  lua_pop(state, 1);
+}
+
+}  // namespace
+
+void boundLibraries(lua_State* state, std::size_t memoryLimit) {
+  wrap(state, LUA_STRLIBNAME, "rep", boundedRep, static_cast<lua_Integer>(memoryLimit));
+  wrap(state, LUA_STRLIBNAME, "find", boundedPattern, 1);
+  for (const char* name : {"match", "gmatch", "gsub"}) wrap(state, LUA_STRLIBNAME, name, boundedPattern, 0);
+  for (const char* name : {"insert", "remove"})
+    wrap(state, LUA_TABLIBNAME, name, boundedWalk, static_cast<lua_Integer>(Walk::Length));
+  wrap(state, LUA_TABLIBNAME, "move", boundedWalk, static_cast<lua_Integer>(Walk::Move));
+  wrap(state, LUA_TABLIBNAME, "concat", boundedWalk, static_cast<lua_Integer>(Walk::Concat));
+  wrap(state, LUA_TABLIBNAME, "unpack", boundedWalk, static_cast<lua_Integer>(Walk::Unpack));
+  wrap(state, LUA_TABLIBNAME, "sort", boundedWalk, static_cast<lua_Integer>(Walk::Sort));
+}
+
+}  // namespace postamt::policy_lua

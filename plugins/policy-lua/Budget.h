@@ -1,0 +1,42 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <lua.hpp>
+
+namespace postamt::policy_lua {
+
+// What one lua_State may spend: memory for its whole life (a custom lua_Alloc
+// refuses growth past the cap), instructions per call (a count hook). C
+// functions are invisible to the count hook (TOOLCHAIN pitfall 11), so the
+// wrappers of BoundedLibrary charge their work here themselves.
+class Budget {
+ public:
+  Budget(std::size_t memoryLimit, std::uint64_t instructionLimit)
+      : memoryLimit_(memoryLimit), instructionLimit_(instructionLimit) {}
+
+  // The lua_Alloc of the state; `ud` is the Budget.
+  static void* allocate(void* ud, void* ptr, std::size_t oldSize, std::size_t newSize) noexcept;
+
+  // Ties the budget to `state` (its extra space) and starts counting a new call.
+  void startCall(lua_State* state);
+  // Adds work done in C; raises a Lua error once the call is over budget.
+  static void charge(lua_State* state, std::uint64_t instructions);
+
+  std::size_t memoryLimit() const { return memoryLimit_; }
+  std::size_t memoryUsed() const { return memoryUsed_; }
+  bool exhausted() const { return exhausted_; }
+
+ private:
+  static Budget& of(lua_State* state);
+  static void countHook(lua_State* state, lua_Debug* debug);
+  [[noreturn]] void exhaust(lua_State* state);
+
+  std::size_t memoryLimit_;
+  std::size_t memoryUsed_ = 0;
+  std::uint64_t instructionLimit_;
+  std::uint64_t instructionsUsed_ = 0;
+  bool exhausted_ = false;
+};
+
+}  // namespace postamt::policy_lua

@@ -1,0 +1,160 @@
+#include "Sandbox.h"
+
+#include <initializer_list>
+
+#include "BoundedLibrary.h"
+
+namespace postamt::policy_lua {
+namespace {
+
+// Registry keys: only their (distinct) addresses matter.
+char kGlobals;   // the real globals table
+char kLoading;   // true while the main chunk runs
+char kReadOnly;  // weak set of the read-only views
+
+int refuseGc(lua_State* state) {
+  if (lua_type(state, 2) == LUA_TTABLE && (lua_pushliteral(state, "__gc"), lua_rawget(state, 2)) != LUA_TNIL) {
+    return luaL_error(state, "__gc metamethods are not allowed in policies");
+  }
+  lua_settop(state, 2);
+  lua_pushvalue(state, lua_upvalueindex(1));
+  lua_insert(state, 1);
+  lua_call(state, 2, 1);
+  return 1;
+}
+
+bool isReadOnly(lua_State* state, int index) {
+  lua_rawgetp(state, LUA_REGISTRYINDEX, &kReadOnly);
+  lua_pushvalue(state, index);
+  const bool found = lua_rawget(state, -2) != LUA_TNIL;
+  lua_pop(state, 2);
+  return found;
+}
+
+int guardedRawset(lua_State* state) {
+  luaL_checktype(state, 1, LUA_TTABLE);
+  if (isReadOnly(state, 1)) return luaL_error(state, "rawset: this table is read-only");
+  lua_settop(state, 3);
+  lua_rawset(state, 1);
+  lua_settop(state, 1);
+  return 1;
+}
+
+int refuseLibraryWrite(lua_State* state) { return luaL_error(state, "library tables are read-only in policies"); }
+
+int globalsWrite(lua_State* state) {
+  lua_rawgetp(state, LUA_REGISTRYINDEX, &kLoading);
+  const bool loading = lua_toboolean(state, -1);
+  lua_pop(state, 1);
+  if (!loading) {
+    return luaL_error(state, "cannot assign global '%s': globals are locked once the script is loaded; use a local",
+                      luaL_tolstring(state, 2, nullptr));
+  }
+  lua_rawgetp(state, LUA_REGISTRYINDEX, &kGlobals);
+  lua_pushvalue(state, 2);
+  lua_pushvalue(state, 3);
+  lua_rawset(state, -3);
+  return 0;
+}
+
+// Pushes an empty table that reads through to the table at `target` and
+// routes writes to `writer`; its metatable is hidden from the script.
+void pushView(lua_State* state, int target, lua_CFunction writer) {
+  target = lua_absindex(state, target);
+  lua_newtable(state);
+  lua_createtable(state, 0, 3);
+  lua_pushvalue(state, target);
+  lua_setfield(state, -2, "__index");
+  lua_pushcfunction(state, writer);
+  lua_setfield(state, -2, "__newindex");
+  lua_pushboolean(state, 0);
+  lua_setfield(state, -2, "__metatable");  // getmetatable answers false, setmetatable refuses
+  lua_setmetatable(state, -2);
+  lua_rawgetp(state, LUA_REGISTRYINDEX, &kReadOnly);
+  lua_pushvalue(state, -2);
+  lua_pushboolean(state, 1);
+  lua_rawset(state, -3);
+  lua_pop(state, 1);
+}
+
+// globals[name] = a read-only view of globals[name].
+void publishReadOnly(lua_State* state, int globals, const char* name) {
+  lua_getfield(state, globals, name);
+  pushView(state, -1, refuseLibraryWrite);
+  lua_setfield(state, globals, name);
+  lua_pop(state, 1);
+}
+
+}  // namespace
+
+void Sandbox::open(lua_State* state, std::size_t memoryLimit) {
+  lua_newtable(state);  // weak-keyed: a view the script dropped may be collected
+  lua_createtable(state, 0, 1);
+  lua_pushliteral(state, "k");
+  lua_setfield(state, -2, "__mode");
+  lua_setmetatable(state, -2);
+  lua_rawsetp(state, LUA_REGISTRYINDEX, &kReadOnly);
+
+  const luaL_Reg libraries[] = {{LUA_GNAME, luaopen_base},
+                                {LUA_TABLIBNAME, luaopen_table},
+                                {LUA_STRLIBNAME, luaopen_string},
+                                {LUA_MATHLIBNAME, luaopen_math},
+                                {LUA_UTF8LIBNAME, luaopen_utf8}};
+  for (const auto& library : libraries) {
+    luaL_requiref(state, library.name, library.func, 1);
+    lua_pop(state, 1);
+  }
+  lua_pushglobaltable(state);
+  const int globals = lua_gettop(state);
+  for (const char* name : {"load", "loadfile", "dofile", "require", "collectgarbage", "print", "warn"}) {
+    lua_pushnil(state);
+    lua_setfield(state, globals, name);
+  }
+  lua_getfield(state, globals, LUA_STRLIBNAME);
+  lua_pushnil(state);
+  lua_setfield(state, -2, "dump");  // bytecode out would only be useful with bytecode in
+  lua_pop(state, 1);
+
+  lua_getfield(state, globals, "setmetatable");
+  lua_pushcclosure(state, refuseGc, 1);
+  lua_setfield(state, globals, "setmetatable");
+  lua_pushcfunction(state, guardedRawset);
+  lua_setfield(state, globals, "rawset");
+  boundLibraries(state, memoryLimit);
+
+  // ("x"):rep(...) reaches the string library through the strings' metatable: hide that too.
+  lua_pushliteral(state, "");
+  lua_getmetatable(state, -1);
+  lua_pushboolean(state, 0);
+  lua_setfield(state, -2, "__metatable");
+  lua_pop(state, 2);
+
+  lua_pushvalue(state, globals);
+  lua_rawsetp(state, LUA_REGISTRYINDEX, &kGlobals);
+  lua_pop(state, 1);    // globals
+  lua_newtable(state);  // `postamt`, for the caller to fill
+}
+
+void Sandbox::environment(lua_State* state) {
+  lua_setglobal(state, "postamt");
+  lua_pushglobaltable(state);
+  const int globals = lua_gettop(state);
+  for (const char* name : {LUA_TABLIBNAME, LUA_STRLIBNAME, LUA_MATHLIBNAME, LUA_UTF8LIBNAME, "postamt"}) {
+    publishReadOnly(state, globals, name);
+  }
+  pushView(state, globals, globalsWrite);
+  lua_pushvalue(state, -1);
+  lua_setfield(state, globals, LUA_GNAME);  // _G is the view, never the table behind it
+  lua_remove(state, globals);
+  lua_pushboolean(state, 1);
+  lua_rawsetp(state, LUA_REGISTRYINDEX, &kLoading);
+}
+
+void Sandbox::lock(lua_State* state) {
+  lua_pushboolean(state, 0);
+  lua_rawsetp(state, LUA_REGISTRYINDEX, &kLoading);
+}
+
+void Sandbox::pushGlobals(lua_State* state) { lua_rawgetp(state, LUA_REGISTRYINDEX, &kGlobals); }
+
+}  // namespace postamt::policy_lua

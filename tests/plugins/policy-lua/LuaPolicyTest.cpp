@@ -1,0 +1,253 @@
+// policy-lua, black-box through the C ABI as postamtd uses it: the sandbox
+// (one test per escape attempt), the budgets, and what a script may return.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <ctime>
+#include <lua.hpp>
+#include <map>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "../PluginTesting.h"
+#include "plugin/HostApi.h"
+
+namespace postamt::testing {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct Outcome {
+  postamt_status status = POSTAMT_PERM_FAIL;
+  std::string error;
+  std::map<std::string, std::string> values;  // every value as text
+};
+
+class LuaPolicyTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const postamt_plugin& plugin = loadPlugin("policy-lua");
+    ASSERT_GE(plugin.size, offsetof(postamt_plugin, policy) + sizeof plugin.policy);
+    ASSERT_NE(plugin.policy, nullptr);
+    api_ = plugin.policy;
+    // Small limits keep the bombs quick: 1 MiB, 200k instructions.
+    SettingList settings({{"memory_limit_kib", "1024"}, {"instruction_limit", "200000"}});
+    char text[256] = "";
+    postamt_error error{text, sizeof text};
+    instance_ = api_->create(&plugin::hostApi(), settings.get(), &error);
+    ASSERT_NE(instance_, nullptr) << text;
+  }
+
+  void TearDown() override { api_->destroy(instance_); }
+
+  Outcome decide(const std::string& script, const std::string& hook = "login",
+                 std::map<std::string, std::string> arguments = {{"user", "alice@demo.test"}}, std::int64_t tenant = 1,
+                 std::int64_t version = 0) {
+    // Each script a test passes is a new version unless the test says otherwise.
+    const postamt_policy_script view{tenant, "demo", version != 0 ? version : ++lastVersion_, script.data(), script.size()};
+    std::vector<postamt_value> items;
+    for (const auto& [name, value] : arguments) items.push_back({name.c_str(), POSTAMT_VALUE_STRING, 0, value.c_str()});
+    const postamt_values args{items.data(), items.size()};
+    Outcome outcome;
+    char text[512] = "";
+    postamt_error error{text, sizeof text};
+    outcome.status = api_->decide(
+        instance_, &view, hook.c_str(), &args,
+        [](void* context, const postamt_value* value) noexcept {
+          auto& values = *static_cast<std::map<std::string, std::string>*>(context);
+          values[value->name] = value->kind == POSTAMT_VALUE_STRING    ? value->string
+                                : value->kind == POSTAMT_VALUE_BOOLEAN ? (value->integer ? "true" : "false")
+                                                                       : std::to_string(value->integer);
+        },
+        &outcome.values, &error);
+    outcome.error = text;
+    return outcome;
+  }
+
+  // The failure of a script that must be stopped, and how long stopping took.
+  Outcome expectStopped(const std::string& script, const std::string& because) {
+    const auto started = Clock::now();
+    Outcome outcome = decide(script);
+    EXPECT_LT(Clock::now() - started, std::chrono::seconds(2)) << script;
+    EXPECT_EQ(outcome.status, POSTAMT_PERM_FAIL) << script;
+    EXPECT_NE(outcome.error.find(because), std::string::npos) << outcome.error;
+    // The next call of the same tenant is served as if nothing had happened.
+    const Outcome after = decide("function login(a) return {text = a.user} end", "login", {{"user", "x"}});
+    EXPECT_EQ(after.status, POSTAMT_OK) << after.error;
+    return outcome;
+  }
+
+  const postamt_policy_api* api_ = nullptr;
+  void* instance_ = nullptr;
+  std::int64_t lastVersion_ = 100;
+};
+
+TEST_F(LuaPolicyTest, TheHookDecidesFromItsArguments) {
+  const auto outcome = decide("function login(a) return {refuse = 'AUTH', text = 'no ' .. a.user, delay = 5, tls = false} end");
+  ASSERT_EQ(outcome.status, POSTAMT_OK) << outcome.error;
+  EXPECT_EQ(outcome.values, (std::map<std::string, std::string>{
+                                {"delay", "5"}, {"refuse", "AUTH"}, {"text", "no alice@demo.test"}, {"tls", "false"}}));
+}
+
+TEST_F(LuaPolicyTest, ThePostamtTableOffersTimeLogAndTheTenant) {
+  const auto before = std::time(nullptr);
+  const auto outcome =
+      decide("function login() postamt.log('checked\\nonce') return {now = postamt.time(), tenant = postamt.tenant} end");
+  ASSERT_EQ(outcome.status, POSTAMT_OK) << outcome.error;
+  EXPECT_GE(std::stoll(outcome.values.at("now")), before);
+  EXPECT_LE(std::stoll(outcome.values.at("now")), std::time(nullptr));
+  EXPECT_EQ(outcome.values.at("tenant"), "demo");
+  expectStopped("function login() postamt.time = nil return {} end", "read-only");
+}
+
+TEST_F(LuaPolicyTest, AHookTheScriptDoesNotDefineIsNotFound) {
+  EXPECT_EQ(decide("function quota() return {} end", "login").status, POSTAMT_NOT_FOUND);
+}
+
+TEST_F(LuaPolicyTest, NilIsAnEmptyDecision) {
+  const auto outcome = decide("function login() return nil end");
+  EXPECT_EQ(outcome.status, POSTAMT_OK);
+  EXPECT_TRUE(outcome.values.empty());
+}
+
+TEST_F(LuaPolicyTest, ACompileErrorNamesItsLine) {
+  const auto outcome = decide("function login()\n  return {x = }\nend");
+  EXPECT_EQ(outcome.status, POSTAMT_PERM_FAIL);
+  EXPECT_NE(outcome.error.find("policy:2:"), std::string::npos) << outcome.error;
+}
+
+TEST_F(LuaPolicyTest, OsExecuteIsNotThere) {
+  expectStopped("function login() os.execute('touch /tmp/postamt-escaped') return {} end", "os");
+}
+
+TEST_F(LuaPolicyTest, IoOpenIsNotThere) {
+  expectStopped("function login() return {text = io.open('/etc/passwd'):read()} end", "io");
+}
+
+TEST_F(LuaPolicyTest, LoadIsNotThere) {
+  expectStopped("function login() return load('return {}')() end", "load");
+  expectStopped("function login() return string.dump(login) end", "dump");
+}
+
+// Lua does not verify bytecode; loading it is how sandboxes are broken.
+TEST_F(LuaPolicyTest, BytecodeIsRefused) {
+  lua_State* compiler = luaL_newstate();
+  ASSERT_EQ(luaL_loadstring(compiler, "function login() return {} end"), LUA_OK);
+  std::string bytecode;
+  lua_dump(
+      compiler,
+      [](lua_State*, const void* p, size_t size, void* out) {
+        static_cast<std::string*>(out)->append(static_cast<const char*>(p), size);
+        return 0;
+      },
+      &bytecode, 0);
+  lua_close(compiler);
+  ASSERT_EQ(bytecode.substr(0, 4), "\x1bLua");
+  const auto outcome = decide(bytecode);
+  EXPECT_EQ(outcome.status, POSTAMT_PERM_FAIL);
+  EXPECT_NE(outcome.error.find("binary chunk"), std::string::npos) << outcome.error;
+}
+
+TEST_F(LuaPolicyTest, StringRepMemoryBombIsStopped) {
+  expectStopped("function login() return {text = string.rep('x', 1 << 30)} end", "memory limit");
+  expectStopped("function login() local s = ('x'):rep(1000) while true do s = s .. s end end", "memory limit");
+  expectStopped("function login() local t = {} for i = 1, 1e9 do t[i] = i end end", "");
+}
+
+// With empty strings string.rep would loop count times in C producing nothing.
+TEST_F(LuaPolicyTest, StringRepOfNothingReturnsAtOnce) {
+  const auto started = Clock::now();
+  const auto outcome = decide("function login() return {text = string.rep('', 1 << 50, '')} end");
+  EXPECT_EQ(outcome.status, POSTAMT_OK) << outcome.error;
+  EXPECT_LT(Clock::now() - started, std::chrono::seconds(1));
+}
+
+TEST_F(LuaPolicyTest, AnEndlessLoopIsStopped) { expectStopped("function login() while true do end end", "instruction budget"); }
+
+TEST_F(LuaPolicyTest, AnEndlessLoopInTheMainChunkIsStopped) { expectStopped("while true do end", "instruction budget"); }
+
+// Redis's lesson: once the budget is spent, every further instruction raises again, so pcall cannot swallow the stop.
+TEST_F(LuaPolicyTest, PcallAroundAnEndlessLoopDoesNotSwallowTheStop) {
+  expectStopped("function login() pcall(function() while true do end end) return {text = 'escaped'} end", "instruction budget");
+  expectStopped("function login() while true do pcall(function() while true do end end) end end", "instruction budget");
+}
+
+TEST_F(LuaPolicyTest, SetmetatableOnTheGlobalsIsRefused) {
+  expectStopped("setmetatable(_G, {__index = function() return 1 end})", "protected metatable");
+  expectStopped("function login() setmetatable(_G, nil) end", "protected metatable");
+}
+
+TEST_F(LuaPolicyTest, GlobalsAreLockedAfterLoad) {
+  EXPECT_EQ(decide("limit = 5\nfunction login() return {n = limit} end").values.at("n"), "5");
+  expectStopped("function login() counter = 1 return {} end", "globals are locked");
+  expectStopped("function login() login = nil return {} end", "globals are locked");
+  expectStopped("function login() rawset(_G, 'x', 1) return {} end", "read-only");
+}
+
+TEST_F(LuaPolicyTest, LibraryTablesAreReadOnly) {
+  expectStopped("function login() string.rep = nil return {} end", "read-only");
+  expectStopped("function login() rawset(string, 'rep', nil) return {} end", "read-only");
+  expectStopped("function login() getmetatable('').__index = {} return {} end", "attempt to index");
+}
+
+// Finalizers run with hooks off (TOOLCHAIN pitfall 10): one that loops would hang the call and lua_close.
+TEST_F(LuaPolicyTest, GcMetamethodsAreRefused) {
+  expectStopped("function login() setmetatable({}, {__gc = function() while true do end end}) return {} end", "__gc");
+}
+
+// The count hook never fires inside C (TOOLCHAIN pitfall 11).
+TEST_F(LuaPolicyTest, ABacktrackingPatternIsRefused) {
+  expectStopped("function login() return {n = string.find(('a'):rep(300), '.-.-.-b')} end", "may take too long");
+  expectStopped("function login() return {n = (('a'):rep(300)):match('.-.-.-b')} end", "may take too long");
+}
+
+TEST_F(LuaPolicyTest, ASimplePatternStillWorks) {
+  const auto outcome = decide("function login(a) return {domain = a.user:match('@(.+)$')} end");
+  ASSERT_EQ(outcome.status, POSTAMT_OK) << outcome.error;
+  EXPECT_EQ(outcome.values.at("domain"), "demo.test");
+}
+
+TEST_F(LuaPolicyTest, TableWalksAreChargedToTheBudget) {
+  expectStopped("function login() table.move({}, 1, 1e18, 2) return {} end", "instruction budget");
+  expectStopped("function login() return {text = table.concat({}, '', 1, 1e15)} end", "instruction budget");
+}
+
+TEST_F(LuaPolicyTest, AMalformedDecisionFails) {
+  expectStopped("function login() return 'yes' end", "must return a table");
+  expectStopped("function login() return {refuse = {}} end", "'refuse' is a table");
+  expectStopped("function login() return {[1] = 'x'} end", "names");
+  expectStopped("function login() return {delay = 1.5} end", "whole number");
+}
+
+TEST_F(LuaPolicyTest, ARaisingHookFailsWithItsMessage) {
+  expectStopped("function login()\n  error('closed for maintenance')\nend", "policy:2: closed for maintenance");
+}
+
+TEST_F(LuaPolicyTest, ANewVersionReplacesTheScript) {
+  EXPECT_EQ(decide("function login() return {v = 1} end", "login", {}, 1, 1).values.at("v"), "1");
+  EXPECT_EQ(decide("function login() return {v = 2} end", "login", {}, 1, 2).values.at("v"), "2");
+}
+
+TEST_F(LuaPolicyTest, TenantsDoNotSeeEachOthersScripts) {
+  EXPECT_EQ(decide("function login() return {who = 'one'} end", "login", {}, 1, 1).values.at("who"), "one");
+  EXPECT_EQ(decide("function quota() return {} end", "login", {}, 2, 1).status, POSTAMT_NOT_FOUND);
+  EXPECT_EQ(decide("function login() return {who = 'one'} end", "login", {}, 1, 1).values.at("who"), "one");
+}
+
+// One tenant's runaway script keeps one thread busy for its budget, no more, and no other tenant waits for it.
+TEST_F(LuaPolicyTest, ARunawayTenantDoesNotStallAnother) {
+  std::thread runaway([&] {
+    for (int i = 0; i < 20; ++i) decide("function login() while true do end end", "login", {}, 7, 1);
+  });
+  const auto started = Clock::now();
+  for (int i = 0; i < 200; ++i) {
+    ASSERT_EQ(decide("function login() return {ok = true} end", "login", {}, 8, 1).status, POSTAMT_OK);
+  }
+  const auto took = Clock::now() - started;
+  runaway.join();
+  EXPECT_LT(took, std::chrono::seconds(2));
+}
+
+}  // namespace
+}  // namespace postamt::testing
