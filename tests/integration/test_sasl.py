@@ -209,6 +209,10 @@ def test_scram_sha256_with_a_wrong_password_or_unknown_user_gets_auth(scram_post
             client._getresp()
     assert scram_login(client, ALICE, USERS[ALICE]).startswith(b"+OK")
     client.quit()
+    # Each failed proof leaves the line a wrong password leaves (never a password or proof).
+    log = scram_postamt.log.read_text()
+    assert f"login failed user={ALICE} remote=127.0.0.1 mechanism=SCRAM-SHA-256" in log
+    assert "login failed user=nobody@demo.test remote=127.0.0.1 mechanism=SCRAM-SHA-256" in log
 
 
 def test_scram_sha256_with_a_secret_made_by_doveadm(postamt):

@@ -68,7 +68,10 @@ void Session::Impl::apop(const CommandLine& line) {
   const std::string user(line.arguments[0]);
   const auto secret = storedSecret(user);
   if (secret.status == sasl::StoredSecret::Status::TempFail) return fail("[SYS/TEMP] Temporary failure, please try again later.");
-  if (!sasl::apopDigestMatches(secret, apopTimestamp_, line.arguments[1])) return reject("[AUTH] Authentication failed.");
+  if (!sasl::apopDigestMatches(secret, apopTimestamp_, line.arguments[1])) {
+    logFailure(user, "APOP", "wrong digest, or a password not stored as PLAIN");
+    return reject("[AUTH] Authentication failed.");
+  }
   const LoginRequest request{user, {}, settings_.remoteAddress, settings_.secure, "APOP"};
   completeLogin([&] { return authenticator_.openProven(request); });
 }
@@ -92,15 +95,18 @@ sasl::TokenCheck Session::Impl::checkToken(const std::string& user, const std::s
 // RFC 5034 section 4: each line is one base64 client response, or "*" to cancel.
 void Session::Impl::continueExchange(const LineReader::Line& line) {
   if (line.problem != LineReader::Line::Problem::None) {
+    logFailure({}, exchangeMechanism_, "malformed response");
     endExchange();
     return reject(line.problem == LineReader::Line::Problem::TooLong ? "[AUTH] Response too long." : "[AUTH] NUL byte in response.");
   }
   if (line.text == "*") {
+    logFailure({}, exchangeMechanism_, "cancelled by the client");
     endExchange();
     return fail("[AUTH] Authentication cancelled.");  // RFC 5034 section 4: the server MUST answer a cancel with -ERR
   }
   const auto response = sasl::decodeBase64(line.text);
   if (!response) {
+    logFailure({}, exchangeMechanism_, "invalid base64");
     endExchange();
     return reject("[AUTH] Invalid base64 in the response.");
   }
@@ -125,9 +131,18 @@ void Session::Impl::advanceExchange(const sasl::Step& step) {
       return completeLogin([&] { return authenticator_.openProven(request); });
     }
     case Kind::Failure:
+      logFailure(step.user, exchangeMechanism_, step.reason);
       endExchange();
       if (step.failure == sasl::Step::Failure::TempFail) return fail("[SYS/TEMP] " + step.reason);
       return reject("[AUTH] " + step.reason);
+  }
+}
+
+void Session::Impl::logFailure(const std::string& user, const std::string& mechanism, const std::string& reason) {
+  try {
+    authenticator_.loginFailed({user, {}, settings_.remoteAddress, settings_.secure, mechanism}, reason);
+  } catch (const std::exception&) {
+    // A log that cannot be written must not change the client's answer.
   }
 }
 

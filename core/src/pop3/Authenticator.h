@@ -42,6 +42,9 @@ class Authenticator {
   virtual LoginResult openProven(const LoginRequest& request) = 0;
   // Whether an OAuth 2.0 bearer token (OAUTHBEARER, XOAUTH2) lets `user` in, by the rules of the user's tenant.
   virtual sasl::TokenCheck verifyBearerToken(const std::string& user, const std::string& token) = 0;
+  // A login that failed in the session itself (a SASL proof, APOP, a cancelled or malformed exchange), so that it
+  // is logged like one that failed in login(). `request.user` may be empty.
+  virtual void loginFailed(const LoginRequest& request, const std::string& reason) = 0;
 };
 
 }  // namespace postamt::pop3

@@ -132,6 +132,8 @@ TEST(AuthCommandTest, AStarCancelsTheExchange) {
   EXPECT_EQ(connection.send("AUTH LOGIN\r\n"), "+ VXNlcm5hbWU6\r\n");
   EXPECT_EQ(connection.send("*\r\n"), "-ERR [AUTH] Authentication cancelled.\r\n");
   EXPECT_TRUE(connection.authenticator.requests.empty());
+  ASSERT_EQ(connection.authenticator.failures.size(), 1u);
+  EXPECT_EQ(connection.authenticator.failures[0].first.mechanism, "LOGIN");
   EXPECT_EQ(connection.send("AUTH PLAIN " + plain() + "\r\n"), kLoggedIn);
 }
 
@@ -234,6 +236,11 @@ TEST(AuthCommandTest, ScramSha256WithAWrongPasswordGetsTheSameAnswerAsPass) {
   EXPECT_EQ(connection.send(client.final(challenge, "wrong")), kAuthFailed);
   EXPECT_TRUE(connection.authenticator.provenRequests.empty());
   EXPECT_EQ(connection.session->state(), State::Authorization);
+  // A proof that fails in the session is logged like a wrong password: who, from where, which mechanism.
+  ASSERT_EQ(connection.authenticator.failures.size(), 1u);
+  EXPECT_EQ(connection.authenticator.failures[0].first.user, "alice@example.org");
+  EXPECT_EQ(connection.authenticator.failures[0].first.remoteAddress, "192.0.2.7");
+  EXPECT_EQ(connection.authenticator.failures[0].first.mechanism, "SCRAM-SHA-256");
 }
 
 // Issue 4: a user whose password is stored in another scheme cannot use SCRAM, and is told so as for a wrong password.
