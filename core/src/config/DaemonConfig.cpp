@@ -2,7 +2,12 @@
 
 #include <Poco/Logger.h>
 
+#include <algorithm>
+#include <cctype>
+#include <sstream>
+
 #include "config/ConfigFile.h"
+#include "sasl/Mechanisms.h"
 
 #ifndef POSTAMT_DEFAULT_PLUGIN_DIR
 #define POSTAMT_DEFAULT_PLUGIN_DIR "/usr/lib/postamt/plugins"
@@ -24,6 +29,23 @@ net::Protocol protocol(const std::string& key, const std::string& name) {
 }
 
 // listener.<name>.address = host:port, or listener.<name>.path = a unix socket (as Postfix's lmtp:unix: uses).
+// "SCRAM-SHA-256 plain, LOGIN" -> {"SCRAM-SHA-256", "PLAIN", "LOGIN"}; a name this build does not implement is an
+// error now rather than a mechanism that silently never appears.
+std::vector<std::string> saslMechanisms(const std::string& value) {
+  std::vector<std::string> names;
+  std::istringstream words(value);
+  for (std::string name; words >> name;) {
+    if (name.back() == ',') name.pop_back();
+    if (name.empty()) continue;
+    std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+    const auto known = sasl::allMechanisms();
+    if (std::none_of(known.begin(), known.end(), [&](const auto& mechanism) { return mechanism.name == name; }))
+      throw ConfigError("pop3.sasl_mechanisms: unknown mechanism " + name);
+    names.push_back(name);
+  }
+  return names;
+}
+
 std::vector<net::ListenerSettings> listeners(const Poco::Util::AbstractConfiguration& c) {
   std::vector<net::ListenerSettings> out;
   Poco::Util::AbstractConfiguration::Keys names;
@@ -77,6 +99,7 @@ DaemonConfig loadDaemonConfig(const std::string& path) {
     pop3.idleTimeout = std::chrono::seconds(positive(c, "pop3.idle_timeout_seconds", int(pop3.idleTimeout.count())));
     pop3.maxBadCommands = positive(c, "pop3.max_bad_commands", pop3.maxBadCommands);
     pop3.apop = c.getBool("pop3.apop", pop3.apop);
+    if (c.has("pop3.sasl_mechanisms")) pop3.saslMechanisms = saslMechanisms(c.getString("pop3.sasl_mechanisms"));
     if (pop3.idleTimeout < std::chrono::minutes(10)) {
       Poco::Logger::get("config").warning(
           "pop3.idle_timeout_seconds is below the 10 minutes RFC 1939 section 3 requires; clients may lose sessions");

@@ -33,7 +33,7 @@ void Session::Impl::auth(const CommandLine& line) {
   if (line.arguments.empty()) {
     ok("");
     DotStuffer body(sink_);
-    for (const auto name : sasl::offeredMechanisms(settings_.allowCleartextLogin)) body.write(responseLine(name));
+    for (const auto name : sasl::offeredMechanisms(settings_.saslMechanisms, settings_.allowCleartextLogin)) body.write(responseLine(name));
     return body.finish();
   }
   if (!expectArguments(line, {"mechanism"}, 1)) return;
@@ -41,7 +41,10 @@ void Session::Impl::auth(const CommandLine& line) {
   const auto found = std::find_if(mechanisms.begin(), mechanisms.end(),
                                   [&](const auto& mechanism) { return equalsIgnoringCase(mechanism.name, line.arguments[0]); });
   // RFC 3206 section 6 (AUTH-RESP-CODE): every failed authentication says [AUTH], or why it was not the credentials.
-  if (found == mechanisms.end()) return reject("[AUTH] Unsupported authentication mechanism.");
+  const auto& enabled = settings_.saslMechanisms;
+  if (found == mechanisms.end() || std::find(enabled.begin(), enabled.end(), found->name) == enabled.end()) {
+    return reject("[AUTH] Unsupported authentication mechanism.");
+  }
   // RFC 2595 section 6: a mechanism that shows the password must not be used where it would go in the clear.
   if (found->sendsPasswordInClear && !settings_.allowCleartextLogin) {
     return reject("[AUTH] Cleartext authentication is not allowed here, use TLS.");

@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "pop3/Authenticator.h"
 #include "pop3/ResponseSink.h"
@@ -20,6 +21,10 @@ struct SessionSettings {
   int maxBadCommands = 20;
   bool allowCleartextLogin = true;  // USER/PASS offered and accepted
   bool apop = false;                // RFC 1939 section 7: a timestamp in the greeting, and the APOP command
+  // The SASL mechanisms offered (RFC 5034), by name, as Dovecot's auth_mechanisms. A client takes the strongest it
+  // knows and gives up when that one cannot work for its user (SCRAM needs SCRAM secrets, CRAM-MD5 plain or
+  // CRAM-MD5 ones), so only what the stored passwords support belongs here.
+  std::vector<std::string> saslMechanisms{"PLAIN", "LOGIN"};
   std::string remoteAddress;
   bool secure = false;
 };

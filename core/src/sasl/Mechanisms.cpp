@@ -1,5 +1,7 @@
 #include "sasl/Mechanisms.h"
 
+#include <algorithm>
+
 #include "sasl/BearerToken.h"
 #include "sasl/CramMd5.h"
 #include "sasl/Login.h"
@@ -41,10 +43,12 @@ constexpr MechanismInfo kMechanisms[] = {
 
 std::span<const MechanismInfo> allMechanisms() { return kMechanisms; }
 
-std::vector<std::string_view> offeredMechanisms(bool cleartextAllowed) {
+std::vector<std::string_view> offeredMechanisms(const std::vector<std::string>& enabled, bool cleartextAllowed) {
   std::vector<std::string_view> names;
-  for (const auto& mechanism : kMechanisms)
+  for (const auto& mechanism : kMechanisms) {
+    if (std::find(enabled.begin(), enabled.end(), mechanism.name) == enabled.end()) continue;
     if (cleartextAllowed || !mechanism.sendsPasswordInClear) names.push_back(mechanism.name);
+  }
   return names;
 }
 

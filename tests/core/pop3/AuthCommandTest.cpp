@@ -40,6 +40,7 @@ struct Connection {
     settings.remoteAddress = "192.0.2.7";
     settings.allowCleartextLogin = cleartextAllowed;
     settings.apop = apop;
+    settings.saslMechanisms = {"SCRAM-SHA-256", "CRAM-MD5", "OAUTHBEARER", "XOAUTH2", "PLAIN", "LOGIN"};
     session = std::make_unique<Session>(authenticator, settings, sink);
     session->greet();
     greeting = sink.take();
@@ -149,6 +150,13 @@ TEST(AuthCommandTest, BadBase64IsRefusedInTheInitialResponseAndInAContinuation) 
 TEST(AuthCommandTest, AnUnknownMechanismIsRefused) {
   Connection connection;
   EXPECT_EQ(connection.send("AUTH KERBEROS_V4\r\n"), "-ERR [AUTH] Unsupported authentication mechanism.\r\n");
+  // One the server implements but was not configured to offer is just as unknown.
+  connection.session.reset();
+  SessionSettings settings;
+  settings.saslMechanisms = {"PLAIN"};
+  connection.session = std::make_unique<Session>(connection.authenticator, settings, connection.sink);
+  EXPECT_EQ(connection.send("AUTH SCRAM-SHA-256\r\n"), "-ERR [AUTH] Unsupported authentication mechanism.\r\n");
+  EXPECT_EQ(connection.send("AUTH\r\n"), "+OK\r\nPLAIN\r\n.\r\n");
   EXPECT_EQ(connection.send("AUTH X PLAIN Y\r\n"), "-ERR Too many arguments\r\n");
 }
 
