@@ -1,5 +1,5 @@
-// APOP (RFC 1939 section 7), and the AUTH command of RFC 5034 and the SASL exchange it starts: the session's side of the wire (base64, "+ "
-// continuations, "*" cancels, response codes); the mechanisms themselves live in sasl/.
+// APOP (RFC 1939 section 7), and the AUTH command of RFC 5034 and the SASL exchange it starts: the session's side of the wire
+// (base64, "+ " continuations, "*" cancels, response codes); the mechanisms themselves live in sasl/.
 
 #include <algorithm>
 #include <exception>
@@ -33,7 +33,8 @@ void Session::Impl::auth(const CommandLine& line) {
   if (line.arguments.empty()) {
     ok("");
     DotStuffer body(sink_);
-    for (const auto name : sasl::offeredMechanisms(settings_.saslMechanisms, settings_.allowCleartextLogin)) body.write(responseLine(name));
+    for (const auto name : sasl::offeredMechanisms(settings_.saslMechanisms, settings_.allowCleartextLogin))
+      body.write(responseLine(name));
     return body.finish();
   }
   if (!expectArguments(line, {"mechanism"}, 1)) return;
@@ -100,7 +101,8 @@ void Session::Impl::continueExchange(const LineReader::Line& line) {
   if (line.problem != LineReader::Line::Problem::None) {
     logFailure({}, exchangeMechanism_, "malformed response");
     endExchange();
-    return reject(line.problem == LineReader::Line::Problem::TooLong ? "[AUTH] Response too long." : "[AUTH] NUL byte in response.");
+    return reject(line.problem == LineReader::Line::Problem::TooLong ? "[AUTH] Response too long."
+                                                                     : "[AUTH] NUL byte in response.");
   }
   if (line.text == "*") {
     logFailure({}, exchangeMechanism_, "cancelled by the client");

@@ -82,7 +82,8 @@ Step ScramSha256::clientFirst(std::string_view message) {
   const auto user = decodeSaslName(*userPart);
   if (!user || user->empty()) return Step::failed("Malformed SCRAM user name");
   // This server lets nobody act for another user (as for PLAIN, RFC 4616 section 2).
-  if (!header.authzid.empty() && header.authzid != *user) return Step::failed("Authorization identity must be empty or the user's own");
+  if (!header.authzid.empty() && header.authzid != *user)
+    return Step::failed("Authorization identity must be empty or the user's own");
   user_ = *user;
 
   const auto stored = secrets_(user_);

@@ -91,7 +91,7 @@ TEST(AuthCommandTest, PlainWithAnAuthzidOfSomeoneElseFailsWithAuthCode) {
 
 TEST(AuthCommandTest, LoginAsksForUserNameAndPasswordInBase64) {
   Connection connection;
-  EXPECT_EQ(connection.send("AUTH LOGIN\r\n"), "+ VXNlcm5hbWU6\r\n");  // "Username:"
+  EXPECT_EQ(connection.send("AUTH LOGIN\r\n"), "+ VXNlcm5hbWU6\r\n");                                  // "Username:"
   EXPECT_EQ(connection.send(sasl::encodeBase64("alice@example.org") + "\r\n"), "+ UGFzc3dvcmQ6\r\n");  // "Password:"
   EXPECT_EQ(connection.send(sasl::encodeBase64("secret") + "\r\n"), kLoggedIn);
   EXPECT_EQ(connection.authenticator.requests.at(0).mechanism, "LOGIN");
@@ -170,7 +170,8 @@ TEST(AuthCommandTest, ABareAuthListsTheMechanisms) {
 // accepted, and the answer says why.
 TEST(AuthCommandTest, WithoutCleartextLoginPlainAndLoginAreRefusedAndNotListed) {
   Connection connection(false);
-  EXPECT_EQ(connection.send("AUTH PLAIN " + plain() + "\r\n"), "-ERR [AUTH] Cleartext authentication is not allowed here, use TLS.\r\n");
+  EXPECT_EQ(connection.send("AUTH PLAIN " + plain() + "\r\n"),
+            "-ERR [AUTH] Cleartext authentication is not allowed here, use TLS.\r\n");
   EXPECT_EQ(connection.send("AUTH LOGIN\r\n"), "-ERR [AUTH] Cleartext authentication is not allowed here, use TLS.\r\n");
   EXPECT_TRUE(connection.authenticator.requests.empty());
   EXPECT_EQ(connection.send("AUTH\r\n"), "+OK\r\nSCRAM-SHA-256\r\nCRAM-MD5\r\n.\r\n");
@@ -189,7 +190,8 @@ struct ScramClient {
   std::string bare(const std::string& user) const { return "n=" + user + ",r=" + nonce; }
 
   // The client-final message for `password`, from the server's base64 challenge line.
-  std::string final(const std::string& challengeLine, const std::string& password, const std::string& user = "alice@example.org") {
+  std::string final(const std::string& challengeLine, const std::string& password,
+                    const std::string& user = "alice@example.org") {
     serverFirst = *sasl::decodeBase64(challengeLine.substr(2, challengeLine.size() - 4));
     const auto attribute = [&](char name) {
       const auto at = serverFirst.find(std::string(1, name) + "=");
@@ -296,7 +298,8 @@ TEST(AuthCommandTest, ContinuationLinesAreBoundedAndCommandsGetTheirLimitBack) {
   Connection connection;
   ASSERT_EQ(connection.send("AUTH PLAIN\r\n"), "+ \r\n");
   // A response of exactly the limit is read (and is no base64: its length is no multiple of four); one more is too long.
-  EXPECT_EQ(connection.send(std::string(kMaxSaslResponseLine - 2, 'A') + "\r\n"), "-ERR [AUTH] Invalid base64 in the response.\r\n");
+  EXPECT_EQ(connection.send(std::string(kMaxSaslResponseLine - 2, 'A') + "\r\n"),
+            "-ERR [AUTH] Invalid base64 in the response.\r\n");
   ASSERT_EQ(connection.send("AUTH PLAIN\r\n"), "+ \r\n");
   EXPECT_EQ(connection.send(std::string(kMaxSaslResponseLine - 1, 'A') + "\r\n"), "-ERR [AUTH] Response too long.\r\n");
   ASSERT_EQ(connection.send("AUTH PLAIN\r\n"), "+ \r\n");
@@ -395,7 +398,11 @@ TEST(AuthCommandTest, Utf8IsOnlyForTheAuthorizationState) {
 TEST(AuthCommandTest, OAuthBearerWithAGoodAndABadToken) {
   Connection connection;
   const auto message = [](const std::string& token) {
-    return sasl::encodeBase64("n,a=alice@example.org,\x01" "auth=Bearer " + token + "\x01\x01") + "\r\n";
+    return sasl::encodeBase64(
+               "n,a=alice@example.org,\x01"
+               "auth=Bearer " +
+               token + "\x01\x01") +
+           "\r\n";
   };
   EXPECT_EQ(connection.send("AUTH OAUTHBEARER " + message("forged")),
             "+ " + sasl::encodeBase64(R"({"status":"invalid_token"})") + "\r\n");
