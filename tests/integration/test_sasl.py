@@ -427,3 +427,20 @@ def test_a_tenant_without_oauth_takes_no_tokens(every_mechanism):
                              "--login-options", "AUTH=XOAUTH2", f"pop3://127.0.0.1:{every_mechanism.port}/"],
                             capture_output=True, timeout=90)
     assert result.returncode == 67
+
+
+def test_postamtctl_tenant_oauth_off_and_bad_algorithms(oauth_postamt, tmp_path):
+    def login():
+        return subprocess.run(["curl", "--silent", "--max-time", "60", "--user", f"{ALICE}:", "--oauth2-bearer", token(),
+                               "--login-options", "AUTH=OAUTHBEARER", f"pop3://127.0.0.1:{oauth_postamt.port}/"],
+                              capture_output=True, timeout=90).returncode
+
+    assert login() == 0
+    # The directory is read at every login: switching OAuth off applies to the next one, without a restart.
+    oauth_postamt.ctl("tenant", "oauth", "demo", "off")
+    assert login() == 67
+    key = tmp_path / "key"
+    key.write_bytes(b"secret")
+    refused = oauth_postamt.ctl("tenant", "oauth", "demo", ISSUER, AUDIENCE, "none", str(key), check=False)
+    assert refused.returncode != 0 and b"HS256 or RS256" in refused.stderr
+    assert oauth_postamt.ctl("tenant", "oauth", "nosuch", ISSUER, AUDIENCE, "HS256", str(key), check=False).returncode != 0
