@@ -1,13 +1,16 @@
 // auth-sql: users in an SQL table (schemas/*/users) through Poco::Data.
 // Settings: connector ("SQLite"), connect (the connection string; for SQLite
 // the database file, required), password_scheme for new passwords
-// ("SHA512-CRYPT"), pool_size (32: at most that many sessions at once).
+// ("SHA512-CRYPT"), pool_size (32: at most that many sessions at once),
+// rehash_on_login ("false"; "true" stores a password that verified in another
+// scheme again in password_scheme, so imported users move to it as they log in).
 #include <Poco/Data/SQLite/Connector.h>
 #include <Poco/Data/Session.h>
 #include <Poco/Data/SessionPool.h>
 #include <Poco/Data/Statement.h>
 #include <Poco/Exception.h>
 
+#include <cctype>
 #include <optional>
 #include <string>
 #include <utility>
@@ -35,6 +38,7 @@ struct Flavour {
   std::string selectUser;      // tenant_id, address -> password, enabled
   std::string insertUser;      // tenant_id, address, password; no row when it exists
   std::string updatePassword;  // password, tenant_id, address
+  std::string rehashPassword;  // password, tenant_id, address, the old password: no row when it changed meanwhile
   std::string updateEnabled;   // enabled, tenant_id, address
   std::string deleteUser;      // tenant_id, address
   std::string listUsers;       // tenant_id -> address, enabled
@@ -49,6 +53,7 @@ const Flavour kSqlite = {
     "SELECT password, enabled FROM users WHERE tenant_id = ? AND address = ?",
     "INSERT INTO users (tenant_id, address, password, enabled) VALUES (?, ?, ?, 1) ON CONFLICT DO NOTHING",
     "UPDATE users SET password = ? WHERE tenant_id = ? AND address = ?",
+    "UPDATE users SET password = ? WHERE tenant_id = ? AND address = ? AND password = ?",
     "UPDATE users SET enabled = ? WHERE tenant_id = ? AND address = ?",
     "DELETE FROM users WHERE tenant_id = ? AND address = ?",
     "SELECT address, enabled FROM users WHERE tenant_id = ? ORDER BY address",
@@ -91,6 +96,7 @@ class SqlAuth : public sdk::Auth {
       : host_(host),
         flavour_(flavourFor(settings.get("connector", "SQLite"))),
         scheme_(settings.get("password_scheme", "SHA512-CRYPT")),
+        rehashOnLogin_(flag(settings, "rehash_on_login")),
         pool_(flavour_, settings.get("connect"), poolSize(settings)) {
     checkScheme();
     try {
@@ -111,7 +117,9 @@ class SqlAuth : public sdk::Auth {
       return POSTAMT_DENIED;
     }
     if (check != POSTAMT_OK) return check;
-    return found->enabled ? POSTAMT_OK : POSTAMT_DENIED;
+    if (!found->enabled) return POSTAMT_DENIED;
+    if (rehashOnLogin_ && !storedIn(found->password, scheme_)) rehash(user, found->password, password);
+    return POSTAMT_OK;
   }
 
   postamt_status lookup(const sdk::Mailbox& user) override {
@@ -171,6 +179,31 @@ class SqlAuth : public sdk::Auth {
     return static_cast<int>(size);
   }
 
+  static bool flag(const sdk::Settings& settings, const std::string& key) {
+    const std::string value = settings.get(key, "false");
+    if (value != "true" && value != "false") throw sdk::Error(POSTAMT_PERM_FAIL, "setting '" + key + "' must be true or false");
+    return value == "true";
+  }
+
+  // Whether `stored` ("{SCHEME}...") is in `scheme`; names compare case-insensitively, as in Dovecot.
+  static bool storedIn(const std::string& stored, const std::string& scheme) {
+    if (stored.size() < scheme.size() + 2 || stored[0] != '{' || stored[scheme.size() + 1] != '}') return false;
+    for (std::size_t i = 0; i < scheme.size(); ++i)
+      if (std::toupper(static_cast<unsigned char>(stored[i + 1])) != std::toupper(static_cast<unsigned char>(scheme[i]))) return false;
+    return true;
+  }
+
+  // The login goes on whatever happens here: a failed rehash only leaves the old hash, which still verifies.
+  void rehash(const sdk::Mailbox& user, const std::string& oldHash, std::string_view password) {
+    try {
+      const std::string hash = host_.hashPassword(password, scheme_);
+      if (rowsChanged(flavour_.rehashPassword, hash, Poco::Int64(user.tenantId), user.address, oldHash))
+        host_.log(POSTAMT_LOG_INFO, kName, "stored the password of " + user.address + " again as " + scheme_);
+    } catch (const sdk::Error& e) {
+      host_.log(POSTAMT_LOG_WARNING, kName, "could not rehash the password of " + user.address + ": " + e.what());
+    }
+  }
+
   // A scheme the host cannot hash is a configuration error: report it now, not at the first add_user.
   void checkScheme() const {
     try {
@@ -216,6 +249,7 @@ class SqlAuth : public sdk::Auth {
   sdk::Host host_;
   const Flavour& flavour_;
   const std::string scheme_;
+  const bool rehashOnLogin_;
   ConnectorRegistration registration_;  // outlives the pool
   FlavouredPool pool_;
 };

@@ -408,7 +408,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   bool peerGone = false;
 
   {
-    Session session(authenticator, SessionSettings{}, wire);
+    SessionSettings settings;
+    settings.saslMechanisms = {"SCRAM-SHA-256", "CRAM-MD5", "OAUTHBEARER", "XOAUTH2", "PLAIN", "LOGIN"};
+    Session session(authenticator, settings, wire);
     session.greet();
     client.readGreeting();
     if (input.flag(kPeerGoesAway)) wire.goAwayAfter(kPeerReadsOctets);

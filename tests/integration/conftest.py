@@ -24,10 +24,20 @@ USERS = {
 }
 
 
+_HANDED_OUT = set()
+
+
 def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A loopback port nobody listens on, and never one this test run handed out before: servers are configured
+    some time before they bind, and the kernel may offer a released port again meanwhile."""
+    for _ in range(1000):
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        if port not in _HANDED_OUT:
+            _HANDED_OUT.add(port)
+            return port
+    raise AssertionError("no fresh loopback port in 1000 tries")
 
 
 def crlf(data: bytes) -> bytes:

@@ -16,16 +16,6 @@ from conftest import USERS, seed
 
 ALICE = "alice@demo.test"
 MESSAGE = b"Subject: sasl\r\n\r\nauthenticated\r\n"
-ALL_MECHANISMS = "SCRAM-SHA-256 CRAM-MD5 OAUTHBEARER XOAUTH2 PLAIN LOGIN"
-
-
-@pytest.fixture
-def make_postamt(make_postamt):
-    """Every server here offers every mechanism (postamtd offers PLAIN and LOGIN unless told otherwise):
-    what is tested is how each one works."""
-    def make(**settings):
-        return make_postamt(**{"pop3__sasl_mechanisms": ALL_MECHANISMS, **settings})
-    return make
 
 
 def b64(data: bytes) -> str:
@@ -50,19 +40,39 @@ def curl(postamt, *args, user=ALICE, password=None, check=True):
     return result
 
 
+ALL_MECHANISMS = "SCRAM-SHA-256 CRAM-MD5 OAUTHBEARER XOAUTH2 PLAIN LOGIN"
+
+
+@pytest.fixture
+def every_mechanism(make_postamt):
+    """The default fixture's users (SHA512-CRYPT) with every mechanism offered."""
+    return make_postamt(pop3__sasl_mechanisms=ALL_MECHANISMS).start()
+
+
 @pytest.fixture
 def seeded(postamt):
     stored = seed(postamt, ALICE, MESSAGE)
     return postamt, stored
 
 
-def test_capa_announces_sasl_mechanisms(postamt):
+def test_capa_announces_the_configured_sasl_mechanisms(postamt, every_mechanism):
+    # RFC 2449 section 6.3: by default PLAIN and LOGIN (on loopback cleartext login is allowed), which work for every
+    # stored scheme; the others only when configured, strongest first.
     client = pop(postamt)
     capabilities = client.capa()
-    # RFC 2449 section 6.3: SASL and its mechanisms; on loopback cleartext login is allowed, so PLAIN and LOGIN too.
-    assert {"PLAIN", "LOGIN"} <= set(capabilities["SASL"])
+    assert capabilities["SASL"] == ["PLAIN", "LOGIN"]
     assert "AUTH-RESP-CODE" in capabilities
     client.quit()
+    client = pop(every_mechanism)
+    assert client.capa()["SASL"] == ALL_MECHANISMS.split()
+    client.quit()
+
+
+def test_an_unknown_configured_mechanism_stops_postamtd(make_postamt):
+    server = make_postamt()
+    server.configure(pop3__sasl_mechanisms="PLAIN KERBEROS_V4")
+    with pytest.raises(AssertionError, match="KERBEROS_V4"):
+        server.start()
 
 
 def test_poplib_auth_plain_with_initial_response(seeded):
@@ -193,7 +203,7 @@ def set_stored_password(server, user: str, stored: str):
 @pytest.fixture
 def scram_postamt(make_postamt):
     """A server whose new passwords are stored as SCRAM-SHA-256 secrets, as SCRAM needs."""
-    return make_postamt(auth__main__password_scheme="SCRAM-SHA-256").start()
+    return make_postamt(auth__main__password_scheme="SCRAM-SHA-256", pop3__sasl_mechanisms="SCRAM-SHA-256 PLAIN LOGIN").start()
 
 
 def test_scram_sha256_logs_in_and_retrieves(scram_postamt):
@@ -219,21 +229,25 @@ def test_scram_sha256_with_a_wrong_password_or_unknown_user_gets_auth(scram_post
             client._getresp()
     assert scram_login(client, ALICE, USERS[ALICE]).startswith(b"+OK")
     client.quit()
+    # Each failed proof leaves the line a wrong password leaves (never a password or proof).
+    log = scram_postamt.log.read_text()
+    assert f"login failed user={ALICE} remote=127.0.0.1 mechanism=SCRAM-SHA-256" in log
+    assert "login failed user=nobody@demo.test remote=127.0.0.1 mechanism=SCRAM-SHA-256" in log
 
 
-def test_scram_sha256_with_a_secret_made_by_doveadm(postamt):
+def test_scram_sha256_with_a_secret_made_by_doveadm(every_mechanism):
     # What `doveadm pw -s SCRAM-SHA-256` prints is what a Dovecot SQL passdb holds: imported users keep SCRAM.
     made = subprocess.run(["doveadm", "pw", "-s", "SCRAM-SHA-256", "-p", "dovecot pässword"], capture_output=True, check=True,
                           timeout=60)
-    set_stored_password(postamt, ALICE, made.stdout.decode().strip())
-    client = pop(postamt)
+    set_stored_password(every_mechanism, ALICE, made.stdout.decode().strip())
+    client = pop(every_mechanism)
     assert scram_login(client, ALICE, "dovecot pässword").startswith(b"+OK")
     client.quit()
 
 
-def test_scram_sha256_for_a_password_stored_in_another_scheme_fails_like_a_wrong_password(postamt):
+def test_scram_sha256_for_a_password_stored_in_another_scheme_fails_like_a_wrong_password(every_mechanism):
     # The default fixture stores SHA512-CRYPT: SCRAM cannot check it, and the answer is the one for a wrong password.
-    client = pop(postamt)
+    client = pop(every_mechanism)
     with pytest.raises(poplib.error_proto, match=r"-ERR \[AUTH\] Authentication failed\."):
         scram_login(client, ALICE, USERS[ALICE])
     # The same user still logs in with PLAIN.
@@ -258,7 +272,8 @@ def test_password_schemes_of_dovecot_log_in_with_plain(postamt):
 @pytest.fixture
 def plain_stored_postamt(make_postamt):
     """Passwords stored as {PLAIN}, which CRAM-MD5 and APOP need, and APOP enabled."""
-    return make_postamt(auth__main__password_scheme="PLAIN", pop3__apop="true").start()
+    return make_postamt(auth__main__password_scheme="PLAIN", pop3__apop="true",
+                        pop3__sasl_mechanisms="CRAM-MD5 PLAIN LOGIN").start()
 
 
 def test_curl_cram_md5_for_a_plain_stored_password(plain_stored_postamt):
@@ -269,15 +284,15 @@ def test_curl_cram_md5_for_a_plain_stored_password(plain_stored_postamt):
     assert curl(plain_stored_postamt, "--login-options", "AUTH=CRAM-MD5", password="wrong", check=False).returncode == 67
 
 
-def test_cram_md5_with_a_context_made_by_doveadm(postamt):
+def test_cram_md5_with_a_context_made_by_doveadm(every_mechanism):
     made = subprocess.run(["doveadm", "pw", "-s", "CRAM-MD5", "-p", "cram secret"], capture_output=True, check=True, timeout=60)
-    set_stored_password(postamt, ALICE, made.stdout.decode().strip())
-    assert curl(postamt, "--login-options", "AUTH=CRAM-MD5", password="cram secret").returncode == 0
+    set_stored_password(every_mechanism, ALICE, made.stdout.decode().strip())
+    assert curl(every_mechanism, "--login-options", "AUTH=CRAM-MD5", password="cram secret").returncode == 0
 
 
-def test_cram_md5_for_a_hashed_password_fails_like_a_wrong_password(postamt):
+def test_cram_md5_for_a_hashed_password_fails_like_a_wrong_password(every_mechanism):
     # The default fixture stores SHA512-CRYPT, from which no HMAC-MD5 can be computed.
-    assert curl(postamt, "--login-options", "AUTH=CRAM-MD5", check=False).returncode == 67
+    assert curl(every_mechanism, "--login-options", "AUTH=CRAM-MD5", check=False).returncode == 67
 
 
 def test_poplib_apop_when_enabled(plain_stored_postamt):
@@ -339,7 +354,7 @@ def token(**overrides) -> str:
 
 @pytest.fixture
 def oauth_postamt(make_postamt, tmp_path):
-    server = make_postamt()
+    server = make_postamt(pop3__sasl_mechanisms="OAUTHBEARER XOAUTH2 PLAIN LOGIN")
     secret_file = tmp_path / "oauth-secret"
     secret_file.write_bytes(OAUTH_SECRET + b"\n")
     out = server.ctl("tenant", "oauth", "demo", ISSUER, AUDIENCE, "HS256", str(secret_file)).stdout.decode()
@@ -407,8 +422,25 @@ def test_oauthbearer_error_exchange_of_rfc7628(oauth_postamt):
     client.quit()
 
 
-def test_a_tenant_without_oauth_takes_no_tokens(postamt):
+def test_a_tenant_without_oauth_takes_no_tokens(every_mechanism):
     result = subprocess.run(["curl", "--silent", "--max-time", "60", "--user", f"{ALICE}:", "--oauth2-bearer", token(),
-                             "--login-options", "AUTH=XOAUTH2", f"pop3://127.0.0.1:{postamt.port}/"],
+                             "--login-options", "AUTH=XOAUTH2", f"pop3://127.0.0.1:{every_mechanism.port}/"],
                             capture_output=True, timeout=90)
     assert result.returncode == 67
+
+
+def test_postamtctl_tenant_oauth_off_and_bad_algorithms(oauth_postamt, tmp_path):
+    def login():
+        return subprocess.run(["curl", "--silent", "--max-time", "60", "--user", f"{ALICE}:", "--oauth2-bearer", token(),
+                               "--login-options", "AUTH=OAUTHBEARER", f"pop3://127.0.0.1:{oauth_postamt.port}/"],
+                              capture_output=True, timeout=90).returncode
+
+    assert login() == 0
+    # The directory is read at every login: switching OAuth off applies to the next one, without a restart.
+    oauth_postamt.ctl("tenant", "oauth", "demo", "off")
+    assert login() == 67
+    key = tmp_path / "key"
+    key.write_bytes(b"secret")
+    refused = oauth_postamt.ctl("tenant", "oauth", "demo", ISSUER, AUDIENCE, "none", str(key), check=False)
+    assert refused.returncode != 0 and b"HS256 or RS256" in refused.stderr
+    assert oauth_postamt.ctl("tenant", "oauth", "nosuch", ISSUER, AUDIENCE, "HS256", str(key), check=False).returncode != 0

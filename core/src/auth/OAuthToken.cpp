@@ -13,7 +13,8 @@ namespace {
 
 bool sameAddress(std::string a, std::string b) {
   const auto lower = [](std::string& s) {
-    std::transform(s.begin(), s.end(), s.begin(), [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; });
+    std::transform(s.begin(), s.end(), s.begin(),
+                   [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; });
   };
   lower(a);
   lower(b);
@@ -35,7 +36,8 @@ void configure(Poco::JWT::Signer& signer, const OAuthIssuer& issuer) {
 
 }  // namespace
 
-TokenVerdict verifyBearerToken(const OAuthIssuer& issuer, const std::string& token, const std::string& user, Poco::Timestamp now) {
+TokenVerdict verifyBearerToken(const OAuthIssuer& issuer, const std::string& token, const std::string& user,
+                               Poco::Timestamp now) {
   Poco::JWT::Token parsed;
   try {
     Poco::JWT::Signer signer;
@@ -47,7 +49,8 @@ TokenVerdict verifyBearerToken(const OAuthIssuer& issuer, const std::string& tok
     if (!parsed.payload().has("exp")) return {false, "no expiry"};
     if (parsed.getExpiration() <= now) return {false, "expired"};
     if (parsed.payload().has("nbf") && parsed.getNotBefore() > now) return {false, "not yet valid"};
-    const std::string subject = parsed.payload().has("email") ? parsed.payload().getValue<std::string>("email") : parsed.getSubject();
+    const std::string subject =
+        parsed.payload().has("email") ? parsed.payload().getValue<std::string>("email") : parsed.getSubject();
     if (!sameAddress(subject, user)) return {false, "token is for " + subject};
     return {true, {}};
   } catch (const Poco::Exception& e) {

@@ -109,6 +109,15 @@ sasl::StoredSecret ObservedLogin::storedSecret(const std::string& user) { return
 
 std::optional<pop3::PolicyAnnouncement> ObservedLogin::announcedBeforeLogin() { return inner_.announcedBeforeLogin(); }
 
+void ObservedLogin::loginFailed(const pop3::LoginRequest& request, const std::string& reason) {
+  inner_.loginFailed(request, reason);
+  Event failed(POSTAMT_EVENT_AUTH_FAILED, origin_);
+  failed.user = request.user;
+  failed.detail = reason;
+  failed.status = POSTAMT_DENIED;
+  bus_.publish(failed);
+}
+
 sasl::TokenCheck ObservedLogin::verifyBearerToken(const std::string& user, const std::string& token) {
   const sasl::TokenCheck check = inner_.verifyBearerToken(user, token);
   if (check != sasl::TokenCheck::Valid) {

@@ -19,6 +19,7 @@ class ObservedLogin : public pop3::Authenticator {
   pop3::LoginResult openProven(const pop3::LoginRequest& request) override;
   sasl::TokenCheck verifyBearerToken(const std::string& user, const std::string& token) override;
   std::optional<pop3::PolicyAnnouncement> announcedBeforeLogin() override;
+  void loginFailed(const pop3::LoginRequest& request, const std::string& reason) override;
 
  private:
   // Publishes how a login ended and hands out the maildrop observed.

@@ -1,5 +1,5 @@
-// APOP (RFC 1939 section 7), and the AUTH command of RFC 5034 and the SASL exchange it starts: the session's side of the wire (base64, "+ "
-// continuations, "*" cancels, response codes); the mechanisms themselves live in sasl/.
+// APOP (RFC 1939 section 7), and the AUTH command of RFC 5034 and the SASL exchange it starts: the session's side of the wire
+// (base64, "+ " continuations, "*" cancels, response codes); the mechanisms themselves live in sasl/.
 
 #include <algorithm>
 #include <exception>
@@ -33,17 +33,19 @@ void Session::Impl::auth(const CommandLine& line) {
   if (line.arguments.empty()) {
     ok("");
     DotStuffer body(sink_);
-    for (const auto* mechanism : sasl::offeredMechanisms(settings_.allowCleartextLogin, settings_.saslMechanisms))
-      body.write(responseLine(mechanism->name));
+    for (const auto name : sasl::offeredMechanisms(settings_.saslMechanisms, settings_.allowCleartextLogin))
+      body.write(responseLine(name));
     return body.finish();
   }
   if (!expectArguments(line, {"mechanism"}, 1)) return;
-  const auto mechanisms = sasl::offeredMechanisms(true, settings_.saslMechanisms);
-  const auto named = std::find_if(mechanisms.begin(), mechanisms.end(),
-                                  [&](const auto* mechanism) { return equalsIgnoringCase(mechanism->name, line.arguments[0]); });
+  const auto mechanisms = sasl::allMechanisms();
+  const auto found = std::find_if(mechanisms.begin(), mechanisms.end(),
+                                  [&](const auto& mechanism) { return equalsIgnoringCase(mechanism.name, line.arguments[0]); });
   // RFC 3206 section 6 (AUTH-RESP-CODE): every failed authentication says [AUTH], or why it was not the credentials.
-  if (named == mechanisms.end()) return reject("[AUTH] Unsupported authentication mechanism.");
-  const sasl::MechanismInfo* found = *named;
+  const auto& enabled = settings_.saslMechanisms;
+  if (found == mechanisms.end() || std::find(enabled.begin(), enabled.end(), found->name) == enabled.end()) {
+    return reject("[AUTH] Unsupported authentication mechanism.");
+  }
   // RFC 2595 section 6: a mechanism that shows the password must not be used where it would go in the clear.
   if (found->sendsPasswordInClear && !settings_.allowCleartextLogin) {
     return reject("[AUTH] Cleartext authentication is not allowed here, use TLS.");
@@ -70,7 +72,10 @@ void Session::Impl::apop(const CommandLine& line) {
   const std::string user(line.arguments[0]);
   const auto secret = storedSecret(user);
   if (secret.status == sasl::StoredSecret::Status::TempFail) return fail("[SYS/TEMP] Temporary failure, please try again later.");
-  if (!sasl::apopDigestMatches(secret, apopTimestamp_, line.arguments[1])) return reject("[AUTH] Authentication failed.");
+  if (!sasl::apopDigestMatches(secret, apopTimestamp_, line.arguments[1])) {
+    logFailure(user, "APOP", "wrong digest, or a password not stored as PLAIN");
+    return reject("[AUTH] Authentication failed.");
+  }
   const LoginRequest request{user, {}, settings_.remoteAddress, settings_.secure, "APOP"};
   completeLogin([&] { return authenticator_.openProven(request); });
 }
@@ -94,15 +99,19 @@ sasl::TokenCheck Session::Impl::checkToken(const std::string& user, const std::s
 // RFC 5034 section 4: each line is one base64 client response, or "*" to cancel.
 void Session::Impl::continueExchange(const LineReader::Line& line) {
   if (line.problem != LineReader::Line::Problem::None) {
+    logFailure({}, exchangeMechanism_, "malformed response");
     endExchange();
-    return reject(line.problem == LineReader::Line::Problem::TooLong ? "[AUTH] Response too long." : "[AUTH] NUL byte in response.");
+    return reject(line.problem == LineReader::Line::Problem::TooLong ? "[AUTH] Response too long."
+                                                                     : "[AUTH] NUL byte in response.");
   }
   if (line.text == "*") {
+    logFailure({}, exchangeMechanism_, "cancelled by the client");
     endExchange();
     return fail("[AUTH] Authentication cancelled.");  // RFC 5034 section 4: the server MUST answer a cancel with -ERR
   }
   const auto response = sasl::decodeBase64(line.text);
   if (!response) {
+    logFailure({}, exchangeMechanism_, "invalid base64");
     endExchange();
     return reject("[AUTH] Invalid base64 in the response.");
   }
@@ -127,9 +136,18 @@ void Session::Impl::advanceExchange(const sasl::Step& step) {
       return completeLogin([&] { return authenticator_.openProven(request); });
     }
     case Kind::Failure:
+      logFailure(step.user, exchangeMechanism_, step.reason);
       endExchange();
       if (step.failure == sasl::Step::Failure::TempFail) return fail("[SYS/TEMP] " + step.reason);
       return reject("[AUTH] " + step.reason);
+  }
+}
+
+void Session::Impl::logFailure(const std::string& user, const std::string& mechanism, const std::string& reason) {
+  try {
+    authenticator_.loginFailed({user, {}, settings_.remoteAddress, settings_.secure, mechanism}, reason);
+  } catch (const std::exception&) {
+    // A log that cannot be written must not change the client's answer.
   }
 }
 

@@ -62,6 +62,9 @@ class Authenticator {
   virtual sasl::TokenCheck verifyBearerToken(const std::string& user, const std::string& token) = 0;
   // What CAPA announces before login; none where no policy sets LOGIN-DELAY or EXPIRE.
   virtual std::optional<PolicyAnnouncement> announcedBeforeLogin() { return std::nullopt; }
+  // A login that failed in the session itself (a SASL proof, APOP, a cancelled or malformed exchange), so that it
+  // is logged like one that failed in login(). `request.user` may be empty.
+  virtual void loginFailed(const LoginRequest& request, const std::string& reason) = 0;
 };
 
 }  // namespace postamt::pop3

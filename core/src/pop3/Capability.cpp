@@ -20,8 +20,7 @@ std::vector<std::string> capabilities(const SessionSettings& settings, bool stls
     offered.emplace_back("USER");  // RFC 2449 section 6.2: only where USER/PASS is accepted
   }
   std::string sasl = "SASL";  // RFC 2449 section 6.3, RFC 5034 section 5
-  for (const auto* mechanism : sasl::offeredMechanisms(settings.allowCleartextLogin, settings.saslMechanisms))
-    sasl.append(" ").append(mechanism->name);
+  for (const auto name : sasl::offeredMechanisms(settings.saslMechanisms, settings.allowCleartextLogin)) sasl.append(" ").append(name);
   if (sasl != "SASL") offered.push_back(sasl);
   offered.emplace_back("RESP-CODES");      // RFC 2449 section 6.4
   offered.emplace_back("AUTH-RESP-CODE");  // RFC 3206 section 6

@@ -22,9 +22,10 @@ struct SessionSettings {
   int maxBadCommands = 20;
   bool allowCleartextLogin = true;  // USER/PASS offered and accepted; the session turns it on once TLS starts
   bool apop = false;                // RFC 1939 section 7: a timestamp in the greeting, and the APOP command
-  // The SASL mechanisms AUTH offers, by name; empty: every one implemented. Clients pick the strongest offered and
-  // may not fall back (curl gives up after a failed CRAM-MD5), so offer only what the users' stored schemes allow.
-  std::vector<std::string> saslMechanisms;
+  // The SASL mechanisms offered (RFC 5034), by name, as Dovecot's auth_mechanisms. A client takes the strongest it
+  // knows and gives up when that one cannot work for its user (SCRAM needs SCRAM secrets, CRAM-MD5 plain or
+  // CRAM-MD5 ones), so only what the stored passwords support belongs here.
+  std::vector<std::string> saslMechanisms{"PLAIN", "LOGIN"};
   std::string remoteAddress;
   bool secure = false;  // the connection is encrypted (implicit TLS, or after STLS)
 };

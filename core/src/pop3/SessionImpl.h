@@ -100,6 +100,8 @@ class Session::Impl {
   // The authenticator's stored secret of `user`; a throwing authenticator is a temporary failure.
   sasl::StoredSecret storedSecret(const std::string& user);
   sasl::TokenCheck checkToken(const std::string& user, const std::string& token);
+  // Tells the authenticator of a login that failed here, so it is logged; never throws.
+  void logFailure(const std::string& user, const std::string& mechanism, const std::string& reason);
 
   Authenticator& authenticator_;
   SessionSettings settings_;  // secure and allowCleartextLogin change when STLS succeeds

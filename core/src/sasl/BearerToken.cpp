@@ -23,7 +23,7 @@ BearerToken::BearerToken(TokenVerifier tokens) : tokens_(std::move(tokens)) {}
 Step BearerToken::step(std::string_view response) {
   // RFC 7628 section 3.2.3: after the error challenge the client sends %x01 (XOAUTH2 clients send nothing); either
   // way the exchange ends in failure.
-  if (refused_) return Step::failed("Authentication failed.");
+  if (refused_) return Step::refused(refusedUser_);
   auto credentials = parse(response);
   if (!credentials.error.empty()) return Step::failed(credentials.error);
   switch (tokens_(credentials.user, credentials.token)) {
@@ -35,6 +35,7 @@ Step BearerToken::step(std::string_view response) {
       break;
   }
   refused_ = true;
+  refusedUser_ = std::move(credentials.user);
   return Step::challengeWith(errorJson());
 }
 

@@ -32,6 +32,7 @@ class BearerToken : public Mechanism {
  private:
   TokenVerifier tokens_;
   bool refused_ = false;
+  std::string refusedUser_;
 };
 
 class OAuthBearer : public BearerToken {

@@ -32,7 +32,7 @@ Step CramMd5::step(std::string_view response) {
   } else if (const auto password = storedPlain(stored)) {
     expected = hmacMd5FromContext(cramMd5Context(*password), challenge_);
   }
-  if (!expected || !equalSecrets(toHex(*expected), digest)) return Step::failed("Authentication failed.");
+  if (!expected || !equalSecrets(toHex(*expected), digest)) return Step::refused(user);
   return Step::provenFor(user);
 }
 

@@ -10,9 +10,9 @@ namespace postamt::sasl {
 // messages begin with: gs2-cbind-flag "," [authzid] ",". This server does no channel binding, so "p=" is refused;
 // "y" (the client could bind but thinks the server cannot) is true and accepted.
 struct Gs2Header {
-  std::string authzid;   // decoded; empty when the client named none
+  std::string authzid;     // decoded; empty when the client named none
   std::size_t length = 0;  // octets of the header, both commas included
-  std::string error;     // set when the header is unusable; then nothing else is
+  std::string error;       // set when the header is unusable; then nothing else is
 };
 Gs2Header parseGs2Header(std::string_view message);
 

@@ -1,7 +1,6 @@
 #include "sasl/Mechanisms.h"
 
 #include <algorithm>
-#include <cctype>
 
 #include "sasl/BearerToken.h"
 #include "sasl/CramMd5.h"
@@ -44,17 +43,13 @@ constexpr MechanismInfo kMechanisms[] = {
 
 std::span<const MechanismInfo> allMechanisms() { return kMechanisms; }
 
-std::vector<const MechanismInfo*> offeredMechanisms(bool cleartextAllowed, const std::vector<std::string>& enabled) {
-  const auto isEnabled = [&](std::string_view name) {
-    return enabled.empty() || std::any_of(enabled.begin(), enabled.end(), [&](const std::string& wanted) {
-             return std::equal(name.begin(), name.end(), wanted.begin(), wanted.end(),
-                               [](char a, char b) { return std::toupper(static_cast<unsigned char>(a)) == std::toupper(static_cast<unsigned char>(b)); });
-           });
-  };
-  std::vector<const MechanismInfo*> offered;
-  for (const auto& mechanism : kMechanisms)
-    if ((cleartextAllowed || !mechanism.sendsPasswordInClear) && isEnabled(mechanism.name)) offered.push_back(&mechanism);
-  return offered;
+std::vector<std::string_view> offeredMechanisms(const std::vector<std::string>& enabled, bool cleartextAllowed) {
+  std::vector<std::string_view> names;
+  for (const auto& mechanism : kMechanisms) {
+    if (std::find(enabled.begin(), enabled.end(), mechanism.name) == enabled.end()) continue;
+    if (cleartextAllowed || !mechanism.sendsPasswordInClear) names.push_back(mechanism.name);
+  }
+  return names;
 }
 
 }  // namespace postamt::sasl

@@ -28,9 +28,9 @@ struct MechanismInfo {
 // Every mechanism this server implements, strongest first.
 std::span<const MechanismInfo> allMechanisms();
 
-// What CAPA's SASL line and a bare AUTH list, and what AUTH accepts, strongest first: the `enabled` ones (by name,
-// any case; empty: all of them). RFC 2595 section 6: mechanisms that send the password in the clear are left out
-// where cleartext login is not allowed.
-std::vector<const MechanismInfo*> offeredMechanisms(bool cleartextAllowed, const std::vector<std::string>& enabled);
+// What CAPA's SASL line and a bare AUTH list: of the `enabled` names, those this server implements, strongest
+// first. RFC 2595 section 6: mechanisms that send the password in the clear are left out where cleartext login is
+// not allowed.
+std::vector<std::string_view> offeredMechanisms(const std::vector<std::string>& enabled, bool cleartextAllowed);
 
 }  // namespace postamt::sasl

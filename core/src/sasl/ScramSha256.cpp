@@ -82,7 +82,8 @@ Step ScramSha256::clientFirst(std::string_view message) {
   const auto user = decodeSaslName(*userPart);
   if (!user || user->empty()) return Step::failed("Malformed SCRAM user name");
   // This server lets nobody act for another user (as for PLAIN, RFC 4616 section 2).
-  if (!header.authzid.empty() && header.authzid != *user) return Step::failed("Authorization identity must be empty or the user's own");
+  if (!header.authzid.empty() && header.authzid != *user)
+    return Step::failed("Authorization identity must be empty or the user's own");
   user_ = *user;
 
   const auto stored = secrets_(user_);
@@ -112,17 +113,17 @@ Step ScramSha256::clientFinal(std::string_view message) {
   const auto nonce = attribute(nextPart(rest), 'r');
   if (!binding || !nonce || !proof) return Step::failed("Malformed SCRAM client-final message");
   // RFC 5802 section 5.1: "c=" repeats the gs2-header (no channel binding data), "r=" the whole nonce.
-  if (*binding != encodeBase64(gs2Header_) || *nonce != nonce_) return Step::failed(kFailed);
+  if (*binding != encodeBase64(gs2Header_) || *nonce != nonce_) return Step::refused(user_);
 
   // RFC 5802 section 3: ClientKey := ClientProof XOR HMAC(StoredKey, AuthMessage); the proof holds when
   // H(ClientKey) is the StoredKey.
   const std::string authMessage = clientFirstBare_ + "," + serverFirst_ + "," + std::string(withoutProof);
   const std::string signature = hmacSha256(secret_.storedKey, authMessage);
-  if (proof->size() != signature.size()) return Step::failed(kFailed);
+  if (proof->size() != signature.size()) return Step::refused(user_);
   std::string clientKey(signature.size(), '\0');
   for (std::size_t i = 0; i < signature.size(); ++i) clientKey[i] = static_cast<char>((*proof)[i] ^ signature[i]);
   const bool proven = equalSecrets(sha256(clientKey), secret_.storedKey);
-  if (!proven || !secretFound_) return Step::failed(kFailed);
+  if (!proven || !secretFound_) return Step::refused(user_);
 
   expecting_ = Expecting::EmptyResponse;
   return Step::challengeWith("v=" + encodeBase64(hmacSha256(secret_.serverKey, authMessage)));

@@ -14,7 +14,7 @@ struct Step {
 
   Kind kind = Kind::Failure;
   std::string challenge;  // Challenge: the server's data, not yet base64-encoded
-  std::string user;       // Password, Proven: the authentication identity
+  std::string user;       // Password, Proven: the authentication identity; Failure: whose credentials failed, if known
   std::string password;   // Password
   Failure failure = Failure::Auth;
   std::string reason;  // Failure: for the client's -ERR line; never a secret
@@ -26,6 +26,10 @@ struct Step {
   static Step provenFor(std::string user) { return {Kind::Proven, {}, std::move(user), {}, Failure::Auth, {}}; }
   static Step failed(std::string reason, Failure failure = Failure::Auth) {
     return {Kind::Failure, {}, {}, {}, failure, std::move(reason)};
+  }
+  // The credentials of `user` were checked and are wrong: the answer every wrong password gets.
+  static Step refused(std::string user) {
+    return {Kind::Failure, {}, std::move(user), {}, Failure::Auth, "Authentication failed."};
   }
 };
 

@@ -136,11 +136,15 @@ sasl::TokenCheck TenantLogin::verifyBearerToken(const std::string& user, const s
     const auto verdict = issuer ? auth::verifyBearerToken(*issuer, token, resolved.mailbox->mailbox.fullAddress)
                                 : auth::TokenVerdict{false, "tenant " + resolved.mailbox->tenant.name + " takes no tokens"};
     if (verdict.valid) return sasl::TokenCheck::Valid;
-    Poco::Logger::get("auth").information("login failed user=%s mechanism=bearer token reason=%s", user, verdict.reason);
+    Poco::Logger::get("auth").information("bearer token refused user=%s reason=%s", user, verdict.reason);
     return sasl::TokenCheck::Invalid;
   } catch (const DirectoryError&) {
     return sasl::TokenCheck::TempFail;
   }
+}
+
+void TenantLogin::loginFailed(const pop3::LoginRequest& request, const std::string& reason) {
+  logged(request, answer(Outcome::Denied, reason));
 }
 
 pop3::LoginResult TenantLogin::openProven(const pop3::LoginRequest& request) {

@@ -1,8 +1,7 @@
-#include <gtest/gtest.h>
-
 #include <Poco/Crypto/RSAKey.h>
 #include <Poco/JWT/Signer.h>
 #include <Poco/JWT/Token.h>
+#include <gtest/gtest.h>
 
 #include <sstream>
 
@@ -80,7 +79,8 @@ TEST(OAuthTokenTest, TheTokenMustBeAboutTheUser) {
 }
 
 TEST(OAuthTokenTest, Rs256WithThePublicKeyAndNoAlgorithmConfusion) {
-  Poco::SharedPtr<Poco::Crypto::RSAKey> key(new Poco::Crypto::RSAKey(Poco::Crypto::RSAKey::KL_2048, Poco::Crypto::RSAKey::EXP_LARGE));
+  Poco::SharedPtr<Poco::Crypto::RSAKey> key(
+      new Poco::Crypto::RSAKey(Poco::Crypto::RSAKey::KL_2048, Poco::Crypto::RSAKey::EXP_LARGE));
   std::ostringstream publicPem;
   key->save(&publicPem);
   const OAuthIssuer rs256{kIssuer.issuer, kIssuer.audience, "RS256", publicPem.str()};

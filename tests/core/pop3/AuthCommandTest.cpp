@@ -40,6 +40,7 @@ struct Connection {
     settings.remoteAddress = "192.0.2.7";
     settings.allowCleartextLogin = cleartextAllowed;
     settings.apop = apop;
+    settings.saslMechanisms = {"SCRAM-SHA-256", "CRAM-MD5", "OAUTHBEARER", "XOAUTH2", "PLAIN", "LOGIN"};
     session = std::make_unique<Session>(authenticator, settings, sink);
     session->greet();
     greeting = sink.take();
@@ -90,7 +91,7 @@ TEST(AuthCommandTest, PlainWithAnAuthzidOfSomeoneElseFailsWithAuthCode) {
 
 TEST(AuthCommandTest, LoginAsksForUserNameAndPasswordInBase64) {
   Connection connection;
-  EXPECT_EQ(connection.send("AUTH LOGIN\r\n"), "+ VXNlcm5hbWU6\r\n");  // "Username:"
+  EXPECT_EQ(connection.send("AUTH LOGIN\r\n"), "+ VXNlcm5hbWU6\r\n");                                  // "Username:"
   EXPECT_EQ(connection.send(sasl::encodeBase64("alice@example.org") + "\r\n"), "+ UGFzc3dvcmQ6\r\n");  // "Password:"
   EXPECT_EQ(connection.send(sasl::encodeBase64("secret") + "\r\n"), kLoggedIn);
   EXPECT_EQ(connection.authenticator.requests.at(0).mechanism, "LOGIN");
@@ -132,6 +133,8 @@ TEST(AuthCommandTest, AStarCancelsTheExchange) {
   EXPECT_EQ(connection.send("AUTH LOGIN\r\n"), "+ VXNlcm5hbWU6\r\n");
   EXPECT_EQ(connection.send("*\r\n"), "-ERR [AUTH] Authentication cancelled.\r\n");
   EXPECT_TRUE(connection.authenticator.requests.empty());
+  ASSERT_EQ(connection.authenticator.failures.size(), 1u);
+  EXPECT_EQ(connection.authenticator.failures[0].first.mechanism, "LOGIN");
   EXPECT_EQ(connection.send("AUTH PLAIN " + plain() + "\r\n"), kLoggedIn);
 }
 
@@ -147,6 +150,13 @@ TEST(AuthCommandTest, BadBase64IsRefusedInTheInitialResponseAndInAContinuation) 
 TEST(AuthCommandTest, AnUnknownMechanismIsRefused) {
   Connection connection;
   EXPECT_EQ(connection.send("AUTH KERBEROS_V4\r\n"), "-ERR [AUTH] Unsupported authentication mechanism.\r\n");
+  // One the server implements but was not configured to offer is just as unknown.
+  connection.session.reset();
+  SessionSettings settings;
+  settings.saslMechanisms = {"PLAIN"};
+  connection.session = std::make_unique<Session>(connection.authenticator, settings, connection.sink);
+  EXPECT_EQ(connection.send("AUTH SCRAM-SHA-256\r\n"), "-ERR [AUTH] Unsupported authentication mechanism.\r\n");
+  EXPECT_EQ(connection.send("AUTH\r\n"), "+OK\r\nPLAIN\r\n.\r\n");
   EXPECT_EQ(connection.send("AUTH X PLAIN Y\r\n"), "-ERR Too many arguments\r\n");
 }
 
@@ -160,7 +170,8 @@ TEST(AuthCommandTest, ABareAuthListsTheMechanisms) {
 // accepted, and the answer says why.
 TEST(AuthCommandTest, WithoutCleartextLoginPlainAndLoginAreRefusedAndNotListed) {
   Connection connection(false);
-  EXPECT_EQ(connection.send("AUTH PLAIN " + plain() + "\r\n"), "-ERR [AUTH] Cleartext authentication is not allowed here, use TLS.\r\n");
+  EXPECT_EQ(connection.send("AUTH PLAIN " + plain() + "\r\n"),
+            "-ERR [AUTH] Cleartext authentication is not allowed here, use TLS.\r\n");
   EXPECT_EQ(connection.send("AUTH LOGIN\r\n"), "-ERR [AUTH] Cleartext authentication is not allowed here, use TLS.\r\n");
   EXPECT_TRUE(connection.authenticator.requests.empty());
   EXPECT_EQ(connection.send("AUTH\r\n"), "+OK\r\nSCRAM-SHA-256\r\nCRAM-MD5\r\n.\r\n");
@@ -179,7 +190,8 @@ struct ScramClient {
   std::string bare(const std::string& user) const { return "n=" + user + ",r=" + nonce; }
 
   // The client-final message for `password`, from the server's base64 challenge line.
-  std::string final(const std::string& challengeLine, const std::string& password, const std::string& user = "alice@example.org") {
+  std::string final(const std::string& challengeLine, const std::string& password,
+                    const std::string& user = "alice@example.org") {
     serverFirst = *sasl::decodeBase64(challengeLine.substr(2, challengeLine.size() - 4));
     const auto attribute = [&](char name) {
       const auto at = serverFirst.find(std::string(1, name) + "=");
@@ -234,6 +246,11 @@ TEST(AuthCommandTest, ScramSha256WithAWrongPasswordGetsTheSameAnswerAsPass) {
   EXPECT_EQ(connection.send(client.final(challenge, "wrong")), kAuthFailed);
   EXPECT_TRUE(connection.authenticator.provenRequests.empty());
   EXPECT_EQ(connection.session->state(), State::Authorization);
+  // A proof that fails in the session is logged like a wrong password: who, from where, which mechanism.
+  ASSERT_EQ(connection.authenticator.failures.size(), 1u);
+  EXPECT_EQ(connection.authenticator.failures[0].first.user, "alice@example.org");
+  EXPECT_EQ(connection.authenticator.failures[0].first.remoteAddress, "192.0.2.7");
+  EXPECT_EQ(connection.authenticator.failures[0].first.mechanism, "SCRAM-SHA-256");
 }
 
 // Issue 4: a user whose password is stored in another scheme cannot use SCRAM, and is told so as for a wrong password.
@@ -281,7 +298,8 @@ TEST(AuthCommandTest, ContinuationLinesAreBoundedAndCommandsGetTheirLimitBack) {
   Connection connection;
   ASSERT_EQ(connection.send("AUTH PLAIN\r\n"), "+ \r\n");
   // A response of exactly the limit is read (and is no base64: its length is no multiple of four); one more is too long.
-  EXPECT_EQ(connection.send(std::string(kMaxSaslResponseLine - 2, 'A') + "\r\n"), "-ERR [AUTH] Invalid base64 in the response.\r\n");
+  EXPECT_EQ(connection.send(std::string(kMaxSaslResponseLine - 2, 'A') + "\r\n"),
+            "-ERR [AUTH] Invalid base64 in the response.\r\n");
   ASSERT_EQ(connection.send("AUTH PLAIN\r\n"), "+ \r\n");
   EXPECT_EQ(connection.send(std::string(kMaxSaslResponseLine - 1, 'A') + "\r\n"), "-ERR [AUTH] Response too long.\r\n");
   ASSERT_EQ(connection.send("AUTH PLAIN\r\n"), "+ \r\n");
@@ -380,7 +398,11 @@ TEST(AuthCommandTest, Utf8IsOnlyForTheAuthorizationState) {
 TEST(AuthCommandTest, OAuthBearerWithAGoodAndABadToken) {
   Connection connection;
   const auto message = [](const std::string& token) {
-    return sasl::encodeBase64("n,a=alice@example.org,\x01" "auth=Bearer " + token + "\x01\x01") + "\r\n";
+    return sasl::encodeBase64(
+               "n,a=alice@example.org,\x01"
+               "auth=Bearer " +
+               token + "\x01\x01") +
+           "\r\n";
   };
   EXPECT_EQ(connection.send("AUTH OAUTHBEARER " + message("forged")),
             "+ " + sasl::encodeBase64(R"({"status":"invalid_token"})") + "\r\n");

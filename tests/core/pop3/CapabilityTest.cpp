@@ -14,7 +14,7 @@ TEST(CapabilityTest, ListsWhatTheSessionImplements) {
   SessionSettings settings;
   settings.implementation = "Postamt 0.1";
   EXPECT_EQ(capabilities(settings),
-            (List{"TOP", "USER", "SASL SCRAM-SHA-256 CRAM-MD5 OAUTHBEARER XOAUTH2 PLAIN LOGIN", "RESP-CODES", "AUTH-RESP-CODE", "PIPELINING", "UIDL", "UTF8",
+            (List{"TOP", "USER", "SASL PLAIN LOGIN", "RESP-CODES", "AUTH-RESP-CODE", "PIPELINING", "UIDL", "UTF8",
                   "IMPLEMENTATION Postamt 0.1"}));
 }
 
@@ -23,23 +23,34 @@ TEST(CapabilityTest, ListsWhatTheSessionImplements) {
 TEST(CapabilityTest, LeavesUserAndCleartextMechanismsOutWhenCleartextLoginIsNotAllowed) {
   SessionSettings settings;
   settings.allowCleartextLogin = false;
-  EXPECT_EQ(capabilities(settings), (List{"TOP", "SASL SCRAM-SHA-256 CRAM-MD5", "RESP-CODES", "AUTH-RESP-CODE", "PIPELINING", "UIDL", "UTF8",
-                                          "IMPLEMENTATION Postamt"}));
+  EXPECT_EQ(capabilities(settings),
+            (List{"TOP", "RESP-CODES", "AUTH-RESP-CODE", "PIPELINING", "UIDL", "UTF8", "IMPLEMENTATION Postamt"}));
+  settings.saslMechanisms = {"LOGIN", "SCRAM-SHA-256", "XOAUTH2", "CRAM-MD5", "PLAIN"};
+  EXPECT_EQ(capabilities(settings)[1], "SASL SCRAM-SHA-256 CRAM-MD5");
+}
+
+// RFC 2449 section 6.3: SASL lists the configured mechanisms, strongest first; none configured, no SASL line.
+TEST(CapabilityTest, ListsTheConfiguredSaslMechanismsStrongestFirst) {
+  SessionSettings settings;
+  settings.saslMechanisms = {"PLAIN", "OAUTHBEARER", "SCRAM-SHA-256"};
+  EXPECT_EQ(capabilities(settings)[2], "SASL SCRAM-SHA-256 OAUTHBEARER PLAIN");
+  settings.saslMechanisms.clear();
+  EXPECT_EQ(capabilities(settings)[2], "RESP-CODES");
 }
 
 // RFC 2595 section 4: STLS is a capability while the session may issue it.
 TEST(CapabilityTest, ListsStlsWhenItMayBeIssued) {
   SessionSettings settings;
   EXPECT_EQ(capabilities(settings, true),
-            (List{"TOP", "USER", "SASL SCRAM-SHA-256 CRAM-MD5 OAUTHBEARER XOAUTH2 PLAIN LOGIN", "RESP-CODES", "AUTH-RESP-CODE",
-                  "PIPELINING", "UIDL", "STLS", "UTF8", "IMPLEMENTATION Postamt"}));
+            (List{"TOP", "USER", "SASL PLAIN LOGIN", "RESP-CODES", "AUTH-RESP-CODE", "PIPELINING", "UIDL", "STLS", "UTF8",
+                  "IMPLEMENTATION Postamt"}));
 }
 
 TEST(CapabilityTest, LeavesImplementationOutWhenItIsNotConfigured) {
   SessionSettings settings;
   settings.implementation.clear();
   EXPECT_EQ(capabilities(settings),
-            (List{"TOP", "USER", "SASL SCRAM-SHA-256 CRAM-MD5 OAUTHBEARER XOAUTH2 PLAIN LOGIN", "RESP-CODES", "AUTH-RESP-CODE", "PIPELINING", "UIDL", "UTF8"}));
+            (List{"TOP", "USER", "SASL PLAIN LOGIN", "RESP-CODES", "AUTH-RESP-CODE", "PIPELINING", "UIDL", "UTF8"}));
 }
 
 // RFC 2449 sections 6.5 and 6.7: before login, values that vary by user carry the USER tag.

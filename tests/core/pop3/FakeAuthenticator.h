@@ -4,6 +4,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "FakeMaildrop.h"
@@ -26,6 +27,7 @@ class FakeAuthenticator : public Authenticator {
   sasl::StoredSecret secret{sasl::StoredSecret::Status::Missing, {}};
   std::vector<std::string> secretRequests;
   std::vector<LoginRequest> provenRequests;
+  std::vector<std::pair<LoginRequest, std::string>> failures;  // what loginFailed() was told
   // The one bearer token verifyBearerToken() takes, for `user`.
   std::string token = "valid-token";
 
@@ -46,6 +48,10 @@ class FakeAuthenticator : public Authenticator {
   sasl::TokenCheck verifyBearerToken(const std::string& name, const std::string& offered) override {
     if (throws) throw std::runtime_error("authenticator database down");
     return name == user && offered == token ? sasl::TokenCheck::Valid : sasl::TokenCheck::Invalid;
+  }
+
+  void loginFailed(const LoginRequest& request, const std::string& reason) override {
+    failures.emplace_back(request, reason);
   }
 
   LoginResult openProven(const LoginRequest& request) override {

@@ -99,7 +99,7 @@ const std::string kScript =
 
 const std::string kCapa =
     "+OK Capability list follows\r\n"
-    "TOP\r\nUSER\r\nSASL SCRAM-SHA-256 CRAM-MD5 OAUTHBEARER XOAUTH2 PLAIN LOGIN\r\nRESP-CODES\r\nAUTH-RESP-CODE\r\nPIPELINING\r\nUIDL\r\nUTF8\r\nIMPLEMENTATION Postamt\r\n.\r\n";
+    "TOP\r\nUSER\r\nSASL PLAIN LOGIN\r\nRESP-CODES\r\nAUTH-RESP-CODE\r\nPIPELINING\r\nUIDL\r\nUTF8\r\nIMPLEMENTATION Postamt\r\n.\r\n";
 
 const std::string kTranscript = kCapa +
                                 "+OK\r\n"

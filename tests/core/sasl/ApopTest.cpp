@@ -12,7 +12,8 @@ const std::string kDigest = "c4c9334bac560ecc979e58001b3e22fb";
 TEST(ApopTest, TheExampleOfRfc1939) {
   EXPECT_TRUE(apopDigestMatches({StoredSecret::Status::Found, "{PLAIN}tanstaaf"}, kTimestamp, kDigest));
   EXPECT_TRUE(apopDigestMatches({StoredSecret::Status::Found, "{CLEARTEXT}tanstaaf"}, kTimestamp, kDigest));
-  EXPECT_TRUE(apopDigestMatches({StoredSecret::Status::Found, "{PLAIN}tanstaaf"}, kTimestamp, "C4C9334BAC560ECC979E58001B3E22FB"));
+  EXPECT_TRUE(
+      apopDigestMatches({StoredSecret::Status::Found, "{PLAIN}tanstaaf"}, kTimestamp, "C4C9334BAC560ECC979E58001B3E22FB"));
 }
 
 TEST(ApopTest, AnotherTimestampPasswordOrDigestDoesNotMatch) {

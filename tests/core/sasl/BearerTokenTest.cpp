@@ -14,8 +14,14 @@ using Kind = Step::Kind;
 
 // RFC 7628 section 4.1 and 4.3: the client's message, with the token of the examples.
 const std::string kToken = "vF9dft4qmTc2Nvb3RlckBhbHRhdmlzdGEuY29tCg==";
-const std::string kOAuthBearer = "n,a=user@example.com,\x01host=server.example.com\x01port=143\x01" "auth=Bearer " + kToken + "\x01\x01";
-const std::string kXOAuth2 = "user=user@example.com\x01" "auth=Bearer " + kToken + "\x01\x01";
+const std::string kOAuthBearer =
+    "n,a=user@example.com,\x01host=server.example.com\x01port=143\x01"
+    "auth=Bearer " +
+    kToken + "\x01\x01";
+const std::string kXOAuth2 =
+    "user=user@example.com\x01"
+    "auth=Bearer " +
+    kToken + "\x01\x01";
 
 // Answers every check with `answer`, recording what it was asked.
 struct Tokens {
@@ -62,7 +68,10 @@ TEST(BearerTokenTest, AVerifierThatIsDownIsATemporaryFailure) {
 }
 
 TEST(BearerTokenTest, OAuthBearerNeedsTheUserAsAuthzidAndNoChannelBinding) {
-  for (const std::string& bad : {"n,,\x01" "auth=Bearer x\x01\x01"s, "p=tls-unique,a=u@x,\x01" "auth=Bearer x\x01\x01"s}) {
+  for (const std::string& bad : {"n,,\x01"
+                                 "auth=Bearer x\x01\x01"s,
+                                 "p=tls-unique,a=u@x,\x01"
+                                 "auth=Bearer x\x01\x01"s}) {
     Tokens tokens;
     OAuthBearer mechanism(tokens.verifier());
     EXPECT_EQ(mechanism.step(bad).kind, Kind::Failure);
@@ -71,9 +80,16 @@ TEST(BearerTokenTest, OAuthBearerNeedsTheUserAsAuthzidAndNoChannelBinding) {
 }
 
 TEST(BearerTokenTest, MalformedOAuthBearerMessagesFail) {
-  for (const std::string& bad : {""s, "\x01"s, "n,a=u@x,"s, "n,a=u@x,auth=Bearer x\x01\x01"s, "n,a=u@x,\x01" "auth=Bearer x\x01"s,
-                                "n,a=u@x,\x01" "auth=Basic x\x01\x01"s, "n,a=u@x,\x01" "auth=Bearer \x01\x01"s,
-                                "n,a=u@x,\x01host\x01" "auth=Bearer x\x01\x01"s, "n,a=u@x,\x01\x01"s}) {
+  for (const std::string& bad : {""s, "\x01"s, "n,a=u@x,"s, "n,a=u@x,auth=Bearer x\x01\x01"s,
+                                 "n,a=u@x,\x01"
+                                 "auth=Bearer x\x01"s,
+                                 "n,a=u@x,\x01"
+                                 "auth=Basic x\x01\x01"s,
+                                 "n,a=u@x,\x01"
+                                 "auth=Bearer \x01\x01"s,
+                                 "n,a=u@x,\x01host\x01"
+                                 "auth=Bearer x\x01\x01"s,
+                                 "n,a=u@x,\x01\x01"s}) {
     Tokens tokens;
     OAuthBearer mechanism(tokens.verifier());
     EXPECT_EQ(mechanism.step(bad).kind, Kind::Failure) << bad;
@@ -85,7 +101,11 @@ TEST(BearerTokenTest, MalformedOAuthBearerMessagesFail) {
 TEST(BearerTokenTest, TheBearerSchemeIsCaseInsensitive) {
   Tokens tokens;
   OAuthBearer mechanism(tokens.verifier());
-  EXPECT_EQ(mechanism.step("n,a=u@x,\x01" "auth=bearer tok\x01\x01"s).kind, Kind::Proven);
+  EXPECT_EQ(mechanism
+                .step("n,a=u@x,\x01"
+                      "auth=bearer tok\x01\x01"s)
+                .kind,
+            Kind::Proven);
   EXPECT_EQ(tokens.asked.at(0).second, "tok");
 }
 
@@ -109,7 +129,9 @@ TEST(BearerTokenTest, XOAuth2RefusalGoesThroughItsJsonChallenge) {
 }
 
 TEST(BearerTokenTest, MalformedXOAuth2MessagesFail) {
-  for (const std::string& bad : {""s, "user=u@x\x01\x01"s, "auth=Bearer t\x01\x01"s, "user=u@x\x01" "auth=Bearer t\x01"s}) {
+  for (const std::string& bad : {""s, "user=u@x\x01\x01"s, "auth=Bearer t\x01\x01"s,
+                                 "user=u@x\x01"
+                                 "auth=Bearer t\x01"s}) {
     Tokens tokens;
     XOAuth2 mechanism(tokens.verifier());
     EXPECT_EQ(mechanism.step(bad).kind, Kind::Failure) << bad;

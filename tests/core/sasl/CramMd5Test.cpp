@@ -18,8 +18,11 @@ const std::string kResponse = "tim b913a602c7eda7a495b4e6e7334d3890";
 struct Exchange {
   explicit Exchange(StoredSecret secret)
       : stored(std::move(secret)),
-        cram([this](const std::string& user) { return user == "tim" ? stored : StoredSecret{StoredSecret::Status::Missing, {}}; },
-             kChallenge) {}
+        cram(
+            [this](const std::string& user) {
+              return user == "tim" ? stored : StoredSecret{StoredSecret::Status::Missing, {}};
+            },
+            kChallenge) {}
   StoredSecret stored;
   CramMd5 cram;
 };
@@ -42,8 +45,8 @@ TEST(CramMd5Test, TheExampleOfRfc2195ForADovecotCramMd5Context) {
 }
 
 TEST(CramMd5Test, AWrongDigestOrUserFails) {
-  for (const std::string response : {"tim b913a602c7eda7a495b4e6e7334d3891", "tom b913a602c7eda7a495b4e6e7334d3890",
-                                     "tim", "tim ", " b913a602c7eda7a495b4e6e7334d3890", "tim b913"}) {
+  for (const std::string response : {"tim b913a602c7eda7a495b4e6e7334d3891", "tom b913a602c7eda7a495b4e6e7334d3890", "tim",
+                                     "tim ", " b913a602c7eda7a495b4e6e7334d3890", "tim b913"}) {
     Exchange exchange({StoredSecret::Status::Found, "{PLAIN}tanstaaftanstaaf"});
     exchange.cram.start();
     const auto step = exchange.cram.step(response);

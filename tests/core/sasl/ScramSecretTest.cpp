@@ -26,10 +26,10 @@ TEST(ScramSecretTest, DerivesWhatDovecotStores) {
 
 TEST(ScramSecretTest, RefusesMalformedSecrets) {
   const std::string key = encodeBase64(std::string(32, 'k'));
-  for (const std::string& bad : std::vector<std::string>{"", "4096", "4096,c2FsdA==," + key, "4096,c2FsdA==," + key + "," + key + ",x",
-                                "x,c2FsdA==," + key + "," + key, "0,c2FsdA==," + key + "," + key,
-                                "99999999999,c2FsdA==," + key + "," + key, "4096,," + key + "," + key,
-                                "4096,c2FsdA==,c2hvcnQ=," + key, "4096,!!!!," + key + "," + key}) {
+  for (const std::string& bad : std::vector<std::string>{
+           "", "4096", "4096,c2FsdA==," + key, "4096,c2FsdA==," + key + "," + key + ",x", "x,c2FsdA==," + key + "," + key,
+           "0,c2FsdA==," + key + "," + key, "99999999999,c2FsdA==," + key + "," + key, "4096,," + key + "," + key,
+           "4096,c2FsdA==,c2hvcnQ=," + key, "4096,!!!!," + key + "," + key}) {
     EXPECT_FALSE(ScramSecret::parse(bad)) << bad;
   }
   EXPECT_TRUE(ScramSecret::parse("4096,c2FsdA==," + key + "," + key));

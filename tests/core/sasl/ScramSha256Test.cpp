@@ -26,11 +26,12 @@ std::string pencilSecret() {
 // A mechanism over one stored secret, recording which users it was asked for.
 struct Exchange {
   explicit Exchange(StoredSecret secret = {StoredSecret::Status::Found, pencilSecret()})
-      : scram([this](const std::string& user) {
-          asked.push_back(user);
-          return user == "user" ? stored : StoredSecret{StoredSecret::Status::Missing, {}};
-        },
-              [] { return kServerNonce; }),
+      : scram(
+            [this](const std::string& user) {
+              asked.push_back(user);
+              return user == "user" ? stored : StoredSecret{StoredSecret::Status::Missing, {}};
+            },
+            [] { return kServerNonce; }),
         stored(std::move(secret)) {}
 
   ScramSha256 scram;
@@ -65,8 +66,9 @@ TEST(ScramSha256Test, AWrongProofFails) {
 }
 
 TEST(ScramSha256Test, AFinalMessageMustRepeatTheNonceAndTheGs2Header) {
-  for (const std::string final : {"c=biws,r=rOprNGfwEbeRWgbNEkqO,p=dHzbZapWIk4jUhN+Ute9ytag9zjfMHgsqmmiz7AndVQ=",
-                                  "c=eSws,r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,p=dHzbZapWIk4jUhN+Ute9ytag9zjfMHgsqmmiz7AndVQ="}) {
+  for (const std::string final :
+       {"c=biws,r=rOprNGfwEbeRWgbNEkqO,p=dHzbZapWIk4jUhN+Ute9ytag9zjfMHgsqmmiz7AndVQ=",
+        "c=eSws,r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,p=dHzbZapWIk4jUhN+Ute9ytag9zjfMHgsqmmiz7AndVQ="}) {
     Exchange exchange;
     exchange.scram.step(kClientFirst);
     EXPECT_EQ(exchange.scram.step(final).kind, Kind::Failure) << final;

@@ -168,6 +168,29 @@ TEST_F(SqlAuthTest, ImportedDovecotUsersVerify) {
   EXPECT_EQ(imported, 10);
 }
 
+// Issue 4: with rehash_on_login a password that verified in another scheme is stored again in password_scheme, so
+// imported users move to the tenant's preferred scheme as they log in; without it nothing is written.
+TEST_F(SqlAuthTest, RehashOnLoginMovesUsersToThePreferredScheme) {
+  db_.exec("INSERT INTO users (tenant_id, address, password) VALUES (1, 'old@one.test', '{PLAIN}secret')");
+  EXPECT_EQ(verify(1, "old@one.test", "secret"), POSTAMT_OK);
+  EXPECT_EQ(storedPassword("old@one.test"), "{PLAIN}secret");
+
+  instance_ = create({{"connect", db_.path()}, {"rehash_on_login", "true"}});
+  ASSERT_NE(instance_, nullptr) << error_;
+  EXPECT_EQ(verify(1, "old@one.test", "wrong"), POSTAMT_DENIED);
+  EXPECT_EQ(storedPassword("old@one.test"), "{PLAIN}secret");
+  EXPECT_EQ(verify(1, "old@one.test", "secret"), POSTAMT_OK);
+  const std::string rehashed = storedPassword("old@one.test");
+  EXPECT_EQ(rehashed.rfind("{SHA512-CRYPT}$6$", 0), 0u) << rehashed;
+  EXPECT_EQ(verify(1, "old@one.test", "secret"), POSTAMT_OK);
+  EXPECT_EQ(storedPassword("old@one.test"), rehashed);  // already in the scheme: left alone
+}
+
+TEST_F(SqlAuthTest, RehashOnLoginIsTrueOrFalse) {
+  EXPECT_EQ(create({{"connect", db_.path()}, {"rehash_on_login", "yes"}}), nullptr);
+  EXPECT_NE(std::string(error_).find("rehash_on_login"), std::string::npos) << error_;
+}
+
 TEST_F(SqlAuthTest, UnknownStoredSchemeIsDenied) {
   db_.exec("INSERT INTO users (tenant_id, address, password) VALUES (1, 'old@one.test', '{RPA}abcdef')");
   EXPECT_EQ(verify(1, "old@one.test", "abcdef"), POSTAMT_DENIED);
