@@ -11,6 +11,8 @@ import time
 
 import pytest
 
+from pg_cluster import PgCluster
+
 BUILD = pathlib.Path(os.environ.get("POSTAMT_BUILD_DIR", pathlib.Path(__file__).resolve().parents[2] / "build"))
 POSTAMTD = BUILD / "core" / "postamtd"
 POSTAMTCTL = BUILD / "core" / "postamtctl"
@@ -203,6 +205,14 @@ def seed(server: Postamt, user: str, message: bytes) -> bytes:
     with smtplib.LMTP("127.0.0.1", server.lmtp_port, timeout=60) as lmtp:
         lmtp.sendmail(SEED_SENDER, [user], crlf(message), mail_options=["BODY=8BITMIME"])
     return f"Return-Path: <{SEED_SENDER}>\r\nDelivered-To: {user}\r\n".encode() + crlf(message)
+
+
+@pytest.fixture(scope="session")
+def pg_cluster():
+    """One throwaway PostgreSQL cluster for the whole run; tests take databases of their own in it."""
+    cluster = PgCluster()
+    yield cluster
+    cluster.destroy()
 
 
 @pytest.fixture
