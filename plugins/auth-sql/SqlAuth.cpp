@@ -1,7 +1,8 @@
 // auth-sql: users in an SQL table (schemas/*/users) through Poco::Data.
-// Settings: connector ("SQLite"), connect (the connection string; for SQLite
-// the database file, required), password_scheme for new passwords
+// Settings: connector ("SQLite" or "PostgreSQL"), connect (the connection
+// string: for SQLite the database file, for PostgreSQL a libpq conninfo; required), password_scheme for new passwords
 // ("SHA512-CRYPT"), pool_size (32: at most that many sessions at once).
+#include <Poco/Data/PostgreSQL/Connector.h>
 #include <Poco/Data/SQLite/Connector.h>
 #include <Poco/Data/Session.h>
 #include <Poco/Data/SessionPool.h>
@@ -54,17 +55,37 @@ const Flavour kSqlite = {
     "SELECT address, enabled FROM users WHERE tenant_id = ? ORDER BY address",
 };
 
+// schemas/postgres keeps `enabled` as a boolean; the code reads and binds it as 0 or 1.
+const Flavour kPostgres = {
+    "PostgreSQL",
+    {},
+    "SELECT COUNT(*) FROM users WHERE 1 = 0",
+    "SELECT password, enabled::int FROM users WHERE tenant_id = $1 AND address = $2",
+    "INSERT INTO users (tenant_id, address, password, enabled) VALUES ($1, $2, $3, true) ON CONFLICT DO NOTHING",
+    "UPDATE users SET password = $1 WHERE tenant_id = $2 AND address = $3",
+    "UPDATE users SET enabled = ($1 <> 0) WHERE tenant_id = $2 AND address = $3",
+    "DELETE FROM users WHERE tenant_id = $1 AND address = $2",
+    "SELECT address, enabled::int FROM users WHERE tenant_id = $1 ORDER BY address",
+};
+
 const Flavour& flavourFor(const std::string& connector) {
   if (connector == kSqlite.connector) return kSqlite;
-  throw sdk::Error(POSTAMT_PERM_FAIL, "connector '" + connector + "' is not supported (known: SQLite)");
+  if (connector == kPostgres.connector) return kPostgres;
+  throw sdk::Error(POSTAMT_PERM_FAIL, "connector '" + connector + "' is not supported (known: SQLite, PostgreSQL)");
 }
 
 // Keeps the Poco::Data connector registered for as long as an instance lives;
 // Poco counts registrations, so the host and other instances keep theirs.
 class ConnectorRegistration {
  public:
-  ConnectorRegistration() { Poco::Data::SQLite::Connector::registerConnector(); }
-  ~ConnectorRegistration() { Poco::Data::SQLite::Connector::unregisterConnector(); }
+  ConnectorRegistration() {
+    Poco::Data::SQLite::Connector::registerConnector();
+    Poco::Data::PostgreSQL::Connector::registerConnector();
+  }
+  ~ConnectorRegistration() {
+    Poco::Data::PostgreSQL::Connector::unregisterConnector();
+    Poco::Data::SQLite::Connector::unregisterConnector();
+  }
   ConnectorRegistration(const ConnectorRegistration&) = delete;
   ConnectorRegistration& operator=(const ConnectorRegistration&) = delete;
 };

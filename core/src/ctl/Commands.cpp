@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "ctl/Context.h"
+#include "db/PostgresMigrator.h"
 #include "db/SqliteMigrator.h"
 #include "delivery/MessageSpool.h"
 #include "delivery/TenantDelivery.h"
@@ -52,10 +53,17 @@ std::string password(Context& c, const Arguments& args, std::size_t index) {
 
 void dbInit(Context& c, const Arguments& args) {
   expectCount(args, 0, 0);
-  if (c.config().directoryConnector != "SQLite") throw CommandError("db init/migrate handles SQLite in this build");
+  const auto& config = c.config();
   try {
-    const auto report = db::migrateSqlite(c.config().directoryConnect);
-    c.out << c.config().directoryConnect << ": schema version " << report.versionAfter;
+    db::MigrationReport report;
+    if (config.directoryConnector == "SQLite") {
+      report = db::migrateSqlite(config.directoryConnect);
+    } else if (config.directoryConnector == "PostgreSQL") {
+      report = db::migratePostgres(config.directoryConnect);
+    } else {
+      throw CommandError("db init/migrate knows SQLite and PostgreSQL, not directory.connector = " + config.directoryConnector);
+    }
+    c.out << report.database << ": schema version " << report.versionAfter;
     c.out << (report.versionAfter == report.versionBefore ? " (already current)\n" : " (migrated from " + std::to_string(report.versionBefore) + ")\n");
   } catch (const db::MigrationError& e) {
     throw CommandError(e.what());
@@ -225,7 +233,7 @@ const std::map<std::string, Handler>& commands() {
 
 const char* usageText() {
   return "usage: postamtctl [--config FILE] COMMAND\n"
-         "  db init | db migrate                 create or upgrade the SQLite database\n"
+         "  db init | db migrate                 create or upgrade the database (SQLite or PostgreSQL)\n"
          "  tenant add NAME [--auth auth.main] [--store store.main]\n"
          "  tenant list | tenant del NAME\n"
          "  domain add DOMAIN TENANT | domain del DOMAIN\n"
