@@ -193,14 +193,23 @@ class SqlAuth : public sdk::Auth {
     }
   }
 
-  // Runs one unit of work on a pooled session; a database failure is temporary.
+  // Runs one unit of work on a pooled session; a database failure is
+  // temporary. A pooled session the server dropped while it sat idle (a
+  // database restart) fails its first statement and is then disconnected: the
+  // work moves on to another session, at most once per session of the pool.
   template <class Work>
   auto withSession(Work&& work) -> decltype(work(std::declval<Session&>())) {
-    try {
-      Session session(pool_.get());
-      return work(session);
-    } catch (const Poco::Exception& e) {
-      throw sdk::Error(POSTAMT_TEMP_FAIL, "user database: " + e.displayText());
+    for (int attempt = 0;; ++attempt) {
+      try {
+        Session session(pool_.get());
+        try {
+          return work(session);
+        } catch (const Poco::Exception&) {
+          if (session.isConnected() || attempt >= pool_.capacity()) throw;
+        }
+      } catch (const Poco::Exception& e) {
+        throw sdk::Error(POSTAMT_TEMP_FAIL, "user database: " + e.displayText());
+      }
     }
   }
 

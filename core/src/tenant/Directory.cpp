@@ -15,6 +15,8 @@ using TenantRow = Poco::Tuple<std::int64_t, std::string, std::string, std::strin
 
 Tenant toTenant(const TenantRow& row) { return {row.get<0>(), row.get<1>(), row.get<2>(), row.get<3>()}; }
 
+constexpr int kMaxSessions = 32;
+
 const char* const kTenantColumns = "SELECT t.tenant_id, t.name, t.auth_instance, t.store_instance FROM tenants t ";
 
 // PostgreSQL numbers its placeholders ($1, $2 ...; TOOLCHAIN pitfall 14); the
@@ -40,20 +42,29 @@ const std::string& registeredConnector(const std::string& connector) {
 }  // namespace
 
 // Runs one unit of work on a pooled session; database trouble becomes
-// DirectoryError::Unavailable so callers answer [SYS/TEMP], not crash.
+// DirectoryError::Unavailable so callers answer [SYS/TEMP], not crash. A
+// pooled session the server dropped while it sat idle (a database restart)
+// fails its first statement and is then disconnected: the work moves on to
+// another session, at most once per session the pool can hold.
 template <typename Work>
 auto Directory::withSession(Work work) {
-  try {
-    Poco::Data::Session session(pool_.get());
-    if (!postgres_) {
-      session.setProperty("connectionTimeout", std::size_t(5));  // seconds a writer waits for SQLite's lock
-      session << "PRAGMA foreign_keys = ON", now;
+  for (int attempt = 0;; ++attempt) {
+    try {
+      Poco::Data::Session session(pool_.get());
+      try {
+        if (!postgres_) {
+          session.setProperty("connectionTimeout", std::size_t(5));  // seconds a writer waits for SQLite's lock
+          session << "PRAGMA foreign_keys = ON", now;
+        }
+        return work(session);
+      } catch (const Poco::Exception&) {
+        if (session.isConnected() || attempt >= kMaxSessions) throw;
+      }
+    } catch (const DirectoryError&) {
+      throw;
+    } catch (const Poco::Exception& e) {
+      throw DirectoryError(DirectoryError::Kind::Unavailable, "directory database: " + e.displayText());
     }
-    return work(session);
-  } catch (const DirectoryError&) {
-    throw;
-  } catch (const Poco::Exception& e) {
-    throw DirectoryError(DirectoryError::Kind::Unavailable, "directory database: " + e.displayText());
   }
 }
 
@@ -67,7 +78,7 @@ std::optional<Tenant> Directory::oneTenant(Poco::Data::Session& session, const s
 }
 
 Directory::Directory(const std::string& connector, const std::string& connect)
-    : pool_(registeredConnector(connector), connect, 1, 32, 60), postgres_(Poco::icompare(connector, "PostgreSQL") == 0) {}
+    : pool_(registeredConnector(connector), connect, 1, kMaxSessions, 60), postgres_(Poco::icompare(connector, "PostgreSQL") == 0) {}
 
 std::optional<Tenant> Directory::tenantForDomain(const std::string& domain) {
   return withSession([&](Poco::Data::Session& s) {
