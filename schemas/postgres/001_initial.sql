@@ -24,8 +24,10 @@ CREATE TABLE users (
   PRIMARY KEY (tenant_id, address)
 );
 
+-- The store's tables carry no foreign key to tenants: a tenant's store instance may
+-- point at another cluster than the directory's (postamtctl db migrate migrates both).
 CREATE TABLE maildrops (
-  tenant_id       bigint NOT NULL REFERENCES tenants (tenant_id) ON DELETE CASCADE,
+  tenant_id       bigint NOT NULL,
   address         text   NOT NULL,
   uid_validity    bigint NOT NULL,               -- creation time: UIDLs of a re-created maildrop differ
   next_uid        bigint NOT NULL DEFAULT 1,     -- never goes back, so a UIDL is never reused
