@@ -63,10 +63,13 @@ Params& Params::addOctets(const char* data, std::size_t size) {
   return *this;
 }
 
-Connection::Connection(const std::string& conninfo, const std::vector<PreparedStatement>& statements) {
-  // Defaults first: the conninfo (expanded in place of dbname) overrides them.
-  const char* keywords[] = {"connect_timeout", "application_name", "dbname", nullptr};
-  const char* values[] = {"5", "postamt store-postgres", conninfo.c_str(), nullptr};
+Connection::Connection(const std::string& conninfo, const std::vector<PreparedStatement>& statements, int statementTimeoutMs) {
+  // Defaults first: the conninfo (expanded in place of dbname) overrides them. A database that
+  // hangs, or a peer gone without a word, must end in [SYS/TEMP], not in sessions stuck for good.
+  const std::string options = "-c statement_timeout=" + std::to_string(statementTimeoutMs);
+  const char* keywords[] = {"connect_timeout", "application_name", "options", "keepalives_idle", "keepalives_interval",
+                            "keepalives_count", "dbname", nullptr};
+  const char* values[] = {"5", "postamt store-postgres", options.c_str(), "30", "10", "3", conninfo.c_str(), nullptr};
   db_ = PQconnectdbParams(keywords, values, 1);
   if (db_ == nullptr) throw sdk::Error(POSTAMT_TEMP_FAIL, "out of memory connecting to PostgreSQL");
   if (PQstatus(db_) != CONNECTION_OK) {
@@ -121,8 +124,12 @@ Transaction::~Transaction() {
 }
 
 ConnectionPool::ConnectionPool(std::string conninfo, std::vector<PreparedStatement> statements, std::size_t size,
-                               std::chrono::milliseconds wait)
-    : conninfo_(std::move(conninfo)), statements_(std::move(statements)), size_(size), wait_(wait) {
+                               std::chrono::milliseconds wait, int statementTimeoutMs)
+    : conninfo_(std::move(conninfo)),
+      statements_(std::move(statements)),
+      size_(size),
+      wait_(wait),
+      statementTimeoutMs_(statementTimeoutMs) {
   idle_.reserve(size_);  // giveBack() then never allocates
 }
 
@@ -139,7 +146,7 @@ ConnectionPool::Lease ConnectionPool::acquire() {
   }
   lock.unlock();
   try {
-    return Lease(*this, std::make_unique<Connection>(conninfo_, statements_));
+    return Lease(*this, std::make_unique<Connection>(conninfo_, statements_, statementTimeoutMs_));
   } catch (...) {
     lock.lock();
     --leased_;

@@ -81,7 +81,9 @@ struct PreparedStatement {
 // One server connection, used by one thread at a time.
 class Connection {
  public:
-  Connection(const std::string& conninfo, const std::vector<PreparedStatement>& statements);
+  // Each statement may run `statementTimeoutMs` on the server; a dead peer is
+  // noticed by TCP keepalives. Settings in the conninfo win over both.
+  Connection(const std::string& conninfo, const std::vector<PreparedStatement>& statements, int statementTimeoutMs);
   ~Connection() { PQfinish(db_); }
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
@@ -141,7 +143,7 @@ class ConnectionPool {
   };
 
   ConnectionPool(std::string conninfo, std::vector<PreparedStatement> statements, std::size_t size,
-                 std::chrono::milliseconds wait);
+                 std::chrono::milliseconds wait, int statementTimeoutMs);
 
   // Waits up to `wait` for a free connection; POSTAMT_TEMP_FAIL after that.
   Lease acquire();
@@ -169,6 +171,7 @@ class ConnectionPool {
   const std::vector<PreparedStatement> statements_;
   const std::size_t size_;
   const std::chrono::milliseconds wait_;
+  const int statementTimeoutMs_;
   std::mutex mutex_;
   std::condition_variable returned_;
   std::vector<std::unique_ptr<Connection>> idle_;

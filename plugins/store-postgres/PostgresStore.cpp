@@ -83,7 +83,8 @@ PostgresStore::PostgresStore(sdk::Host host, const sdk::Settings& settings)
     : host_(host),
       leaseSeconds_(settings.getInt("lock_lease_seconds", 900, 1, INT_MAX / 1000)),
       pool_(settings.get("connect"), statements(), static_cast<std::size_t>(settings.getInt("pool_size", 16, 1, 1024)),
-            std::chrono::milliseconds(settings.getInt("pool_wait_ms", 5000, 0, 600000))),
+            std::chrono::milliseconds(settings.getInt("pool_wait_ms", 5000, 0, 600000)),
+            static_cast<int>(settings.getInt("statement_timeout_ms", 30000, 1, INT_MAX))),
       leases_(host, pool_, leaseSeconds_) {
   try {
     pool_.acquire();  // prepares every statement: a missing table fails here, not at the first login

@@ -17,7 +17,8 @@ namespace postamt::store_postgres {
 
 // Settings: connect (a libpq conninfo, required), pool_size (16: connections
 // shared by every session of the instance), pool_wait_ms (5000: how long an
-// operation waits for one), lock_lease_seconds (900). Thread-safe.
+// operation waits for one), lock_lease_seconds (900), statement_timeout_ms
+// (30000: longer statements fail as temporary). Thread-safe.
 class PostgresStore : public sdk::Store {
  public:
   PostgresStore(sdk::Host host, const sdk::Settings& settings);

@@ -207,6 +207,20 @@ def test_sigkill_during_update_leaves_each_message_whole_or_gone(make_postamt):
         server.stop()
 
 
+def test_a_hanging_database_statement_ends_in_a_temporary_failure(make_postamt):
+    server = make_postamt(store__main__statement_timeout_ms=1000).start()
+    server.sql("CREATE FUNCTION stall() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN PERFORM pg_sleep(60); RETURN NEW; END$$")
+    server.sql("CREATE TRIGGER stall BEFORE INSERT ON messages FOR EACH ROW "
+               "WHEN (NEW.address = 'carol@other.test') EXECUTE FUNCTION stall()")
+    started = time.monotonic()
+    assert 400 <= lmtp_reply_code(server, "carol@other.test", message(1)) < 500
+    assert time.monotonic() - started < 10, "the delivery waited for the stalled statement"
+    assert lmtp_reply_code(server, "alice@demo.test", message(2)) == 250  # nothing else is stuck
+    client = server.login("carol@other.test")
+    assert client.command("STAT") == b"+OK 0 0"
+    client.command("QUIT")
+
+
 @pytest.fixture
 def own_cluster():
     """A cluster of this test's own, which it may stop and start."""
