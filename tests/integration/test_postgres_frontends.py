@@ -137,6 +137,37 @@ def test_sessions_share_the_store_pool_instead_of_a_connection_each(make_postamt
         assert client.command("QUIT").startswith(b"+OK")
 
 
+def test_listing_of_100000_messages_is_read_at_once_not_per_message(make_postamt):
+    server = make_postamt()
+    server.deliver("alice@demo.test", message(0))  # makes the maildrop and one body the others share
+    server.sql("INSERT INTO messages (tenant_id, address, uid, uidl, size, received_at, body_id) "
+               "SELECT m.tenant_id, m.address, m.uid + n, 'U' || (m.uid + n), m.size, m.received_at, m.body_id "
+               "FROM messages m, generate_series(1, 99999) AS n")
+
+    def scans_of_messages() -> int:  # a backend's counts are in once it has exited
+        return int(server.sql("SELECT seq_scan + coalesce(idx_scan, 0) FROM pg_stat_user_tables "
+                              "WHERE relname = 'messages'"))
+
+    before = scans_of_messages()
+    server.start()
+    client = server.login()
+    assert client.command("STAT").startswith(b"+OK 100000 ")
+    client.send(b"UIDL\r\n")
+    response = bytearray(client.buffer)
+    while not response.endswith(b"\r\n.\r\n"):
+        chunk = client.sock.recv(1 << 20)
+        assert chunk, "connection closed during UIDL"
+        response += chunk
+    client.buffer = b""
+    assert response.startswith(b"+OK") and response.count(b"\r\n") == 100000 + 2
+    assert client.command("QUIT").startswith(b"+OK")
+    server.stop()
+    # The listing (number, UIDL, size) is one query, however big the maildrop (issue 5); at least
+    # one scan shows that the counts did arrive.
+    scans = scans_of_messages() - before
+    assert 1 <= scans <= 3, f"{scans} scans of messages to list one maildrop"
+
+
 def test_retr_of_50_mb_streams_with_bounded_memory(make_postamt, monkeypatch):
     server = make_postamt()
     line = b"x" * 76 + b"\r\n"
