@@ -92,15 +92,23 @@ def test_second_login_on_either_frontend_is_in_use(frontends):
 
 
 def test_locks_of_a_killed_frontend_end_with_their_lease(frontends):
-    lease = 3
+    lease = 4
     a, b = frontends(lease=lease)
-    a.login()
+    session = a.login()  # kept open: a closed connection would end the session and free its lock
+    killed = time.monotonic()
     a.stop(signal.SIGKILL)
+    # The lease was renewed at most a third of it before the kill, so it runs for two thirds more at
+    # least; a login that took longer than that (a loaded machine) may rightly find the lock gone.
     client, reply = try_login(b)
-    assert client is None and reply.startswith(IN_USE), reply  # the lease still runs
-    client, waited = login_within(b, lease + 3)
-    assert waited <= lease + 1.5, f"the lock outlived its {lease} s lease by {waited - lease:.1f} s"
+    if client is None:
+        assert reply.startswith(IN_USE), reply
+        client, _ = login_within(b, lease + 3)
+    else:
+        assert time.monotonic() - killed >= lease * 2 / 3, "the lock ended before its lease"
+    freed = time.monotonic() - killed
+    assert freed <= lease + 1.5, f"the lock outlived its {lease} s lease by {freed - lease:.1f} s"
     assert client.command("QUIT").startswith(b"+OK")
+    session.close()
 
 
 def test_slow_live_session_keeps_its_lock(frontends):
