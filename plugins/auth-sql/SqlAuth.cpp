@@ -1,9 +1,13 @@
 // auth-sql: users in an SQL table (schemas/*/users) through Poco::Data.
-// Settings: connector ("SQLite"), connect (the connection string; for SQLite
-// the database file, required), password_scheme for new passwords
-// ("SHA512-CRYPT"), pool_size (32: at most that many sessions at once),
-// rehash_on_login ("false"; "true" stores a password that verified in another
-// scheme again in password_scheme, so imported users move to it as they log in).
+// Settings: connector ("SQLite" or "PostgreSQL"), connect (required: for
+// SQLite the database file, for PostgreSQL a libpq conninfo), password_scheme
+// for new passwords ("SHA512-CRYPT"), pool_size (32: at most that many
+// sessions at once), password_query (optional: read users from a table of
+// your own instead, read-only; see PasswordQuery.h), rehash_on_login
+// ("false"; "true" stores a password that verified in another scheme again in
+// password_scheme, so imported users move to it as they log in).
+#include <Poco/Data/PostgreSQL/Connector.h>
+#include <Poco/Data/RecordSet.h>
 #include <Poco/Data/SQLite/Connector.h>
 #include <Poco/Data/Session.h>
 #include <Poco/Data/SessionPool.h>
@@ -16,6 +20,7 @@
 #include <utility>
 #include <vector>
 
+#include "PasswordQuery.h"
 #include "postamt/sdk/Auth.hpp"
 #include "postamt/sdk/Plugin.hpp"
 
@@ -33,6 +38,7 @@ const std::string kName = "auth-sql";
 // and its session setup.
 struct Flavour {
   std::string connector;
+  char parameterMark;                     // of numbered parameters: ?1 or $1
   std::vector<std::string> sessionSetup;  // run on every new session
   std::string checkTable;
   std::string selectUser;      // tenant_id, address -> password, enabled
@@ -46,6 +52,7 @@ struct Flavour {
 
 const Flavour kSqlite = {
     "SQLite",
+    '?',
     // WAL and a busy timeout: concurrent writers wait a few seconds instead of
     // failing at once with "database is locked".
     {"PRAGMA busy_timeout = 5000", "PRAGMA journal_mode = WAL", "PRAGMA foreign_keys = ON"},
@@ -59,17 +66,39 @@ const Flavour kSqlite = {
     "SELECT address, enabled FROM users WHERE tenant_id = ? ORDER BY address",
 };
 
+// schemas/postgres keeps `enabled` as a boolean; the code reads and binds it as 0 or 1.
+const Flavour kPostgres = {
+    "PostgreSQL",
+    '$',
+    {},
+    "SELECT COUNT(*) FROM users WHERE 1 = 0",
+    "SELECT password, enabled::int FROM users WHERE tenant_id = $1 AND address = $2",
+    "INSERT INTO users (tenant_id, address, password, enabled) VALUES ($1, $2, $3, true) ON CONFLICT DO NOTHING",
+    "UPDATE users SET password = $1 WHERE tenant_id = $2 AND address = $3",
+    "UPDATE users SET password = $1 WHERE tenant_id = $2 AND address = $3 AND password = $4",
+    "UPDATE users SET enabled = ($1 <> 0) WHERE tenant_id = $2 AND address = $3",
+    "DELETE FROM users WHERE tenant_id = $1 AND address = $2",
+    "SELECT address, enabled::int FROM users WHERE tenant_id = $1 ORDER BY address",
+};
+
 const Flavour& flavourFor(const std::string& connector) {
   if (connector == kSqlite.connector) return kSqlite;
-  throw sdk::Error(POSTAMT_PERM_FAIL, "connector '" + connector + "' is not supported (known: SQLite)");
+  if (connector == kPostgres.connector) return kPostgres;
+  throw sdk::Error(POSTAMT_PERM_FAIL, "connector '" + connector + "' is not supported (known: SQLite, PostgreSQL)");
 }
 
 // Keeps the Poco::Data connector registered for as long as an instance lives;
 // Poco counts registrations, so the host and other instances keep theirs.
 class ConnectorRegistration {
  public:
-  ConnectorRegistration() { Poco::Data::SQLite::Connector::registerConnector(); }
-  ~ConnectorRegistration() { Poco::Data::SQLite::Connector::unregisterConnector(); }
+  ConnectorRegistration() {
+    Poco::Data::SQLite::Connector::registerConnector();
+    Poco::Data::PostgreSQL::Connector::registerConnector();
+  }
+  ~ConnectorRegistration() {
+    Poco::Data::PostgreSQL::Connector::unregisterConnector();
+    Poco::Data::SQLite::Connector::unregisterConnector();
+  }
   ConnectorRegistration(const ConnectorRegistration&) = delete;
   ConnectorRegistration& operator=(const ConnectorRegistration&) = delete;
 };
@@ -98,6 +127,15 @@ class SqlAuth : public sdk::Auth {
         scheme_(settings.get("password_scheme", "SHA512-CRYPT")),
         rehashOnLogin_(flag(settings, "rehash_on_login")),
         pool_(flavour_, settings.get("connect"), poolSize(settings)) {
+    if (settings.has("password_query")) {
+      query_.emplace(settings.get("password_query"), flavour_.parameterMark);
+      try {
+        find(sdk::Mailbox{});  // runs it once: a typo or a missing table fails now, not at the first login
+      } catch (const sdk::Error& e) {
+        throw sdk::Error(POSTAMT_PERM_FAIL, "setting 'password_query' does not run: " + std::string(e.what()));
+      }
+      return;
+    }
     checkScheme();
     try {
       Session session(pool_.get());
@@ -118,7 +156,8 @@ class SqlAuth : public sdk::Auth {
     }
     if (check != POSTAMT_OK) return check;
     if (!found->enabled) return POSTAMT_DENIED;
-    if (rehashOnLogin_ && !storedIn(found->password, scheme_)) rehash(user, found->password, password);
+    // A password_query's table belongs to someone else: it is never written.
+    if (rehashOnLogin_ && !query_ && !storedIn(found->password, scheme_)) rehash(user, found->password, password);
     return POSTAMT_OK;
   }
 
@@ -137,26 +176,31 @@ class SqlAuth : public sdk::Auth {
   }
 
   postamt_status addUser(const sdk::Mailbox& user, const std::string& password) override {
+    refuseManagingQueriedUsers();
     std::string hash = host_.hashPassword(password, scheme_);
     return rowsChanged(flavour_.insertUser, Poco::Int64(user.tenantId), user.address, hash) ? POSTAMT_OK : POSTAMT_EXISTS;
   }
 
   postamt_status setPassword(const sdk::Mailbox& user, const std::string& password) override {
+    refuseManagingQueriedUsers();
     std::string hash = host_.hashPassword(password, scheme_);
     return rowsChanged(flavour_.updatePassword, hash, Poco::Int64(user.tenantId), user.address) ? POSTAMT_OK : POSTAMT_NOT_FOUND;
   }
 
   postamt_status setEnabled(const sdk::Mailbox& user, bool enabled) override {
+    refuseManagingQueriedUsers();
     return rowsChanged(flavour_.updateEnabled, enabled ? 1 : 0, Poco::Int64(user.tenantId), user.address) ? POSTAMT_OK
                                                                                                           : POSTAMT_NOT_FOUND;
   }
 
   postamt_status deleteUser(const sdk::Mailbox& user) override {
+    refuseManagingQueriedUsers();
     return rowsChanged(flavour_.deleteUser, Poco::Int64(user.tenantId), user.address) ? POSTAMT_OK : POSTAMT_NOT_FOUND;
   }
 
   // Reads the whole list first, so a slow caller does not hold a session.
   postamt_status listUsers(std::int64_t tenant, const UserFn& each) override {
+    refuseManagingQueriedUsers();
     std::vector<std::string> addresses;
     std::vector<int> enabled;
     withSession([&](Session& session) {
@@ -213,18 +257,35 @@ class SqlAuth : public sdk::Auth {
     }
   }
 
-  // Runs one unit of work on a pooled session; a database failure is temporary.
+  // Runs one unit of work on a pooled session; a database failure is
+  // temporary. A pooled session the server dropped while it sat idle (a
+  // database restart) fails its first statement and is then disconnected: the
+  // work moves on to another session, at most once per session of the pool.
   template <class Work>
   auto withSession(Work&& work) -> decltype(work(std::declval<Session&>())) {
-    try {
-      Session session(pool_.get());
-      return work(session);
-    } catch (const Poco::Exception& e) {
-      throw sdk::Error(POSTAMT_TEMP_FAIL, "user database: " + e.displayText());
+    for (int attempt = 0;; ++attempt) {
+      try {
+        Session session(pool_.get());
+        try {
+          return work(session);
+        } catch (const Poco::Exception&) {
+          if (session.isConnected() || attempt >= pool_.capacity()) throw;
+        }
+      } catch (const Poco::Exception& e) {
+        throw sdk::Error(POSTAMT_TEMP_FAIL, "user database: " + e.displayText());
+      }
     }
   }
 
+  // The users of a password_query belong to whatever manages that table.
+  void refuseManagingQueriedUsers() const {
+    if (query_)
+      throw sdk::Error(POSTAMT_UNSUPPORTED,
+                       "this auth instance reads its users through password_query; manage them where that table is managed");
+  }
+
   std::optional<User> find(const sdk::Mailbox& user) {
+    if (query_) return findByQuery(user);
     return withSession([&](Session& session) -> std::optional<User> {
       Poco::Int64 tenantId = user.tenantId;
       std::string address = user.address;
@@ -233,6 +294,23 @@ class SqlAuth : public sdk::Auth {
       session << flavour_.selectUser, into(passwords), into(enabled), use(tenantId), use(address), now;
       if (passwords.empty()) return std::nullopt;
       return User{passwords.front(), enabled.front() != 0};
+    });
+  }
+
+  std::optional<User> findByQuery(const sdk::Mailbox& user) {
+    return withSession([&](Session& session) -> std::optional<User> {
+      std::vector<std::string> values = query_->values(user);  // bound by reference: alive until execute()
+      Statement statement(session);
+      statement << query_->sql();
+      for (std::string& value : values) statement, use(value);
+      statement.execute();
+      Poco::Data::RecordSet rows(statement);
+      if (rows.rowCount() == 0) return std::nullopt;
+      if (rows.rowCount() > 1)
+        throw sdk::Error(POSTAMT_PERM_FAIL, "password_query found " + std::to_string(rows.rowCount()) + " users for " +
+                                                user.address + "; it must find at most one");
+      const bool enabled = rows.columnCount() < 2 || isEnabledFlag(rows.value(1, 0).convert<std::string>());
+      return User{rows.value(0, 0).convert<std::string>(), enabled};
     });
   }
 
@@ -252,6 +330,7 @@ class SqlAuth : public sdk::Auth {
   const bool rehashOnLogin_;
   ConnectorRegistration registration_;  // outlives the pool
   FlavouredPool pool_;
+  std::optional<PasswordQuery> query_;
 };
 
 }  // namespace

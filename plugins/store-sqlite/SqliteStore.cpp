@@ -7,44 +7,18 @@
 #include <ctime>
 
 #include "postamt/sdk/Plugin.hpp"
+#include "postamt/sdk/Uidl.hpp"
 
 namespace postamt::store_sqlite {
 namespace {
+
+using sdk::ownUidOf;
+using sdk::uidlOf;
 
 const std::string kName = "store-sqlite";
 constexpr std::size_t kChunkBytes = 64 * 1024;  // deliveries copy the body in pieces this size
 
 std::int64_t unixNow() { return static_cast<std::int64_t>(std::time(nullptr)); }
-
-std::int64_t setting(const sdk::Settings& settings, const std::string& key, std::int64_t fallback, std::int64_t min,
-                     std::int64_t max) {
-  std::int64_t value = settings.getInt(key, fallback);
-  if (value < min || value > max)
-    throw sdk::Error(POSTAMT_PERM_FAIL,
-                     "setting '" + key + "' must be between " + std::to_string(min) + " and " + std::to_string(max));
-  return value;
-}
-
-// The shape of Dovecot's default pop3_uidl_format "%08Xu%08Xv" (uid, then
-// uidvalidity), in upper-case hex where Dovecot prints lower case: messages
-// imported from Dovecot keep Dovecot's own UIDLs (postamtctl import), and the
-// case keeps Postamt's from ever colliding with them.
-std::string uidlOf(std::int64_t uid, std::int64_t uidValidity) {
-  char text[40];
-  std::snprintf(text, sizeof text, "%08llX%08llX", static_cast<unsigned long long>(uid),
-                static_cast<unsigned long long>(uidValidity));
-  return text;
-}
-
-// The UID an imported UIDL would take from this maildrop's own sequence: the
-// uid of uidlOf(uid, uidValidity) == uidl, else 0. Dovecot's UIDVALIDITY is a
-// time, like ours, so the two can be equal.
-std::int64_t ownUidOf(const std::string& uidl, std::int64_t uidValidity) {
-  const std::size_t uidDigits = uidl.size() - std::min(uidl.size(), uidlOf(0, uidValidity).size() - 8);
-  if (uidDigits < 8 || uidDigits > 15 || uidl.find_first_not_of("0123456789ABCDEF") != std::string::npos) return 0;
-  const auto uid = static_cast<std::int64_t>(std::stoull(uidl.substr(0, uidDigits), nullptr, 16));
-  return uid > 0 && uidlOf(uid, uidValidity) == uidl ? uid : 0;
-}
 
 void checkFits(Connection& db, std::uint64_t size) {
   const auto limit = static_cast<std::uint64_t>(sqlite3_limit(db.handle(), SQLITE_LIMIT_LENGTH, -1));
@@ -135,11 +109,11 @@ void checkSchema(Connection& db, const std::string& path) {
 
 SqliteStore::SqliteStore(sdk::Host host, const sdk::Settings& settings)
     : host_(host),
-      leaseSeconds_(setting(settings, "lock_lease_seconds", 900, 1, INT_MAX)),
-      pool_(settings.get("path"), static_cast<int>(setting(settings, "busy_timeout_ms", 5000, 0, INT_MAX)),
-            static_cast<std::size_t>(setting(settings, "pool_size", 8, 0, 1024)), Durability::Synced),
-      locks_(settings.get("path"), static_cast<int>(setting(settings, "busy_timeout_ms", 5000, 0, INT_MAX)),
-             static_cast<std::size_t>(setting(settings, "pool_size", 8, 0, 1024)), Durability::Unsynced) {
+      leaseSeconds_(settings.getInt("lock_lease_seconds", 900, 1, INT_MAX)),
+      pool_(settings.get("path"), static_cast<int>(settings.getInt("busy_timeout_ms", 5000, 0, INT_MAX)),
+            static_cast<std::size_t>(settings.getInt("pool_size", 8, 0, 1024)), Durability::Synced),
+      locks_(settings.get("path"), static_cast<int>(settings.getInt("busy_timeout_ms", 5000, 0, INT_MAX)),
+             static_cast<std::size_t>(settings.getInt("pool_size", 8, 0, 1024)), Durability::Unsynced) {
   checkSchema(*pool_.acquire(), settings.get("path"));
 }
 

@@ -13,6 +13,8 @@ BUILD_PACKAGES+=(liblua5.4-dev)
 TEST_PACKAGES=(python3 python3-pytest dovecot-core dovecot-pop3d fetchmail mpop getmail6)
 # clang and its libFuzzer runtime, for the fuzz targets of tests/fuzz.
 TEST_PACKAGES+=(clang libclang-rt-14-dev)
+# Throwaway PostgreSQL 15 clusters (tests/integration/pg_cluster.py) for the PostgreSQL backend.
+TEST_PACKAGES+=(postgresql postgresql-client)
 # What scripts/bench needs on top: a Dovecot to measure against, serving POP3 and LMTP,
 # and pytest, which the integration fixtures it starts Postamt with import.
 BENCH_PACKAGES=(python3 python3-pytest dovecot-core dovecot-pop3d dovecot-lmtpd)

@@ -1,15 +1,23 @@
 """Fixtures that start real postamtd processes on free loopback ports with a
-temporary SQLite database, and talk to them over TCP."""
+temporary database, and talk to them over TCP.
 
+A database backend is "sqlite" (one file: directory, auth-sql and store-sqlite) or "postgres" (a
+fresh database in a throwaway cluster: directory, auth-sql and store-postgres). Tests run against
+sqlite unless their module says `pytestmark = pytest.mark.backends("sqlite", "postgres")`."""
+
+import itertools
 import os
 import pathlib
 import signal
 import smtplib
 import socket
+import sqlite3
 import subprocess
 import time
 
 import pytest
+
+from pg_cluster import PgCluster
 
 BUILD = pathlib.Path(os.environ.get("POSTAMT_BUILD_DIR", pathlib.Path(__file__).resolve().parents[2] / "build"))
 POSTAMTD = BUILD / "core" / "postamtd"
@@ -47,10 +55,13 @@ def crlf(data: bytes) -> bytes:
 
 
 class Postamt:
-    """One postamtd with its own config, database and port."""
+    """One postamtd with its own config and port, on its own database or one it shares (`pg` and
+    `conninfo` say which PostgreSQL database, else the SQLite file is directory/postamt.db)."""
 
-    def __init__(self, directory: pathlib.Path, **settings):
+    def __init__(self, directory: pathlib.Path, pg: PgCluster = None, conninfo: str = None, **settings):
         self.directory = directory
+        self.backend = "postgres" if pg else "sqlite"
+        self.pg = pg
         self.port = free_port()
         self.lmtp_port = free_port()
         self.config = directory / "postamtd.conf"
@@ -76,6 +87,15 @@ class Postamt:
             "auth.main.connect": "${directory.connect}",
             "auth.main.password_scheme": "SHA512-CRYPT",
         }
+        if pg:
+            del values["store.main.path"]
+            values.update({
+                "directory.connector": "PostgreSQL",
+                "directory.connect": conninfo,
+                "store.main.plugin": "store-postgres",
+                "store.main.connect": "${directory.connect}",
+                "auth.main.connector": "PostgreSQL",
+            })
         self.values = values
         self.configure(**settings)
 
@@ -99,6 +119,14 @@ class Postamt:
         self.ctl("domain", "add", "other.test", "other")
         for user, password in USERS.items():
             self.ctl("user", "add", user, input=password.encode() + b"\n")
+
+    def sql(self, statement: str) -> str:
+        """Runs one statement on this server's database behind its back (to break or inspect it)."""
+        if self.pg:
+            database = self.values["directory.connect"].split("dbname=")[1].split()[0]
+            return self.pg.psql(statement, database=database)
+        with sqlite3.connect(self.values["directory.connect"]) as db:
+            return "\n".join("|".join(str(v) for v in row) for row in db.execute(statement))
 
     def deliver(self, user: str, message: bytes):
         self.ctl("deliver", user, input=message)
@@ -216,15 +244,45 @@ def seed(server: Postamt, user: str, message: bytes) -> bytes:
     return f"Return-Path: <{SEED_SENDER}>\r\nDelivered-To: {user}\r\n".encode() + crlf(message)
 
 
+@pytest.fixture(scope="session")
+def pg_cluster():
+    """One throwaway PostgreSQL cluster for the whole run; tests take databases of their own in it."""
+    cluster = PgCluster()
+    yield cluster
+    cluster.destroy()
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "backends(*names): run each test once per database backend named")
+
+
+def pytest_generate_tests(metafunc):
+    if "backend" in metafunc.fixturenames:
+        marker = metafunc.definition.get_closest_marker("backends")
+        metafunc.parametrize("backend", marker.args if marker else ("sqlite",))
+
+
+_databases = itertools.count()
+
+
 @pytest.fixture
-def make_postamt(tmp_path):
+def make_postamt(tmp_path, backend, request):
+    """make(**settings) starts nothing: it writes the config and seeds a fresh database;
+    make(share=other, **settings) makes a second frontend on `other`'s database."""
     servers = []
 
-    def make(**settings):
+    def make(share: Postamt = None, **settings):
         directory = tmp_path / f"server{len(servers)}"
         directory.mkdir()
-        server = Postamt(directory, **settings)
-        server.seed_directory()
+        pg = conninfo = None
+        if backend == "postgres":
+            pg = request.getfixturevalue("pg_cluster")
+            conninfo = share.values["directory.connect"] if share else pg.fresh_database(f"t{next(_databases)}")
+        elif share:
+            settings.setdefault("directory__connect", share.values["directory.connect"])
+        server = Postamt(directory, pg=pg, conninfo=conninfo, **settings)
+        if share is None:
+            server.seed_directory()
         servers.append(server)
         return server
 

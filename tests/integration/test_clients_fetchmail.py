@@ -1,7 +1,11 @@
 """Interop with fetchmail (Debian's fetchmail package): see ClientContract."""
 
+import pytest
+
 from conftest import USERS
 from client_contract import USER, ClientContract, Driver
+
+pytestmark = pytest.mark.backends("sqlite", "postgres")
 
 
 class Fetchmail(Driver):

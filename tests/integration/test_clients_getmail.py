@@ -1,7 +1,11 @@
 """Interop with getmail6 (Debian's getmail6 package): see ClientContract."""
 
+import pytest
+
 from conftest import USERS
 from client_contract import USER, ClientContract, Driver
+
+pytestmark = pytest.mark.backends("sqlite", "postgres")
 
 
 class Getmail(Driver):

@@ -1,7 +1,11 @@
 """Interop with mpop (Debian's mpop package): see ClientContract."""
 
+import pytest
+
 from conftest import USERS
 from client_contract import USER, ClientContract, Driver
+
+pytestmark = pytest.mark.backends("sqlite", "postgres")
 
 
 class Mpop(Driver):

@@ -20,6 +20,8 @@ import pytest
 
 from conftest import USERS, free_port
 
+pytestmark = pytest.mark.backends("sqlite", "postgres")
+
 USER = "alice@demo.test"
 DOVECOT_PASSWORD = "dovecot-secret"
 # Dovecot runs mail processes as a user of the system, never as root.

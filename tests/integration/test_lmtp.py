@@ -5,9 +5,21 @@ fetched back over POP3 byte-identical."""
 import hashlib
 import smtplib
 import socket
-import sqlite3
+
+import pytest
 
 from conftest import crlf, unstuff
+
+pytestmark = pytest.mark.backends("sqlite", "postgres")
+
+# A store failing for one recipient only, as a full disk or a broken table would.
+BREAK_CAROLS_DELIVERIES = {
+    "sqlite": ["CREATE TRIGGER broken BEFORE INSERT ON messages WHEN NEW.address = 'carol@other.test' "
+               "BEGIN SELECT RAISE(ABORT, 'disk full'); END"],
+    "postgres": ["CREATE FUNCTION broken() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RAISE 'disk full'; END$$",
+                 "CREATE TRIGGER broken BEFORE INSERT ON messages FOR EACH ROW "
+                 "WHEN (NEW.address = 'carol@other.test') EXECUTE FUNCTION broken()"],
+}
 
 
 class Lmtp:
@@ -96,9 +108,8 @@ def test_one_reply_per_recipient_in_rcpt_order_and_unknown_users(postamt):
 
 
 def test_failing_store_for_one_recipient_gets_451_while_others_succeed(postamt):
-    with sqlite3.connect(postamt.values["directory.connect"]) as db:
-        db.execute("CREATE TRIGGER broken BEFORE INSERT ON messages WHEN NEW.address = 'carol@other.test' "
-                   "BEGIN SELECT RAISE(ABORT, 'disk full'); END")
+    for statement in BREAK_CAROLS_DELIVERIES[postamt.backend]:
+        postamt.sql(statement)
     _, replies = transaction(postamt, "s@example.org", ["alice@demo.test", "carol@other.test", "bob@demo.test"],
                              b"Subject: partial\r\n\r\nx\r\n")
     assert replies[0].startswith(b"250") and replies[2].startswith(b"250")

@@ -1,11 +1,15 @@
-"""RFC 1939 over real TCP against postamtd on the embedded SQLite default:
+"""RFC 1939 over real TCP against postamtd on each database backend:
 deletions only in UPDATE, the exclusive maildrop lock, and tenant isolation."""
 
 import hashlib
 import signal
 import time
 
+import pytest
+
 from conftest import USERS, crlf, unstuff
+
+pytestmark = pytest.mark.backends("sqlite", "postgres")
 
 
 def message(n: int) -> bytes:

@@ -7,6 +7,8 @@ import pytest
 
 from conftest import POSTAMTCTL, crlf
 
+pytestmark = pytest.mark.backends("sqlite", "postgres")
+
 
 def test_tenant_domain_user_lifecycle(make_postamt):
     postamt = make_postamt()
@@ -77,3 +79,24 @@ def test_bad_input_gets_a_clear_error(make_postamt, args, message):
 def test_missing_config_is_reported(tmp_path):
     result = subprocess.run([str(POSTAMTCTL), "--config", str(tmp_path / "none.conf"), "tenant", "list"], capture_output=True)
     assert result.returncode == 1 and b"cannot read config file" in result.stderr
+
+
+def test_db_migrate_refuses_a_schema_newer_than_the_build(make_postamt):
+    postamt = make_postamt()
+    postamt.sql("INSERT INTO schema_version (version) VALUES (999)")
+    result = postamt.ctl("db", "migrate", check=False)
+    assert result.returncode == 1 and b"schema version 999, newer than this build knows" in result.stderr, result.stderr
+
+
+@pytest.mark.backends("postgres")
+def test_a_wrong_database_is_named_without_its_password(make_postamt):
+    postamt = make_postamt()
+    wrong = postamt.values["directory.connect"].replace("dbname=", "dbname=nosuch").replace("password=postamt",
+                                                                                          "password=s3cret-pw")
+    postamt.configure(directory__connect=wrong)
+    result = postamt.ctl("db", "migrate", check=False)
+    assert result.returncode == 1 and b"nosucht" in result.stderr, result.stderr
+    with pytest.raises(AssertionError) as failed:
+        postamt.start()
+    assert "nosucht" in str(failed.value)
+    assert b"s3cret-pw" not in result.stderr and "s3cret-pw" not in str(failed.value)

@@ -10,6 +10,8 @@ import pytest
 
 from conftest import USERS, crlf, unstuff
 
+pytestmark = pytest.mark.backends("sqlite", "postgres")
+
 # Messages that break careless servers: dot-stuffing, 8-bit data, no final newline.
 MESSAGES = {
     "dots": b"Subject: dots\r\n\r\n.leading dot\r\n..two dots\r\n.\r\nafter a lone dot\r\n",

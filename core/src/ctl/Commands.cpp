@@ -1,5 +1,6 @@
 #include <Poco/Path.h>
 
+#include <algorithm>
 #include <fstream>
 #include <functional>
 #include <iterator>
@@ -10,6 +11,7 @@
 #include "auth/OAuthToken.h"
 #include "ctl/Context.h"
 #include "ctl/PolicyCommands.h"
+#include "db/PostgresMigrator.h"
 #include "db/SqliteMigrator.h"
 #include "delivery/MessageSpool.h"
 #include "delivery/TenantDelivery.h"
@@ -56,13 +58,41 @@ std::string password(Context& c, const Arguments& args, std::size_t index) {
   return line;
 }
 
+// The databases of store-postgres instances other than the directory's:
+// tenants can be spread over several PostgreSQL clusters, each store
+// instance pointing at one, and every one of them needs the schema.
+std::vector<std::string> otherPostgresStores(const config::DaemonConfig& config) {
+  std::vector<std::string> out;
+  Poco::Util::AbstractConfiguration::Keys names;
+  config.raw->keys("store", names);
+  for (const auto& name : names) {
+    const std::string prefix = "store." + name;
+    if (config.raw->getString(prefix + ".plugin", "") != "store-postgres") continue;
+    const std::string connect = config.raw->getString(prefix + ".connect", "");
+    if (connect.empty() || connect == config.directoryConnect || std::find(out.begin(), out.end(), connect) != out.end())
+      continue;
+    out.push_back(connect);
+  }
+  return out;
+}
+
+void printReport(Context& c, const db::MigrationReport& report) {
+  c.out << report.database << ": schema version " << report.versionAfter;
+  c.out << (report.versionAfter == report.versionBefore ? " (already current)\n" : " (migrated from " + std::to_string(report.versionBefore) + ")\n");
+}
+
 void dbInit(Context& c, const Arguments& args) {
   expectCount(args, 0, 0);
-  if (c.config().directoryConnector != "SQLite") throw CommandError("db init/migrate handles SQLite in this build");
+  const auto& config = c.config();
   try {
-    const auto report = db::migrateSqlite(c.config().directoryConnect);
-    c.out << c.config().directoryConnect << ": schema version " << report.versionAfter;
-    c.out << (report.versionAfter == report.versionBefore ? " (already current)\n" : " (migrated from " + std::to_string(report.versionBefore) + ")\n");
+    if (config.directoryConnector == "SQLite") {
+      printReport(c, db::migrateSqlite(config.directoryConnect));
+    } else if (config.directoryConnector == "PostgreSQL") {
+      printReport(c, db::migratePostgres(config.directoryConnect));
+    } else {
+      throw CommandError("db init/migrate knows SQLite and PostgreSQL, not directory.connector = " + config.directoryConnector);
+    }
+    for (const std::string& store : otherPostgresStores(config)) printReport(c, db::migratePostgres(store));
   } catch (const db::MigrationError& e) {
     throw CommandError(e.what());
   }
@@ -291,7 +321,8 @@ const std::map<std::string, Handler>& commands() {
 
 const char* usageText() {
   return "usage: postamtctl [--config FILE] COMMAND\n"
-         "  db init | db migrate                 create or upgrade the SQLite database\n"
+         "  db init | db migrate                 create or upgrade the database (SQLite or PostgreSQL) and those\n"
+         "                                       of store-postgres instances on other PostgreSQL clusters\n"
          "  tenant add NAME [--auth auth.main] [--store store.main]\n"
          "  tenant list | tenant del NAME\n"
          "  tenant cert NAME CERTFILE KEYFILE    serve the tenant's own certificate (PEM) by SNI\n"

@@ -4,8 +4,6 @@
 
 #include <memory>
 
-#include "db/Migrations.h"
-
 namespace postamt::db {
 namespace {
 
@@ -20,21 +18,7 @@ void exec(sqlite3* db, const std::string& sql, const std::string& what) {
   }
 }
 
-int currentVersion(sqlite3* db) {
-  exec(db, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)", "creating schema_version");
-  sqlite3_stmt* statement = nullptr;
-  sqlite3_prepare_v2(db, "SELECT coalesce(max(version), 0) FROM schema_version", -1, &statement, nullptr);
-  const int version = sqlite3_step(statement) == SQLITE_ROW ? sqlite3_column_int(statement, 0) : 0;
-  sqlite3_finalize(statement);
-  return version;
-}
-
-// "007_retention.sql" is version 7.
-int versionOf(const Migration& migration) { return std::stoi(migration.name.substr(0, migration.name.find('_'))); }
-
-}  // namespace
-
-MigrationReport migrateSqlite(const std::string& path) {
+Database openDatabase(const std::string& path) {
   sqlite3* raw = nullptr;
   const int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
   Database db(raw, &sqlite3_close);
@@ -46,30 +30,51 @@ MigrationReport migrateSqlite(const std::string& path) {
   exec(db.get(), "PRAGMA page_size = 16384", "choosing the page size");
   // WAL lets POP3 sessions read while LMTP writes; the setting is stored in the file.
   exec(db.get(), "PRAGMA journal_mode = WAL", "enabling WAL");
+  return db;
+}
 
-  const auto& migrations = sqliteMigrations();
-  MigrationReport report;
-  report.versionBefore = report.versionAfter = currentVersion(db.get());
-  const int newest = migrations.empty() ? 0 : versionOf(migrations.back());
-  if (report.versionBefore > newest) {
-    throw MigrationError(path + " has schema version " + std::to_string(report.versionBefore) + ", newer than this build knows (" +
-                         std::to_string(newest) + "); use a newer postamtctl");
+class SqliteSchema : public SchemaTarget {
+ public:
+  explicit SqliteSchema(const std::string& path) : path_(path), db_(openDatabase(path)) {}
+  ~SqliteSchema() override {
+    if (open_) sqlite3_exec(db_.get(), "ROLLBACK", nullptr, nullptr, nullptr);
   }
-  for (const auto& migration : migrations) {
-    const int version = versionOf(migration);
-    if (version <= report.versionAfter) continue;
-    exec(db.get(), "BEGIN IMMEDIATE", "starting " + migration.name);
-    try {
-      exec(db.get(), migration.sql, migration.name);
-      exec(db.get(), "INSERT INTO schema_version (version) VALUES (" + std::to_string(version) + ")", migration.name);
-      exec(db.get(), "COMMIT", "committing " + migration.name);
-    } catch (const MigrationError&) {
-      sqlite3_exec(db.get(), "ROLLBACK", nullptr, nullptr, nullptr);
-      throw;
-    }
-    report.versionAfter = version;
+
+  std::string description() const override { return path_; }
+
+  // BEGIN IMMEDIATE takes the write lock first, so two migrators run one after the other.
+  int begin() override {
+    exec(db_.get(), "BEGIN IMMEDIATE", "starting the migration");
+    open_ = true;
+    exec(db_.get(), "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)", "creating schema_version");
+    sqlite3_stmt* statement = nullptr;
+    sqlite3_prepare_v2(db_.get(), "SELECT coalesce(max(version), 0) FROM schema_version", -1, &statement, nullptr);
+    const int version = sqlite3_step(statement) == SQLITE_ROW ? sqlite3_column_int(statement, 0) : 0;
+    sqlite3_finalize(statement);
+    return version;
   }
-  return report;
+
+  void apply(const Migration& migration, int version) override {
+    exec(db_.get(), migration.sql, migration.name);
+    exec(db_.get(), "INSERT INTO schema_version (version) VALUES (" + std::to_string(version) + ")", migration.name);
+  }
+
+  void commit() override {
+    exec(db_.get(), "COMMIT", "committing the migration");
+    open_ = false;
+  }
+
+ private:
+  const std::string path_;
+  Database db_;
+  bool open_ = false;
+};
+
+}  // namespace
+
+MigrationReport migrateSqlite(const std::string& path) {
+  SqliteSchema schema(path);
+  return migrate(schema, sqliteMigrations());
 }
 
 }  // namespace postamt::db

@@ -36,6 +36,7 @@ class DirectoryError : public std::runtime_error {
 // postamtctl apply to the next login.
 class Directory {
  public:
+  // connector: "SQLite" (connect: the file) or "PostgreSQL" (connect: a libpq conninfo).
   Directory(const std::string& connector, const std::string& connect);
 
   std::optional<Tenant> tenantForDomain(const std::string& domain);
@@ -58,7 +59,13 @@ class Directory {
   void setOAuthIssuer(const std::string& tenantName, const std::optional<auth::OAuthIssuer>& issuer);
 
  private:
+  template <typename Work>
+  auto withSession(Work work);
+  std::string sql(const std::string& text) const;  // in this database's placeholder style
+  std::optional<Tenant> oneTenant(Poco::Data::Session& session, const std::string& where, std::string key);
+
   Poco::Data::SessionPool pool_;
+  const bool postgres_;
 };
 
 }  // namespace postamt::tenant

@@ -1,5 +1,6 @@
 #include "tenant/PolicyDirectory.h"
 
+#include <Poco/Data/PostgreSQL/Connector.h>
 #include <Poco/Data/SQLite/Connector.h>
 #include <Poco/Data/Session.h>
 #include <Poco/Tuple.h>
@@ -18,7 +19,7 @@ namespace {
 // tenant whose policy is replaced never gets a version a frontend has cached.
 std::int64_t nextVersion(Poco::Data::Session& s, std::int64_t tenantId) {
   std::int64_t previous = 0;
-  s << "SELECT coalesce(max(version), 0) FROM policies WHERE tenant_id = ?", into(previous), use(tenantId), now;
+  s << inDialect(s, "SELECT coalesce(max(version), 0) FROM policies WHERE tenant_id = ?"), into(previous), use(tenantId), now;
   const std::int64_t clock =
       std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
   return std::max(previous + 1, clock);
@@ -27,12 +28,13 @@ std::int64_t nextVersion(Poco::Data::Session& s, std::int64_t tenantId) {
 }  // namespace
 
 PolicyDirectory::PolicyDirectory(const std::string& connector, const std::string& connect)
-    : pool_((Poco::Data::SQLite::Connector::registerConnector(), connector), connect, 1, 32, 60) {}
+    : pool_((Poco::Data::SQLite::Connector::registerConnector(), Poco::Data::PostgreSQL::Connector::registerConnector(), connector),
+            connect, 1, 32, 60) {}
 
 std::optional<std::int64_t> PolicyDirectory::version(std::int64_t tenantId) {
   return withSession(pool_, [&](Poco::Data::Session& s) -> std::optional<std::int64_t> {
     std::vector<std::int64_t> rows;
-    s << "SELECT version FROM policies WHERE tenant_id = ?", into(rows), use(tenantId), now;
+    s << inDialect(s, "SELECT version FROM policies WHERE tenant_id = ?"), into(rows), use(tenantId), now;
     if (rows.empty()) return std::nullopt;
     return rows.front();
   });
@@ -41,11 +43,11 @@ std::optional<std::int64_t> PolicyDirectory::version(std::int64_t tenantId) {
 std::optional<PolicyDirectory::StoredPolicy> PolicyDirectory::policy(std::int64_t tenantId) {
   return withSession(pool_, [&](Poco::Data::Session& s) -> std::optional<StoredPolicy> {
     std::vector<Poco::Tuple<std::string, std::string, std::int64_t>> rows;
-    s << "SELECT instance, script, version FROM policies WHERE tenant_id = ?", into(rows), use(tenantId), now;
+    s << inDialect(s, "SELECT instance, script, version FROM policies WHERE tenant_id = ?"), into(rows), use(tenantId), now;
     if (rows.empty()) return std::nullopt;
     StoredPolicy stored{rows.front().get<0>(), rows.front().get<1>(), rows.front().get<2>(), {}};
     std::vector<Poco::Tuple<std::string, std::string>> fallbacks;
-    s << "SELECT hook, mode FROM policy_fallbacks WHERE tenant_id = ?", into(fallbacks), use(tenantId), now;
+    s << inDialect(s, "SELECT hook, mode FROM policy_fallbacks WHERE tenant_id = ?"), into(fallbacks), use(tenantId), now;
     for (const auto& row : fallbacks) stored.fallbacks[row.get<0>()] = row.get<1>();
     return stored;
   });
@@ -53,8 +55,8 @@ std::optional<PolicyDirectory::StoredPolicy> PolicyDirectory::policy(std::int64_
 
 bool PolicyDirectory::anyPolicy() {
   return withSession(pool_, [&](Poco::Data::Session& s) {
-    std::size_t count = 0;
-    s << "SELECT count(*) FROM (SELECT 1 FROM policies LIMIT 1)", into(count), now;
+    std::int64_t count = 0;
+    s << "SELECT count(*) FROM (SELECT 1 FROM policies LIMIT 1) AS any_policy", into(count), now;
     return count > 0;
   });
 }
@@ -63,9 +65,10 @@ std::int64_t PolicyDirectory::setPolicy(std::int64_t tenantId, const std::string
   return withSession(pool_, [&](Poco::Data::Session& s) {
     std::int64_t version = nextVersion(s, tenantId);
     std::string i = instance, text = script;
-    s << "INSERT INTO policies (tenant_id, instance, script, version) VALUES (?, ?, ?, ?) "
-         "ON CONFLICT (tenant_id) DO UPDATE SET instance = excluded.instance, script = excluded.script, "
-         "version = excluded.version, updated_at = strftime('%s', 'now')",
+    // updated_at keeps the time the policy was first set; the version says when it last changed.
+    s << inDialect(s, "INSERT INTO policies (tenant_id, instance, script, version) VALUES (?, ?, ?, ?) "
+                      "ON CONFLICT (tenant_id) DO UPDATE SET instance = excluded.instance, script = excluded.script, "
+                      "version = excluded.version"),
         use(tenantId), use(i), use(text), use(version), now;
     return version;
   });
@@ -74,11 +77,11 @@ std::int64_t PolicyDirectory::setPolicy(std::int64_t tenantId, const std::string
 void PolicyDirectory::setFallback(std::int64_t tenantId, const std::string& hook, const std::string& mode) {
   withSession(pool_, [&](Poco::Data::Session& s) {
     std::string h = hook, m = mode;
-    s << "INSERT INTO policy_fallbacks (tenant_id, hook, mode) VALUES (?, ?, ?) "
-         "ON CONFLICT (tenant_id, hook) DO UPDATE SET mode = excluded.mode",
+    s << inDialect(s, "INSERT INTO policy_fallbacks (tenant_id, hook, mode) VALUES (?, ?, ?) "
+                      "ON CONFLICT (tenant_id, hook) DO UPDATE SET mode = excluded.mode"),
         use(tenantId), use(h), use(m), now;
     std::int64_t version = nextVersion(s, tenantId);
-    s << "UPDATE policies SET version = ? WHERE tenant_id = ?", use(version), use(tenantId), now;
+    s << inDialect(s, "UPDATE policies SET version = ? WHERE tenant_id = ?"), use(version), use(tenantId), now;
   });
 }
 
@@ -86,7 +89,7 @@ std::optional<std::int64_t> PolicyDirectory::lastLogin(std::int64_t tenantId, co
   return withSession(pool_, [&](Poco::Data::Session& s) -> std::optional<std::int64_t> {
     std::vector<std::int64_t> rows;
     std::string a = address;
-    s << "SELECT at FROM last_logins WHERE tenant_id = ? AND address = ?", into(rows), use(tenantId), use(a), now;
+    s << inDialect(s, "SELECT at FROM last_logins WHERE tenant_id = ? AND address = ?"), into(rows), use(tenantId), use(a), now;
     if (rows.empty()) return std::nullopt;
     return rows.front();
   });
@@ -96,10 +99,10 @@ void PolicyDirectory::recordLogin(std::int64_t tenantId, const std::string& addr
   withSession(pool_, [&](Poco::Data::Session& s) {
     // Every login writes here: no fsync per login (WAL). A power cut may lose the last few
     // timestamps, which costs at most one login delay not enforced.
-    s << "PRAGMA synchronous = NORMAL", now;
+    if (!isPostgres(s)) s << "PRAGMA synchronous = NORMAL", now;
     std::string a = address;
-    s << "INSERT INTO last_logins (tenant_id, address, at) VALUES (?, ?, ?) "
-         "ON CONFLICT (tenant_id, address) DO UPDATE SET at = excluded.at",
+    s << inDialect(s, "INSERT INTO last_logins (tenant_id, address, at) VALUES (?, ?, ?) "
+                      "ON CONFLICT (tenant_id, address) DO UPDATE SET at = excluded.at"),
         use(tenantId), use(a), use(at), now;
   });
 }

@@ -117,6 +117,31 @@ TEST_F(SqlAuthTest, EntryPointDescribesAnAuthSource) {
     EXPECT_NE(fn, nullptr);
 }
 
+// An existing user table, e.g. Dovecot's SQL passdb on SQLite, read as Dovecot reads it.
+TEST_F(SqlAuthTest, PasswordQueryReadsAnExistingTableAndNeverWritesIt) {
+  db_.exec(
+      "CREATE TABLE mailbox (username TEXT, password TEXT, active INTEGER);"
+      "INSERT INTO mailbox VALUES ('dave@pfa.test', '{PLAIN}secret', 1), ('frank@pfa.test', '{PLAIN}secret', 0)");
+  instance_ = create({{"connect", db_.path()}, {"password_query", "SELECT password, active FROM mailbox WHERE username = '%u'"}});
+  ASSERT_NE(instance_, nullptr) << error_;
+  EXPECT_EQ(verify(1, "dave@pfa.test", "secret"), POSTAMT_OK);
+  EXPECT_EQ(verify(1, "dave@pfa.test", "wrong"), POSTAMT_DENIED);
+  EXPECT_EQ(verify(1, "frank@pfa.test", "secret"), POSTAMT_DENIED);
+  EXPECT_EQ(verify(1, "x' OR '1'='1", "secret"), POSTAMT_NOT_FOUND);
+  EXPECT_EQ(lookup(1, "dave@pfa.test"), POSTAMT_OK);
+  EXPECT_EQ(setPassword(1, "dave@pfa.test", "new"), POSTAMT_UNSUPPORTED);
+  EXPECT_NE(std::string(error_).find("password_query"), std::string::npos) << error_;
+  EXPECT_EQ(db_.query("SELECT password FROM mailbox WHERE username = 'dave@pfa.test'"), "{PLAIN}secret");
+
+  // Without a second column every user found may log in.
+  instance_ = create({{"connect", db_.path()}, {"password_query", "SELECT password FROM mailbox WHERE username = %u"}});
+  ASSERT_NE(instance_, nullptr) << error_;
+  EXPECT_EQ(verify(1, "frank@pfa.test", "secret"), POSTAMT_OK);
+
+  EXPECT_EQ(create({{"connect", db_.path()}, {"password_query", "SELECT password FROM nosuch WHERE username = %u"}}), nullptr);
+  EXPECT_NE(std::string(error_).find("setting 'password_query' does not run"), std::string::npos) << error_;
+}
+
 TEST_F(SqlAuthTest, CreateNamesWhatIsWrong) {
   EXPECT_EQ(create({}), nullptr);
   EXPECT_NE(std::string(error_).find("'connect'"), std::string::npos) << error_;

@@ -37,5 +37,18 @@ TEST(SdkSettingsTest, IntegersAreChecked) {
   EXPECT_THROW(settings.getInt("path"), Error);
 }
 
+TEST(SdkSettingsTest, IntegersOutsideTheirRangeAreRefusedNamingTheKey) {
+  Settings settings(kSettings);
+  EXPECT_EQ(settings.getInt("lease", 60, 1, 900), 900);
+  EXPECT_EQ(settings.getInt("missing", 60, 1, 900), 60);
+  try {
+    settings.getInt("lease", 60, 1, 899);
+    FAIL() << "no exception";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.status(), POSTAMT_PERM_FAIL);
+    EXPECT_EQ(std::string(e.what()), "setting 'lease' must be between 1 and 899");
+  }
+}
+
 }  // namespace
 }  // namespace postamt::sdk

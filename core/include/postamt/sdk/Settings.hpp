@@ -50,6 +50,15 @@ class Settings {
 
   std::int64_t getInt(const std::string& key, std::int64_t fallback) const { return has(key) ? getInt(key) : fallback; }
 
+  // As getInt(key, fallback), refusing a value outside [min, max].
+  std::int64_t getInt(const std::string& key, std::int64_t fallback, std::int64_t min, std::int64_t max) const {
+    const std::int64_t value = getInt(key, fallback);
+    if (value < min || value > max)
+      throw Error(POSTAMT_PERM_FAIL,
+                  "setting '" + key + "' must be between " + std::to_string(min) + " and " + std::to_string(max));
+    return value;
+  }
+
  private:
   std::map<std::string, std::string> values_;
 };

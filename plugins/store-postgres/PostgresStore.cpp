@@ -1,0 +1,259 @@
+#include "PostgresStore.h"
+
+#include <algorithm>
+#include <climits>
+#include <cstring>
+#include <ctime>
+
+#include "Statements.h"
+#include "postamt/sdk/Plugin.hpp"
+#include "postamt/sdk/Uidl.hpp"
+
+namespace postamt::store_postgres {
+namespace {
+
+const std::string kName = "store-postgres";
+// Bodies are stored and read in rows of this many octets: RETR of any size
+// holds at most one of them per session (TOOLCHAIN pitfall 15: libpq buffers
+// a whole value, so a body in one bytea would be in memory whole).
+constexpr std::uint64_t kChunkBytes = 256 * 1024;
+
+std::int64_t unixNow() { return static_cast<std::int64_t>(std::time(nullptr)); }
+
+Params mailboxParams(std::int64_t tenantId, const std::string& address) {
+  Params params;
+  params.add(tenantId).add(address);
+  return params;
+}
+
+Params lockParams(const LockLeases::Lock& lock) {
+  Params params = mailboxParams(lock.tenantId, lock.address);
+  params.add(lock.holder);
+  return params;
+}
+
+// One bodies row for all recipients, its chunks filled from the host's copy
+// one at a time.
+std::int64_t storeBody(Connection& db, std::int64_t tenantId, sdk::MessageSource& message) {
+  const std::uint64_t size = message.size();
+  Params body;
+  body.add(tenantId).add(static_cast<std::int64_t>(size)).add(static_cast<std::int64_t>(kChunkBytes));
+  const std::int64_t bodyId = db.run(kInsertBody, body).integer(0, 0);
+
+  std::vector<char> chunk(static_cast<std::size_t>(std::min(kChunkBytes, size)));
+  for (std::uint64_t offset = 0, seq = 0; offset < size; ++seq) {
+    const std::size_t length = static_cast<std::size_t>(std::min<std::uint64_t>(chunk.size(), size - offset));
+    for (std::size_t filled = 0; filled < length;) {
+      const std::size_t got = message.read(offset + filled, sdk::Span<char>(chunk.data() + filled, length - filled));
+      if (got == 0 || got > length - filled)
+        throw sdk::Error(POSTAMT_TEMP_FAIL, "the message source ended at " + std::to_string(offset + filled) + " of " +
+                                                std::to_string(size) + " octets");
+      filled += got;
+    }
+    Params row;
+    row.add(tenantId).add(bodyId).add(static_cast<std::int64_t>(seq)).addOctets(chunk.data(), length);
+    db.run(kInsertChunk, row);
+    offset += length;
+  }
+  return bodyId;
+}
+
+// The maildrop's next UID, taken (and the maildrop made when missing):
+// next_uid only ever grows, so no UID, and no UIDL made from it, is handed out twice.
+struct TakenUid {
+  std::int64_t uid;
+  std::int64_t uidValidity;
+};
+
+TakenUid takeUid(Connection& db, const sdk::Mailbox& mailbox) {
+  const Result taken = db.run(kTakeUid, mailboxParams(mailbox.tenantId, mailbox.address));
+  return {taken.integer(0, 0), taken.integer(0, 1)};
+}
+
+void insertMessage(Connection& db, const sdk::Mailbox& mailbox, std::int64_t uid, const std::string& uidl, std::uint64_t size,
+                   std::int64_t receivedAt, std::int64_t bodyId) {
+  Params message = mailboxParams(mailbox.tenantId, mailbox.address);
+  message.add(uid).add(uidl).add(static_cast<std::int64_t>(size)).add(receivedAt).add(bodyId);
+  db.run(kInsertMessage, message);
+}
+
+}  // namespace
+
+PostgresStore::PostgresStore(sdk::Host host, const sdk::Settings& settings)
+    : host_(host),
+      leaseSeconds_(settings.getInt("lock_lease_seconds", 900, 1, INT_MAX / 1000)),
+      pool_(settings.get("connect"), statements(), static_cast<std::size_t>(settings.getInt("pool_size", 16, 1, 1024)),
+            std::chrono::milliseconds(settings.getInt("pool_wait_ms", 5000, 0, 600000)),
+            static_cast<int>(settings.getInt("statement_timeout_ms", 30000, 1, INT_MAX))),
+      leases_(host, pool_, leaseSeconds_) {
+  try {
+    pool_.acquire();  // prepares every statement: a missing table fails here, not at the first login
+  } catch (const sdk::Error& e) {
+    if (e.status() != POSTAMT_PERM_FAIL) throw;
+    throw sdk::Error(POSTAMT_PERM_FAIL, std::string(e.what()) + " (run postamtctl db migrate)");
+  }
+}
+
+std::unique_ptr<sdk::Maildrop> PostgresStore::openMaildrop(const sdk::Mailbox& mailbox, const std::string& lockHolder) {
+  LockLeases::Lock lock{mailbox.tenantId, mailbox.address, lockHolder};
+  // One transaction: a listing that fails leaves no lock behind.
+  const Result listing = pool_.run([&](Connection& db) {
+    Transaction transaction(db);
+    Params take = lockParams(lock);
+    take.add(leaseSeconds_);
+    if (db.run(kTakeLock, take).rows() == 0)
+      throw sdk::Error(POSTAMT_IN_USE, "maildrop " + mailbox.address + " is locked by another session");
+    Result rows = db.run(kListing, mailboxParams(mailbox.tenantId, mailbox.address));
+    transaction.commit();
+    return rows;
+  });
+  std::vector<ListedMessage> messages;
+  messages.reserve(static_cast<std::size_t>(listing.rows()));
+  for (int row = 0; row < listing.rows(); ++row)
+    messages.push_back({listing.integer(row, 0), listing.text(row, 1), static_cast<std::uint64_t>(listing.integer(row, 2)),
+                        listing.integer(row, 3), static_cast<std::uint64_t>(listing.integer(row, 4))});
+  return std::make_unique<PostgresMaildrop>(host_, pool_, leases_, std::move(lock), leaseSeconds_, std::move(messages));
+}
+
+std::vector<postamt_status> PostgresStore::deliver(const std::vector<sdk::Mailbox>& recipients, sdk::MessageSource& message) {
+  std::vector<postamt_status> results(recipients.size(), POSTAMT_OK);
+  if (recipients.empty()) return results;
+  const std::int64_t tenantId = recipients.front().tenantId;
+  try {
+    pool_.run([&](Connection& db) {
+      Transaction transaction(db);
+      const std::int64_t bodyId = storeBody(db, tenantId, message);
+      const std::int64_t now = unixNow();
+      for (std::size_t i = 0; i < recipients.size(); ++i) {
+        if (recipients[i].tenantId != tenantId) {  // a body belongs to one tenant
+          results[i] = POSTAMT_PERM_FAIL;
+          host_.log(POSTAMT_LOG_ERROR, kName, "delivery to " + recipients[i].address + " refused: recipients of another tenant");
+          continue;
+        }
+        const TakenUid taken = takeUid(db, recipients[i]);
+        insertMessage(db, recipients[i], taken.uid, sdk::uidlOf(taken.uid, taken.uidValidity), message.size(), now, bodyId);
+      }
+      transaction.commit();  // synchronous: the message is durable before the host answers 250
+      return 0;
+    });
+  } catch (const sdk::Error& e) {
+    // Whatever failed here (the database down, a tenant missing from it) an
+    // administrator can fix: the sender's MTA keeps the mail queued.
+    throw sdk::Error(POSTAMT_TEMP_FAIL, e.what());
+  }
+  return results;
+}
+
+// The message keeps the caller's UIDL and takes the next UID as its place in
+// the listing, so imported messages list in the order they were imported.
+postamt_status PostgresStore::importMessage(const sdk::Mailbox& mailbox, const std::string& uidl, std::int64_t receivedAt,
+                                            sdk::MessageSource& message) {
+  try {
+    return pool_.run([&](Connection& db) {
+      Transaction transaction(db);
+      Params existing = mailboxParams(mailbox.tenantId, mailbox.address);
+      existing.add(uidl);
+      if (db.run(kHasUidl, existing).rows() > 0) return POSTAMT_EXISTS;
+      const std::int64_t bodyId = storeBody(db, mailbox.tenantId, message);
+      const TakenUid taken = takeUid(db, mailbox);
+      insertMessage(db, mailbox, taken.uid, uidl, message.size(), receivedAt, bodyId);
+      if (const std::int64_t claimed = sdk::ownUidOf(uidl, taken.uidValidity); claimed > 0) {
+        Params reserve = mailboxParams(mailbox.tenantId, mailbox.address);
+        reserve.add(claimed + 1);
+        db.run(kReserveUid, reserve);  // a later delivery must not make this UIDL again
+      }
+      transaction.commit();
+      return POSTAMT_OK;
+    });
+  } catch (const sdk::Error& e) {
+    throw sdk::Error(POSTAMT_TEMP_FAIL, e.what());  // as in deliver(): nothing here is the message's fault
+  }
+}
+
+PostgresMaildrop::PostgresMaildrop(sdk::Host host, ConnectionPool& pool, LockLeases& leases, LockLeases::Lock lock,
+                                   std::int64_t leaseSeconds, std::vector<ListedMessage> messages)
+    : host_(host),
+      pool_(pool),
+      leases_(leases),
+      lock_(std::move(lock)),
+      leaseSeconds_(leaseSeconds),
+      messages_(std::move(messages)) {
+  leases_.hold(lock_);
+}
+
+PostgresMaildrop::~PostgresMaildrop() {
+  leases_.release(lock_);
+  try {
+    pool_.run([&](Connection& db) { return db.run(kReleaseLock, lockParams(lock_)); });
+  } catch (const std::exception& e) {
+    host_.log(POSTAMT_LOG_WARNING, kName, "the lock on " + lock_.address + " stays until its lease ends: " + e.what());
+  }
+}
+
+void PostgresMaildrop::list(const ListingFn& each) {
+  for (const ListedMessage& entry : messages_) each(entry.uidl, entry.size);
+}
+
+std::size_t PostgresMaildrop::read(std::size_t index, std::uint64_t offset, sdk::Span<char> buffer) {
+  const ListedMessage& entry = message(index);
+  if (offset >= entry.size || buffer.empty()) return 0;
+  const auto seq = static_cast<std::int64_t>(offset / entry.chunkSize);
+  const std::uint64_t chunkStart = static_cast<std::uint64_t>(seq) * entry.chunkSize;
+  const std::size_t chunkLength = static_cast<std::size_t>(std::min(entry.chunkSize, entry.size - chunkStart));
+  if (!chunk_ || chunk_->index != index || chunk_->seq != seq) {
+    chunk_.reset();
+    Result data = pool_.run([&](Connection& db) {
+      Params params;
+      params.add(lock_.tenantId).add(entry.bodyId).add(seq);
+      return db.run(kReadChunk, params, true);
+    });
+    if (data.rows() != 1 || data.length(0, 0) != chunkLength)
+      throw sdk::Error(POSTAMT_PERM_FAIL, "message " + std::to_string(index + 1) + " of " + lock_.address +
+                                              " is damaged: chunk " + std::to_string(seq) + " of body " +
+                                              std::to_string(entry.bodyId) + " is missing or has the wrong size");
+    chunk_ = std::make_unique<CachedChunk>(CachedChunk{index, seq, std::move(data)});
+  }
+  const std::size_t within = static_cast<std::size_t>(offset - chunkStart);
+  const std::size_t count = std::min(buffer.size(), chunkLength - within);
+  std::memcpy(buffer.data(), chunk_->data.data(0, 0) + within, count);
+  if (within + count == chunkLength) chunk_.reset();  // read to its end: free it now, not at the next read
+  return count;
+}
+
+// RFC 1939 section 6: the UPDATE state removes the marked messages, all in one
+// transaction, and only while the lock is still this session's.
+void PostgresMaildrop::expunge(sdk::Span<const std::size_t> indexes) {
+  std::vector<std::string> uids, bodies;
+  for (std::size_t index : indexes) {  // every index checked before anything changes
+    uids.push_back(std::to_string(message(index).uid));
+    bodies.push_back(std::to_string(message(index).bodyId));
+  }
+  if (uids.empty()) return;
+  chunk_.reset();
+  pool_.run([&](Connection& db) {
+    Transaction transaction(db);
+    Params renew = lockParams(lock_);
+    renew.add(leaseSeconds_);
+    if (db.run(kRenewLock, renew).rows() == 0)
+      throw sdk::Error(POSTAMT_IN_USE, "the lock on maildrop " + lock_.address + " was taken over by another session");
+    Params ofBodies;
+    ofBodies.add(lock_.tenantId).addArray(bodies);
+    db.run(kLockBodies, ofBodies);
+    Params ofMessages = mailboxParams(lock_.tenantId, lock_.address);
+    ofMessages.addArray(uids);
+    db.run(kDeleteMessages, ofMessages);
+    db.run(kPurgeBodies, ofBodies);  // bodies shared with other recipients stay until their last message goes
+    transaction.commit();
+    return 0;
+  });
+}
+
+const ListedMessage& PostgresMaildrop::message(std::size_t index) const {
+  if (index >= messages_.size()) throw sdk::Error(POSTAMT_NOT_FOUND, "no message " + std::to_string(index + 1));
+  return messages_[index];
+}
+
+}  // namespace postamt::store_postgres
+
+POSTAMT_PLUGIN("store-postgres", POSTAMT_PLUGIN_VERSION, postamt::sdk::storeApi<postamt::store_postgres::PostgresStore>(),
+               nullptr)

@@ -1,0 +1,79 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "LockLeases.h"
+#include "Pg.h"
+#include "postamt/sdk/Host.hpp"
+#include "postamt/sdk/Settings.hpp"
+#include "postamt/sdk/Store.hpp"
+
+// The production message store: maildrops, messages and bodies in PostgreSQL
+// (schemas/postgres), shared by any number of postamtd frontends.
+namespace postamt::store_postgres {
+
+// Settings: connect (a libpq conninfo, required), pool_size (16: connections
+// shared by every session of the instance), pool_wait_ms (5000: how long an
+// operation waits for one), lock_lease_seconds (900), statement_timeout_ms
+// (30000: longer statements fail as temporary). Thread-safe.
+class PostgresStore : public sdk::Store {
+ public:
+  PostgresStore(sdk::Host host, const sdk::Settings& settings);
+
+  std::unique_ptr<sdk::Maildrop> openMaildrop(const sdk::Mailbox& mailbox, const std::string& lockHolder) override;
+  std::vector<postamt_status> deliver(const std::vector<sdk::Mailbox>& recipients, sdk::MessageSource& message) override;
+  postamt_status importMessage(const sdk::Mailbox& mailbox, const std::string& uidl, std::int64_t receivedAt,
+                               sdk::MessageSource& message) override;
+
+ private:
+  sdk::Host host_;
+  const std::int64_t leaseSeconds_;
+  ConnectionPool pool_;
+  LockLeases leases_;  // after pool_: its renewer thread stops before the pool goes
+};
+
+// One entry of the listing fixed at open.
+struct ListedMessage {
+  std::int64_t uid;
+  std::string uidl;
+  std::uint64_t size;
+  std::int64_t bodyId;
+  std::uint64_t chunkSize;
+};
+
+// An open maildrop holding the lock; LockLeases renews it until the maildrop
+// is destroyed, which releases it.
+class PostgresMaildrop : public sdk::Maildrop {
+ public:
+  PostgresMaildrop(sdk::Host host, ConnectionPool& pool, LockLeases& leases, LockLeases::Lock lock, std::int64_t leaseSeconds,
+                   std::vector<ListedMessage> messages);
+  ~PostgresMaildrop() override;
+
+  void list(const ListingFn& each) override;
+  std::size_t read(std::size_t index, std::uint64_t offset, sdk::Span<char> buffer) override;
+  void expunge(sdk::Span<const std::size_t> indexes) override;
+
+ private:
+  // The chunk last read: RETR asks for less than a chunk at a time, so one
+  // chunk row serves several reads. At most one chunk per session in memory.
+  struct CachedChunk {
+    std::size_t index;
+    std::int64_t seq;
+    Result data;
+  };
+
+  const ListedMessage& message(std::size_t index) const;
+
+  sdk::Host host_;
+  ConnectionPool& pool_;
+  LockLeases& leases_;
+  const LockLeases::Lock lock_;
+  const std::int64_t leaseSeconds_;
+  const std::vector<ListedMessage> messages_;
+  std::unique_ptr<CachedChunk> chunk_;
+};
+
+}  // namespace postamt::store_postgres

@@ -1,0 +1,93 @@
+#pragma once
+
+#include <vector>
+
+#include "Pg.h"
+
+// All the SQL of store-postgres (schemas/postgres), prepared once per
+// connection and run by name. Lease times use the server's clock, which every
+// frontend shares; theirs may disagree.
+namespace postamt::store_postgres {
+
+// tenant, address, holder, lease seconds -> a row when the lock is ours. RFC 1939
+// section 8: one session per maildrop; a lease that ran out is free to take, so a
+// crashed frontend cannot lock a maildrop for good. Creates a missing maildrop
+// with its uid_validity.
+inline constexpr const char* kTakeLock = "take_lock";
+// tenant, address -> uid, uidl, size, body_id, chunk_size: the whole listing at once.
+inline constexpr const char* kListing = "listing";
+// tenant, body, seq -> data (binary)
+inline constexpr const char* kReadChunk = "read_chunk";
+// tenant, address, holder, lease seconds -> a row while the lock is still ours
+inline constexpr const char* kRenewLock = "renew_lock";
+// tenants[], addresses[], holders[], lease seconds
+inline constexpr const char* kRenewLocks = "renew_locks";
+// tenant, address, holder
+inline constexpr const char* kReleaseLock = "release_lock";
+// tenant, bodies[]: locks the bodies an UPDATE state may purge, in one order,
+// so two sessions purging a shared body neither deadlock nor both keep it.
+inline constexpr const char* kLockBodies = "lock_bodies";
+// tenant, address, uids[]
+inline constexpr const char* kDeleteMessages = "delete_messages";
+// tenant, bodies[]: those no message refers to any more
+inline constexpr const char* kPurgeBodies = "purge_bodies";
+// tenant, size, chunk size -> body_id
+inline constexpr const char* kInsertBody = "insert_body";
+// tenant, body, seq, data (binary)
+inline constexpr const char* kInsertChunk = "insert_chunk";
+// tenant, address -> next uid (taken), uid_validity; creates a missing maildrop
+inline constexpr const char* kTakeUid = "take_uid";
+// tenant, address, uid, uidl, size, received_at (epoch seconds), body
+inline constexpr const char* kInsertMessage = "insert_message";
+// tenant, address, uidl -> a row when the maildrop has that UIDL
+inline constexpr const char* kHasUidl = "has_uidl";
+// tenant, address, uid: keeps next_uid above an imported UIDL's own uid
+inline constexpr const char* kReserveUid = "reserve_uid";
+
+inline const std::vector<PreparedStatement>& statements() {
+  static const std::vector<PreparedStatement> all = {
+      {kTakeLock,
+       "INSERT INTO maildrops AS m (tenant_id, address, uid_validity, lock_holder, lock_expires_at) "
+       "VALUES ($1, $2, extract(epoch FROM now())::bigint, $3, now() + make_interval(secs => $4)) "
+       "ON CONFLICT (tenant_id, address) DO UPDATE SET lock_holder = excluded.lock_holder, "
+       "lock_expires_at = excluded.lock_expires_at "
+       "WHERE m.lock_holder IS NULL OR m.lock_holder = excluded.lock_holder OR m.lock_expires_at < now() "
+       "RETURNING 1"},
+      {kListing,
+       "SELECT m.uid, m.uidl, m.size, m.body_id, b.chunk_size FROM messages m "
+       "JOIN bodies b ON b.tenant_id = m.tenant_id AND b.body_id = m.body_id "
+       "WHERE m.tenant_id = $1 AND m.address = $2 ORDER BY m.uid"},
+      {kReadChunk, "SELECT data FROM body_chunks WHERE tenant_id = $1 AND body_id = $2 AND seq = $3"},
+      {kRenewLock,
+       "UPDATE maildrops SET lock_expires_at = now() + make_interval(secs => $4) "
+       "WHERE tenant_id = $1 AND address = $2 AND lock_holder = $3 RETURNING 1"},
+      {kRenewLocks,
+       "UPDATE maildrops m SET lock_expires_at = now() + make_interval(secs => $4) "
+       "FROM unnest($1::bigint[], $2::text[], $3::text[]) AS h (tenant_id, address, holder) "
+       "WHERE m.tenant_id = h.tenant_id AND m.address = h.address AND m.lock_holder = h.holder"},
+      {kReleaseLock,
+       "UPDATE maildrops SET lock_holder = NULL, lock_expires_at = NULL "
+       "WHERE tenant_id = $1 AND address = $2 AND lock_holder = $3"},
+      {kLockBodies,
+       "SELECT body_id FROM bodies WHERE tenant_id = $1 AND body_id = ANY ($2::bigint[]) ORDER BY body_id FOR UPDATE"},
+      {kDeleteMessages, "DELETE FROM messages WHERE tenant_id = $1 AND address = $2 AND uid = ANY ($3::bigint[])"},
+      {kPurgeBodies,
+       "DELETE FROM bodies b WHERE b.tenant_id = $1 AND b.body_id = ANY ($2::bigint[]) "
+       "AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.tenant_id = b.tenant_id AND m.body_id = b.body_id)"},
+      {kInsertBody, "INSERT INTO bodies (tenant_id, size, chunk_size) VALUES ($1, $2, $3) RETURNING body_id"},
+      {kInsertChunk, "INSERT INTO body_chunks (tenant_id, body_id, seq, data) VALUES ($1, $2, $3, $4)"},
+      {kTakeUid,
+       "INSERT INTO maildrops AS m (tenant_id, address, uid_validity, next_uid) "
+       "VALUES ($1, $2, extract(epoch FROM now())::bigint, 2) "
+       "ON CONFLICT (tenant_id, address) DO UPDATE SET next_uid = m.next_uid + 1 "
+       "RETURNING next_uid - 1, uid_validity"},
+      {kInsertMessage,
+       "INSERT INTO messages (tenant_id, address, uid, uidl, size, received_at, body_id) "
+       "VALUES ($1, $2, $3, $4, $5, to_timestamp($6), $7)"},
+      {kHasUidl, "SELECT 1 FROM messages WHERE tenant_id = $1 AND address = $2 AND uidl = $3"},
+      {kReserveUid, "UPDATE maildrops SET next_uid = greatest(next_uid, $3) WHERE tenant_id = $1 AND address = $2"},
+  };
+  return all;
+}
+
+}  // namespace postamt::store_postgres
