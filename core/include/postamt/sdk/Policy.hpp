@@ -16,6 +16,7 @@
 #include "postamt/sdk/Boundary.hpp"
 #include "postamt/sdk/Error.hpp"
 #include "postamt/sdk/Host.hpp"
+#include "postamt/sdk/Instance.hpp"
 #include "postamt/sdk/Settings.hpp"
 
 namespace postamt::sdk {
@@ -88,22 +89,7 @@ inline void valuesToC(const PolicyValues& values, postamt_value_fn each, void* c
 }
 
 template <class T>
-struct PolicyAdapter {
-  static_assert(std::is_base_of<Policy, T>::value, "T must derive from postamt::sdk::Policy");
-  static_assert(std::is_constructible<T, Host, const Settings&>::value, "T must be constructible from (Host, const Settings&)");
-
-  static void* create(const postamt_host_api* host, const postamt_settings* settings, postamt_error* error) noexcept {
-    T* instance = nullptr;
-    guarded(error, [&] {
-      const postamt_settings none{nullptr, 0};
-      instance = new T(Host(host), Settings(settings != nullptr ? *settings : none));
-      return POSTAMT_OK;
-    });
-    return instance;
-  }
-
-  static void destroy(void* instance) noexcept { delete static_cast<T*>(instance); }
-
+struct PolicyAdapter : InstanceAdapter<Policy, T> {
   static postamt_status decide(void* instance, const postamt_policy_script* script, const char* hook,
                                const postamt_values* arguments, postamt_value_fn each, void* context,
                                postamt_error* error) noexcept {
@@ -113,7 +99,7 @@ struct PolicyAdapter {
       const PolicyScript view{
           script->tenant_id, script->tenant != nullptr ? script->tenant : "", script->version,
           std::string_view(script->text != nullptr ? script->text : "", script->text != nullptr ? script->length : 0)};
-      const auto decision = static_cast<T*>(instance)->decide(view, hook, valuesFromC(arguments));
+      const auto decision = InstanceAdapter<Policy, T>::self(instance).decide(view, hook, valuesFromC(arguments));
       if (!decision) return POSTAMT_NOT_FOUND;
       valuesToC(*decision, each, context);
       return POSTAMT_OK;
