@@ -23,7 +23,8 @@ def test_command_line_over_255_octets_is_refused(postamt):
     still_serving(postamt)
 
 
-def test_megabyte_line_without_newline_neither_grows_memory_nor_stalls_others(postamt):
+def test_megabyte_line_without_newline_neither_grows_memory_nor_stalls_others(memory_honest, make_postamt):
+    postamt = make_postamt().start()
     hostile = postamt.connect()
     baseline = postamt.rss_kib()
     stop = threading.Event()

@@ -3,7 +3,6 @@ the RFC 1939 maildrop lock as a lease, RETR streams a 50 MB body with bounded me
 frontend killed during UPDATE nor a database restarted under live sessions loses or half-deletes mail."""
 
 import hashlib
-import os
 import signal
 import smtplib
 import threading
@@ -176,15 +175,11 @@ def test_listing_of_100000_messages_is_read_at_once_not_per_message(make_postamt
     assert 1 <= scans <= 3, f"{scans} scans of messages to list one maildrop"
 
 
-def test_retr_of_50_mb_streams_with_bounded_memory(make_postamt, monkeypatch):
+def test_retr_of_50_mb_streams_with_bounded_memory(make_postamt, memory_honest):
     server = make_postamt()
     line = b"x" * 76 + b"\r\n"
     body = b"Subject: big\r\n\r\n" + line * (50_000_000 // len(line))
     server.deliver("alice@demo.test", body)
-    # Under AddressSanitizer (scripts/test's second run) freed chunks would sit in its quarantine
-    # and count as growth; without a quarantine the bound means the same there as here.
-    asan = [option for option in os.environ.get("ASAN_OPTIONS", "").split(":") if option]
-    monkeypatch.setenv("ASAN_OPTIONS", ":".join(asan + ["quarantine_size_mb=0", "thread_local_quarantine_size_kb=0"]))
     server.start()
     client = server.login()
     before = server.rss_kib()
