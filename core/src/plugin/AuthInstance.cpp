@@ -58,7 +58,7 @@ AuthInstance::Result AuthInstance::fetchCredentials(const tenant::Mailbox& user,
   if (api_.size < offsetof(postamt_auth_api, fetch_credentials) + sizeof api_.fetch_credentials) {
     return {POSTAMT_UNSUPPORTED, "the auth plugin gives out no stored credentials"};
   }
-  char out[1024];
+  char out[1024] = {};  // zeroed: GCC at -O3 cannot see that the plugin writes it before it is read
   auto result = callOptional(api_.fetch_credentials, instance_, user, out, sizeof out);
   if (result.status == POSTAMT_OK) stored.assign(out);
   OPENSSL_cleanse(out, sizeof out);
