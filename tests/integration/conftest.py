@@ -23,6 +23,9 @@ BUILD = pathlib.Path(os.environ.get("POSTAMT_BUILD_DIR", pathlib.Path(__file__).
 POSTAMTD = BUILD / "core" / "postamtd"
 POSTAMTCTL = BUILD / "core" / "postamtctl"
 TEST_PLUGINS = BUILD / "test-plugins"
+# Under AddressSanitizer (scripts/test's second run) RSS says little about leaks: freed memory waits in a
+# quarantine and every thread carries ASan's own state. LeakSanitizer does, when the server exits.
+SANITIZED = POSTAMTD.exists() and b"__asan_init" in POSTAMTD.read_bytes()
 
 # Users every server fixture gets: two tenants, so isolation can be tested.
 USERS = {
