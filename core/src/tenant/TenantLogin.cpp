@@ -60,8 +60,11 @@ TenantLogin::PolicyAnswer TenantLogin::askPolicy(const pop3::LoginRequest& reque
   const std::string& address = target.mailbox.fullAddress;
   sdk::PolicyValues arguments{
       {"user", address}, {"tenant", target.tenant.name}, {"remote_ip", request.remoteAddress}, {"tls", request.secure}};
-  if (const auto last = policies_.directory().lastLogin(target.tenant.id, address)) {
-    arguments["seconds_since_last_login"] = std::max<std::int64_t>(0, now - *last);
+  // Only a login hook reads the last login: without any policy, logins cost no directory query for it.
+  if (policies_.anyPolicy()) {
+    if (const auto last = policies_.directory().lastLogin(target.tenant.id, address)) {
+      arguments["seconds_since_last_login"] = std::max<std::int64_t>(0, now - *last);
+    }
   }
   const auto login = policies_.decide<policy::LoginRule>(target.tenant, "login", arguments);
   using Kind = policy::Ruling<policy::LoginRule>::Kind;
@@ -219,7 +222,8 @@ pop3::LoginResult TenantLogin::open(const pop3::LoginRequest& request, ResolvedM
       result.maildrop = std::move(opened.maildrop);
       result.announced = said.announced;
       try {
-        policies_.directory().recordLogin(target.tenant.id, target.mailbox.fullAddress, now);
+        // A write per login, so only while some tenant has a policy that may ask for it (checked once a second).
+        if (policies_.anyPolicy()) policies_.directory().recordLogin(target.tenant.id, target.mailbox.fullAddress, now);
       } catch (const DirectoryError& e) {
         Poco::Logger::get("auth").warning("cannot record the login of %s: %s", target.mailbox.fullAddress, std::string(e.what()));
       }
