@@ -61,7 +61,7 @@ class Authenticator {
   // Whether an OAuth 2.0 bearer token (OAUTHBEARER, XOAUTH2) lets `user` in, by the rules of the user's tenant.
   virtual sasl::TokenCheck verifyBearerToken(const std::string& user, const std::string& token) = 0;
   // What CAPA announces before login; none where no policy sets LOGIN-DELAY or EXPIRE.
-  virtual std::optional<PolicyAnnouncement> announcedBeforeLogin() { return std::nullopt; }
+  virtual std::optional<PolicyAnnouncement> announcedBeforeLogin() = 0;
   // A login that failed in the session itself (a SASL proof, APOP, a cancelled or malformed exchange), so that it
   // is logged like one that failed in login(). `request.user` may be empty.
   virtual void loginFailed(const LoginRequest& request, const std::string& reason) = 0;

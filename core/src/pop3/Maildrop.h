@@ -41,7 +41,7 @@ class Maildrop {
   virtual void expunge(const std::vector<std::size_t>& indexes) = 0;
 
   // RETR sent message `index` whole; a policy may keep or expire retrieved mail differently.
-  virtual void markRetrieved(std::size_t /*index*/) noexcept {}
+  virtual void markRetrieved(std::size_t index) noexcept = 0;
 };
 
 }  // namespace postamt::pop3

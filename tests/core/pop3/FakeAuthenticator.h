@@ -59,6 +59,8 @@ class FakeAuthenticator : public Authenticator {
     return answer(request, request.user == user);
   }
 
+  std::optional<PolicyAnnouncement> announcedBeforeLogin() override { return std::nullopt; }
+
  private:
   LoginResult answer(const LoginRequest& request, bool credentialsMatch) {
     if (throws) throw std::runtime_error("authenticator database down");
