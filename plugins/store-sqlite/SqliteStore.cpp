@@ -147,39 +147,40 @@ std::unique_ptr<sdk::Maildrop> SqliteStore::openMaildropWithRules(const sdk::Mai
   while (listing.step())
     messages.push_back({listing.integer(0), listing.text(1), static_cast<std::uint64_t>(listing.integer(2)), listing.integer(3)});
   transaction.commit();
-  return std::make_unique<SqliteMaildrop>(host_, pool_, locks_, lockWrites_, mailbox, lockHolder, leaseSeconds_, now + leaseSeconds_,
+  return std::make_unique<SqliteMaildrop>(host_, pool_, durableWrites_, locks_, lockWrites_, mailbox, lockHolder, leaseSeconds_, now + leaseSeconds_,
                                           std::move(messages), rules.keepDeletedDays);
 }
 
 std::uint64_t SqliteStore::restore(const sdk::Mailbox& mailbox) {
-  ConnectionPool::Lease lease = pool_.acquire();
-  Statement unhide(*lease, "UPDATE messages SET hidden_until = NULL WHERE tenant_id = ?1 AND address = ?2 AND hidden_until IS NOT NULL");
-  unhide.bind(1, mailbox.tenantId).bind(2, mailbox.address).step();
-  return static_cast<std::uint64_t>((*lease).changes());
+  std::uint64_t restored = 0;
+  durableWrites_.run([&](Connection& db) {
+    Statement unhide(db, "UPDATE messages SET hidden_until = NULL WHERE tenant_id = ?1 AND address = ?2 AND hidden_until IS NOT NULL");
+    unhide.bind(1, mailbox.tenantId).bind(2, mailbox.address).step();
+    restored = static_cast<std::uint64_t>(db.changes());
+  });
+  return restored;
 }
 
 std::vector<postamt_status> SqliteStore::deliver(const std::vector<sdk::Mailbox>& recipients, sdk::MessageSource& message) {
   std::vector<postamt_status> results(recipients.size(), POSTAMT_OK);
   if (recipients.empty()) return results;
-  ConnectionPool::Lease lease = pool_.acquire();
-  Connection& db = *lease;
-  checkFits(db, message.size());
+  checkFits(*pool_.acquire(), message.size());
   try {
-    const std::int64_t tenantId = recipients.front().tenantId;
-    Transaction transaction(db);
-    const std::int64_t bodyId = storeBody(db, tenantId, message);
-    const std::int64_t now = unixNow();
-    for (std::size_t i = 0; i < recipients.size(); ++i) {
-      if (recipients[i].tenantId != tenantId) {  // a body belongs to one tenant
-        results[i] = POSTAMT_PERM_FAIL;
-        host_.log(POSTAMT_LOG_ERROR, kName, "delivery to " + recipients[i].address + " refused: recipients of another tenant");
-        continue;
+    durableWrites_.run([&](Connection& db) {
+      const std::int64_t tenantId = recipients.front().tenantId;
+      const std::int64_t bodyId = storeBody(db, tenantId, message);
+      const std::int64_t now = unixNow();
+      for (std::size_t i = 0; i < recipients.size(); ++i) {
+        if (recipients[i].tenantId != tenantId) {  // a body belongs to one tenant
+          results[i] = POSTAMT_PERM_FAIL;
+          host_.log(POSTAMT_LOG_ERROR, kName, "delivery to " + recipients[i].address + " refused: recipients of another tenant");
+          continue;
+        }
+        ensureMaildrop(db, recipients[i], now);
+        const TakenUid taken = takeUid(db, recipients[i]);
+        insertMessage(db, recipients[i], taken.uid, uidlOf(taken.uid, taken.uidValidity), message.size(), now, bodyId);
       }
-      ensureMaildrop(db, recipients[i], now);
-      const TakenUid taken = takeUid(db, recipients[i]);
-      insertMessage(db, recipients[i], taken.uid, uidlOf(taken.uid, taken.uidValidity), message.size(), now, bodyId);
-    }
-    transaction.commit();
+    });
   } catch (const sdk::Error& e) {
     // Whatever failed here (a busy or full disk, a tenant missing from this
     // database) an administrator can fix: the sender's MTA keeps the mail queued.
@@ -192,25 +193,26 @@ std::vector<postamt_status> SqliteStore::deliver(const std::vector<sdk::Mailbox>
 // the listing, so imported messages list in the order they were imported.
 postamt_status SqliteStore::importMessage(const sdk::Mailbox& mailbox, const std::string& uidl, std::int64_t receivedAt,
                                           sdk::MessageSource& message) {
-  ConnectionPool::Lease lease = pool_.acquire();
-  Connection& db = *lease;
-  checkFits(db, message.size());
+  checkFits(*pool_.acquire(), message.size());
   try {
-    Transaction transaction(db);
-    ensureMaildrop(db, mailbox, unixNow());
-    Statement existing(db, "SELECT 1 FROM messages WHERE tenant_id = ?1 AND address = ?2 AND uidl = ?3");
-    if (existing.bind(1, mailbox.tenantId).bind(2, mailbox.address).bind(3, uidl).step()) return POSTAMT_EXISTS;
-
-    const std::int64_t bodyId = storeBody(db, mailbox.tenantId, message);
-    const TakenUid taken = takeUid(db, mailbox);
-    insertMessage(db, mailbox, taken.uid, uidl, message.size(), receivedAt, bodyId);
-    if (const std::int64_t claimed = ownUidOf(uidl, taken.uidValidity); claimed > 0) {
-      // A later delivery must not make this UIDL again.
-      Statement reserve(db, "UPDATE maildrops SET next_uid = MAX(next_uid, ?3) WHERE tenant_id = ?1 AND address = ?2");
-      reserve.bind(1, mailbox.tenantId).bind(2, mailbox.address).bind(3, claimed + 1).step();
-    }
-    transaction.commit();
-    return POSTAMT_OK;
+    postamt_status status = POSTAMT_OK;
+    durableWrites_.run([&](Connection& db) {
+      ensureMaildrop(db, mailbox, unixNow());
+      Statement existing(db, "SELECT 1 FROM messages WHERE tenant_id = ?1 AND address = ?2 AND uidl = ?3");
+      if (existing.bind(1, mailbox.tenantId).bind(2, mailbox.address).bind(3, uidl).step()) {
+        status = POSTAMT_EXISTS;
+        return;
+      }
+      const std::int64_t bodyId = storeBody(db, mailbox.tenantId, message);
+      const TakenUid taken = takeUid(db, mailbox);
+      insertMessage(db, mailbox, taken.uid, uidl, message.size(), receivedAt, bodyId);
+      if (const std::int64_t claimed = ownUidOf(uidl, taken.uidValidity); claimed > 0) {
+        // A later delivery must not make this UIDL again.
+        Statement reserve(db, "UPDATE maildrops SET next_uid = MAX(next_uid, ?3) WHERE tenant_id = ?1 AND address = ?2");
+        reserve.bind(1, mailbox.tenantId).bind(2, mailbox.address).bind(3, claimed + 1).step();
+      }
+    });
+    return status;
   } catch (const sdk::Error& e) {
     throw sdk::Error(POSTAMT_TEMP_FAIL, e.what());  // as in deliver(): nothing here is the message's fault
   }
@@ -252,12 +254,14 @@ std::int64_t SqliteStore::storeBody(Connection& db, std::int64_t tenantId, sdk::
 SqliteMaildrop::OpenBody::OpenBody(std::size_t index, ConnectionPool::Lease lease, std::int64_t bodyId)
     : index(index), lease(std::move(lease)), blob(*this->lease, "bodies", "data", bodyId, false) {}
 
-SqliteMaildrop::SqliteMaildrop(sdk::Host host, ConnectionPool& pool, ConnectionPool& locks, std::mutex& lockWrites,
+SqliteMaildrop::SqliteMaildrop(sdk::Host host, ConnectionPool& pool, CommitGroup& durableWrites, ConnectionPool& locks,
+                               std::mutex& lockWrites,
                                sdk::Mailbox mailbox, std::string lockHolder,
                                std::int64_t leaseSeconds, std::int64_t lockExpiresAt, std::vector<ListedMessage> messages,
                                std::int64_t keepDeletedDays)
     : host_(host),
       pool_(pool),
+      durableWrites_(durableWrites),
       locks_(locks),
       lockWrites_(lockWrites),
       mailbox_(std::move(mailbox)),
@@ -348,25 +352,23 @@ std::size_t SqliteMaildrop::read(std::size_t index, std::uint64_t offset, sdk::S
 void SqliteMaildrop::expunge(sdk::Span<const std::size_t> indexes) {
   for (std::size_t index : indexes) message(index);  // every index checked before anything changes
   body_.reset();
-  ConnectionPool::Lease lease = pool_.acquire();
-  Connection& db = *lease;
-  Transaction transaction(db);
-  const std::int64_t expiresAt = renewLock(db, unixNow());
-
-  // Keep-on-server: hidden from every listing until the days are over (purgeExpired), restorable until then.
-  Statement remove(db, keepDeletedDays_ > 0
-                           ? "UPDATE messages SET hidden_until = ?4 WHERE tenant_id = ?1 AND address = ?2 AND uid = ?3"
-                           : "DELETE FROM messages WHERE tenant_id = ?1 AND address = ?2 AND uid = ?3");
-  remove.bind(1, mailbox_.tenantId).bind(2, mailbox_.address);
-  if (keepDeletedDays_ > 0) remove.bind(4, unixNow() + keepDeletedDays_ * 24 * 60 * 60);
-  std::vector<std::int64_t> bodyIds;
-  for (std::size_t index : indexes) {
-    remove.bind(3, messages_[index].uid).step();
-    remove.reset();
-    bodyIds.push_back(messages_[index].bodyId);
-  }
-  if (keepDeletedDays_ == 0) purgeBodies(db, bodyIds);
-  transaction.commit();
+  std::int64_t expiresAt = 0;
+  durableWrites_.run([&](Connection& db) {
+    expiresAt = renewLock(db, unixNow());
+    // Keep-on-server: hidden from every listing until the days are over (purgeExpired), restorable until then.
+    Statement remove(db, keepDeletedDays_ > 0
+                             ? "UPDATE messages SET hidden_until = ?4 WHERE tenant_id = ?1 AND address = ?2 AND uid = ?3"
+                             : "DELETE FROM messages WHERE tenant_id = ?1 AND address = ?2 AND uid = ?3");
+    remove.bind(1, mailbox_.tenantId).bind(2, mailbox_.address);
+    if (keepDeletedDays_ > 0) remove.bind(4, unixNow() + keepDeletedDays_ * 24 * 60 * 60);
+    std::vector<std::int64_t> bodyIds;
+    for (std::size_t index : indexes) {
+      remove.bind(3, messages_[index].uid).step();
+      remove.reset();
+      bodyIds.push_back(messages_[index].bodyId);
+    }
+    if (keepDeletedDays_ == 0) purgeBodies(db, bodyIds);
+  });
   lockExpiresAt_ = expiresAt;
 }
 

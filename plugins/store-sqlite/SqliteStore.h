@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "CommitGroup.h"
 #include "Sqlite.h"
 #include "postamt/sdk/Host.hpp"
 #include "postamt/sdk/Settings.hpp"
@@ -36,6 +37,7 @@ class SqliteStore : public sdk::Store {
   sdk::Host host_;
   std::int64_t leaseSeconds_;
   ConnectionPool pool_;
+  CommitGroup durableWrites_{pool_};  // every synced write: deliveries, imports, UPDATE, restore
   ConnectionPool locks_;  // lease bookkeeping only: Durability::Unsynced
   // SQLite admits one writer at a time and makes the others sleep and retry;
   // thousands of sessions taking and releasing locks at once starved some of
@@ -56,8 +58,9 @@ struct ListedMessage {
 // while in use; releases the lock when destroyed.
 class SqliteMaildrop : public sdk::Maildrop {
  public:
-  SqliteMaildrop(sdk::Host host, ConnectionPool& pool, ConnectionPool& locks, std::mutex& lockWrites, sdk::Mailbox mailbox, std::string lockHolder, std::int64_t leaseSeconds,
-                 std::int64_t lockExpiresAt, std::vector<ListedMessage> messages, std::int64_t keepDeletedDays);
+  SqliteMaildrop(sdk::Host host, ConnectionPool& pool, CommitGroup& durableWrites, ConnectionPool& locks, std::mutex& lockWrites,
+                 sdk::Mailbox mailbox, std::string lockHolder, std::int64_t leaseSeconds, std::int64_t lockExpiresAt,
+                 std::vector<ListedMessage> messages, std::int64_t keepDeletedDays);
   ~SqliteMaildrop() override;
 
   void list(const ListingFn& each) override;
@@ -84,6 +87,7 @@ class SqliteMaildrop : public sdk::Maildrop {
 
   sdk::Host host_;
   ConnectionPool& pool_;
+  CommitGroup& durableWrites_;
   ConnectionPool& locks_;
   std::mutex& lockWrites_;
   const sdk::Mailbox mailbox_;
