@@ -21,6 +21,7 @@
 #include "ChunkedInput.h"
 #include "Expect.h"
 #include "ReferenceLineEnds.h"
+#include "SessionDriver.h"
 #include "WireLines.h"
 #include "lmtp/FakeDeliveryAgent.h"
 #include "lmtp/Limits.h"
@@ -303,6 +304,21 @@ class Client {
   bool closedByNotice_ = false;
 };
 
+// The client as fuzz::SessionDriver reads it.
+struct ClientModel {
+  Client& client;
+  fuzz::WireLines& wire;
+  const Session& session;
+
+  bool stopsReading(bool sessionClosed) const { return sessionClosed && wire.empty() && !client.inData(); }
+  void answer(std::string_view line, bool /*sessionClosed*/) { client.line(line); }
+  void checkHeld() const {
+    expect(SessionInspector::bufferedInput(session) <= kMaxCommandLine, "the session holds more than a command line");
+  }
+  void checkOpen() const { expect(wire.empty(), "the session wrote more than the replies to the lines it got", wire.unread()); }
+  void readRest() { client.readRest(); }
+};
+
 }  // namespace
 }  // namespace postamt::lmtp
 
@@ -324,63 +340,21 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   session.greet();
   client.readGreeting();
   if (input.flag(kPeerGoesAway)) wire.goAwayAfter(kPeerReadsOctets);
-  bool peerGone = false;
-  // Runs what makes the session write. The network layer drops a connection whose sink threw, so the session must
-  // have closed itself by then; what it wrote before cannot be read as whole replies.
-  const auto talk = [&](auto&& action) {
-    try {
-      action();
-    } catch (const postamt::fuzz::PeerGone&) {
-      expect(session.closed(), "a session whose peer went away is still open");
-      peerGone = true;
-    }
-  };
-
-  const std::string_view payload = input.payload();
-  std::size_t received = 0;
-  std::size_t lineStart = 0;
-  bool finished = false;  // the session closed and everything it wrote was read, or its peer went away
-  for (const auto chunk : input.chunks()) {
-    const auto writtenBefore = wire.written();
-    if (finished) {
-      session.receive(chunk);
-      expect(wire.written() == writtenBefore, "a closed session wrote again");
-      continue;
-    }
-    talk([&] { session.receive(chunk); });
-    received += chunk.size();
-    if (peerGone) {
-      finished = true;
-      continue;
-    }
-    expect(SessionInspector::bufferedInput(session) <= kMaxCommandLine, "the session holds more than a command line");
-    // RFC 2920: every command line complete by now is answered, in order, unless the session closed.
-    for (auto lf = payload.find('\n', lineStart); lf != std::string_view::npos && lf < received;
-         lf = payload.find('\n', lineStart)) {
-      const std::string_view line = payload.substr(lineStart, lf - lineStart);
-      lineStart = lf + 1;
-      if (session.closed() && wire.empty() && !client.inData()) break;
-      client.line(line);
-    }
-    if (session.closed()) {
-      client.readRest();
-      finished = true;
-    } else {
-      expect(wire.empty(), "the session wrote more than the replies to the lines it got", wire.unread());
-    }
-  }
+  postamt::fuzz::SessionDriver<Session> driver(session, wire);
+  ClientModel model{client, wire, session};
+  const bool finished = driver.feed(input, model);
 
   const auto deliveries = agent.deliveries.size();
   if (!finished) {
-    talk([&] { input.flag(kTimeOutAtEnd) ? session.timeOut() : session.stop(); });
+    driver.talk([&] { input.flag(kTimeOutAtEnd) ? session.timeOut() : session.stop(); });
     // RFC 5321 section 3.8: the server may close with 421; a message not yet ended by "." is dropped.
     const auto notice = wire.takeLine();
-    expect(session.closed() && (peerGone || (notice && notice->starts_with("421 ") && wire.empty())),
+    expect(session.closed() && (driver.peerGone() || (notice && notice->starts_with("421 ") && wire.empty())),
            "the session did not close with 421", notice.value_or(""));
   }
   expect(agent.deliveries.size() == deliveries, "closing delivered a message");
   // Only messages whose "." the client saw answered, and none over the size limit, reached the agent; unless the
   // client stopped reading when its peer went away.
-  expect(peerGone || agent.deliveries.size() == client.deliveries(), "the agent got a message no reply accounts for");
+  expect(driver.peerGone() || agent.deliveries.size() == client.deliveries(), "the agent got a message no reply accounts for");
   return 0;
 }

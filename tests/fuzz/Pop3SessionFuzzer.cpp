@@ -20,6 +20,7 @@
 
 #include "ChunkedInput.h"
 #include "Expect.h"
+#include "SessionDriver.h"
 #include "WireLines.h"
 #include "pop3/FakeAuthenticator.h"
 #include "pop3/FakeMaildrop.h"
@@ -387,6 +388,29 @@ class Client {
   bool closedUnfinished_ = false;
 };
 
+// The client as fuzz::SessionDriver reads it.
+struct ClientModel {
+  Client& client;
+  fuzz::WireLines& wire;
+  const Session& session;
+
+  bool stopsReading(bool sessionClosed) const { return sessionClosed && (wire.empty() || client.cutShort()); }
+  void answer(std::string_view line, bool sessionClosed) {
+    if (line.ends_with('\r')) line.remove_suffix(1);
+    client.readResponse(line, sessionClosed);
+  }
+  void checkHeld() const {
+    expect(SessionInspector::bufferedInput(session) <= (client.inExchange() ? kMaxSaslResponseLine : kMaxCommandLine),
+           "the session holds more than a line may have");
+  }
+  void checkOpen() const {
+    expect(wire.empty(), "the session wrote more than the answers to the lines it got", wire.unread());
+    expect((session.state() == Session::State::Transaction) == client.inTransaction(),
+           "the session's state is not the one its responses announced");
+  }
+  void readRest() { client.readRest(); }
+};
+
 }  // namespace
 }  // namespace postamt::pop3
 
@@ -414,54 +438,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     session.greet();
     client.readGreeting();
     if (input.flag(kPeerGoesAway)) wire.goAwayAfter(kPeerReadsOctets);
-    // Runs what makes the session write. The network layer drops a connection whose sink threw, so the session must
-    // have closed itself by then; what it wrote before cannot be read as whole answers.
-    const auto talk = [&](auto&& action) {
-      try {
-        action();
-      } catch (const postamt::fuzz::PeerGone&) {
-        expect(session.closed(), "a session whose peer went away is still open");
-        peerGone = true;
-      }
-    };
-
-    const std::string_view payload = input.payload();
-    std::size_t received = 0;
-    std::size_t lineStart = 0;
-    bool finished = false;  // the session closed and everything it wrote was read, or its peer went away
-    for (const auto chunk : input.chunks()) {
-      const auto writtenBefore = wire.written();
-      if (finished) {
-        session.receive(chunk);
-        expect(wire.written() == writtenBefore, "a closed session wrote again");
-        continue;
-      }
-      talk([&] { session.receive(chunk); });
-      received += chunk.size();
-      if (peerGone) {
-        finished = true;
-        continue;
-      }
-      // RFC 2449 section 6.6: every command line complete by now is answered, in order, unless the session closed.
-      for (auto lf = payload.find('\n', lineStart); lf != std::string_view::npos && lf < received;
-           lf = payload.find('\n', lineStart)) {
-        std::string_view line = payload.substr(lineStart, lf - lineStart);
-        lineStart = lf + 1;
-        if (line.ends_with('\r')) line.remove_suffix(1);
-        if (session.closed() && (wire.empty() || client.cutShort())) break;
-        client.readResponse(line, session.closed());
-      }
-      expect(SessionInspector::bufferedInput(session) <= (client.inExchange() ? kMaxSaslResponseLine : kMaxCommandLine),
-             "the session holds more than a line may have");
-      if (session.closed()) {
-        client.readRest();
-        finished = true;
-      } else {
-        expect(wire.empty(), "the session wrote more than the answers to the lines it got", wire.unread());
-        expect((session.state() == Session::State::Transaction) == client.inTransaction(),
-               "the session's state is not the one its responses announced");
-      }
-    }
+    postamt::fuzz::SessionDriver<Session> driver(session, wire);
+    ClientModel model{client, wire, session};
+    const bool finished = driver.feed(input, model);
 
     if (!finished) {
       if (input.flag(kTimeOutAtEnd)) {
@@ -469,12 +448,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         session.timeOut();
         expect(session.closed() && wire.empty(), "the idle timeout did not close silently", wire.unread());
       } else {
-        talk([&] { session.stop(); });
+        driver.talk([&] { session.stop(); });
         const auto notice = wire.takeLine();
-        expect(session.closed() && (peerGone || (notice && notice->starts_with("-ERR ") && wire.empty())),
+        expect(session.closed() && (driver.peerGone() || (notice && notice->starts_with("-ERR ") && wire.empty())),
                "a server stop did not close with one -ERR", notice.value_or(""));
       }
     }
+    peerGone = driver.peerGone();
   }
 
   // RFC 1939 section 8: the maildrop lock is released however the session ended.
