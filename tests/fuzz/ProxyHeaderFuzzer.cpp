@@ -17,8 +17,8 @@
 namespace {
 
 using postamt::fuzz::expect;
-using postamt::net::ProxyHeader;
 using postamt::net::parseProxyHeader;
+using postamt::net::ProxyHeader;
 
 bool sameVerdict(const ProxyHeader& a, const ProxyHeader& b) {
   if (a.status != b.status || a.length != b.length || a.source.has_value() != b.source.has_value()) return false;

@@ -23,9 +23,7 @@ class LimitedLogin : public pop3::Authenticator {
     return inner_.verifyBearerToken(user, token);
   }
   std::optional<pop3::PolicyAnnouncement> announcedBeforeLogin() override { return inner_.announcedBeforeLogin(); }
-  void loginFailed(const pop3::LoginRequest& request, const std::string& reason) override {
-    inner_.loginFailed(request, reason);
-  }
+  void loginFailed(const pop3::LoginRequest& request, const std::string& reason) override { inner_.loginFailed(request, reason); }
 
  private:
   template <typename Login>

@@ -73,9 +73,12 @@ ProxyHeader parseV1(std::string_view received) {
   }
   if (count != words.size()) return invalid("PROXY v1 line has fewer than six words");
   int family = 0;
-  if (words[0] == "TCP4") family = AF_INET;
-  else if (words[0] == "TCP6") family = AF_INET6;
-  else return invalid("PROXY v1 protocol is not TCP4, TCP6 or UNKNOWN");
+  if (words[0] == "TCP4")
+    family = AF_INET;
+  else if (words[0] == "TCP6")
+    family = AF_INET6;
+  else
+    return invalid("PROXY v1 protocol is not TCP4, TCP6 or UNKNOWN");
   const auto source = parseAddress(family, std::string(words[1]));
   if (!source || !parseAddress(family, std::string(words[2]))) return invalid("PROXY v1 address does not match its protocol");
   const auto sourcePort = parsePort(words[3]);
@@ -107,8 +110,8 @@ ProxyHeader parseV2(std::string_view received) {
   const std::size_t addressSize = family == 1 ? 4 : 16;
   if (length - kV2Fixed < 2 * addressSize + 4) return invalid("PROXY v2 address block shorter than its family needs");
   const char* block = received.data() + kV2Fixed;
-  return complete(length, ProxiedSource{addressText(family == 1 ? AF_INET : AF_INET6, block),
-                                        bigEndian16(block + 2 * addressSize)});
+  return complete(length,
+                  ProxiedSource{addressText(family == 1 ? AF_INET : AF_INET6, block), bigEndian16(block + 2 * addressSize)});
 }
 
 }  // namespace

@@ -34,7 +34,8 @@ struct ConnectionSecurity {
   bool implicit = false;        // TLS from the first byte (POP3S, RFC 8314), else only on the session's request (STLS)
   TrustedNetworks trusted;      // peers that may log in with a password over an unencrypted connection
   ProxyProtocol proxy;          // whether connections come through a proxy that names the real client
-  ConnectionLimits* limits = nullptr;  // counts POP3 connections by client address, user and tenant; null: unlimited
+  // Counts POP3 connections by client address, user and tenant; null: unlimited.
+  ConnectionLimits* limits = nullptr;
 };
 
 // Who hears what connections do.

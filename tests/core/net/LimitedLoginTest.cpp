@@ -1,10 +1,9 @@
-#include "net/LimitedLogin.h"
-
 #include <gtest/gtest.h>
 
 #include <optional>
 
 #include "../pop3/FakeAuthenticator.h"
+#include "net/LimitedLogin.h"
 
 namespace postamt::net {
 namespace {

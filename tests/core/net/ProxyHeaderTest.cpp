@@ -32,8 +32,8 @@ std::string bytes(std::initializer_list<int> octets) {
 // 198.51.100.22:35646 -> 203.0.113.7:110
 const std::string kInet = bytes({198, 51, 100, 22, 203, 0, 113, 7, 0x8B, 0x3E, 0, 110});
 // 2001:db8::5:443 -> 2001:db8::1:995, followed by a PP2_TYPE_NOOP TLV that the receiver skips.
-const std::string kInet6 = bytes({0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 5,  //
-                                  0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1,  //
+const std::string kInet6 = bytes({0x20, 0x01, 0x0d, 0xb8, 0,    0,    0,    0, 0, 0, 0, 0, 0, 0, 0, 5,  //
+                                  0x20, 0x01, 0x0d, 0xb8, 0,    0,    0,    0, 0, 0, 0, 0, 0, 0, 0, 1,  //
                                   0x01, 0xBB, 0x03, 0xE3, 0x04, 0x00, 0x02, 0, 0});
 
 // What a receiver does: reads at most what the parser says is missing, until it decides or the sender has sent
@@ -66,9 +66,9 @@ std::vector<Valid> validHeaders() {
       {"PROXY UNKNOWN ffff:f...f:ffff ffff:f...f:ffff 65535 65535\r\n", std::nullopt, 0},
       {v2(0x21, 0x11, kInet), "198.51.100.22", 35646},
       {v2(0x21, 0x21, kInet6), "2001:db8::5", 443},
-      {v2(0x20, 0x00, ""), std::nullopt, 0},     // LOCAL, as HAProxy's health checks send it
-      {v2(0x20, 0x11, kInet), std::nullopt, 0},  // LOCAL with addresses: still the proxy's own connection
-      {v2(0x21, 0x00, ""), std::nullopt, 0},     // PROXY over UNSPEC
+      {v2(0x20, 0x00, ""), std::nullopt, 0},                     // LOCAL, as HAProxy's health checks send it
+      {v2(0x20, 0x11, kInet), std::nullopt, 0},                  // LOCAL with addresses: still the proxy's own connection
+      {v2(0x21, 0x00, ""), std::nullopt, 0},                     // PROXY over UNSPEC
       {v2(0x21, 0x31, std::string(216, 'x')), std::nullopt, 0},  // AF_UNIX
   };
 }
@@ -132,13 +132,13 @@ TEST(ProxyHeaderTest, MalformedHeadersAreRefusedAtTheirFirstBadOctetOrAtTheirEnd
       "PROXY TCP4  1.2.3.4 5.6.7.8 1 2\r\n",
       "PROXY \r\n",
       "PROXY TCP4 " + std::string(120, '1') + "\r\n",
-      v2(0x11, 0x11, kInet),              // version 1 in a version 2 header
-      v2(0x22, 0x11, kInet),              // command 2
-      v2(0x21, 0x41, kInet),              // family 4
-      v2(0x21, 0x13, kInet),              // transport 3
-      v2(0x21, 0x12, kInet),              // UDP on a TCP listener
-      v2(0x21, 0x11, kInet.substr(0, 11)),  // address block too short for IPv4
-      v2(0x21, 0x21, kInet),              // ... and for IPv6
+      v2(0x11, 0x11, kInet),                                      // version 1 in a version 2 header
+      v2(0x22, 0x11, kInet),                                      // command 2
+      v2(0x21, 0x41, kInet),                                      // family 4
+      v2(0x21, 0x13, kInet),                                      // transport 3
+      v2(0x21, 0x12, kInet),                                      // UDP on a TCP listener
+      v2(0x21, 0x11, kInet.substr(0, 11)),                        // address block too short for IPv4
+      v2(0x21, 0x21, kInet),                                      // ... and for IPv6
       v2(0x21, 0x11, std::string(kMaxProxyV2Header - 15, '\0')),  // longer than the limit
   };
   for (const auto& input : malformed) {
