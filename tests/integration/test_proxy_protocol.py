@@ -160,3 +160,10 @@ def test_the_per_address_limit_counts_the_real_client(proxied):
     assert third.closed_by_server()
     # Another client behind the same proxy is counted on its own.
     assert ProxiedClient(server.port, v1("192.0.2.2")).greeting.startswith(b"+OK")
+
+
+def test_a_proxy_address_that_is_no_network_stops_postamtd_naming_the_key(make_postamt):
+    server = make_postamt()
+    server.configure(listener__pop3__proxy_protocol="true", listener__pop3__proxy_from="10.0.0.0/33")
+    with pytest.raises(AssertionError, match="listener.pop3.proxy_from"):
+        server.start()
