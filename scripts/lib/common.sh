@@ -15,6 +15,8 @@ TEST_PACKAGES=(python3 python3-pytest dovecot-core dovecot-pop3d fetchmail mpop 
 TEST_PACKAGES+=(clang libclang-rt-14-dev)
 # Throwaway PostgreSQL 15 clusters (tests/integration/pg_cluster.py) for the PostgreSQL backend.
 TEST_PACKAGES+=(postgresql postgresql-client)
+# HAProxy in front of two postamtd (tests/integration/test_haproxy.py), and YAML to read docker-compose.yml.
+TEST_PACKAGES+=(haproxy python3-yaml)
 # What scripts/bench needs on top: a Dovecot to measure against, serving POP3 and LMTP,
 # and pytest, which the integration fixtures it starts Postamt with import.
 BENCH_PACKAGES=(python3 python3-pytest dovecot-core dovecot-pop3d dovecot-lmtpd)

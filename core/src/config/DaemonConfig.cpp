@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "config/ConfigFile.h"
+#include "config/EdgeConfig.h"
 #include "sasl/Mechanisms.h"
 
 #ifndef POSTAMT_DEFAULT_PLUGIN_DIR
@@ -78,6 +79,7 @@ std::vector<net::ListenerSettings> listeners(const Poco::Util::AbstractConfigura
     }
     listener.unixSocketMode = static_cast<int>(std::stoul(c.getString(prefix + ".mode", "0660"), nullptr, 8));
     listener.tls = tls(c, prefix, listener.protocol, haveCertificate);
+    listener.proxy = proxyProtocol(c, prefix);
     out.push_back(listener);
   }
   if (out.empty()) throw ConfigError("no listener declared (listener.pop3.address = 127.0.0.1:110)");
@@ -113,6 +115,7 @@ DaemonConfig loadDaemonConfig(const std::string& path) {
     server.maxConnections = positive(c, "server.max_connections", server.maxConnections);
     server.maxQueued = positive(c, "server.max_queued", server.maxQueued);
     server.threadStackKiB = positive(c, "server.thread_stack_kib", server.threadStackKiB);
+    server.limits = connectionLimits(c);
 
     auto& pop3 = server.pop3;
     pop3.greetingHost = c.getString("server.hostname", pop3.greetingHost);

@@ -65,12 +65,13 @@ Server::Server(ServerSettings settings, pop3::Authenticator& authenticator, lmtp
       deliveryAgent_(deliveryAgent),
       certificates_(certificates),
       observers_(observers),
+      limits_(settings_.limits),
       pool_("session", 2, settings_.maxConnections, 60, settings_.threadStackKiB * 1024) {}
 
 Server::~Server() { stop(); }
 
 Poco::Net::TCPServerConnectionFactory* Server::connectionFactory(const ListenerSettings& listener) {
-  ConnectionSecurity security{nullptr, listener.tls == Tls::Implicit, settings_.trustedNetworks};
+  ConnectionSecurity security{nullptr, listener.tls == Tls::Implicit, settings_.trustedNetworks, listener.proxy, &limits_};
   ConnectionEvents events{listener.name, observers_};
   if (listener.tls != Tls::None) {
     if (certificates_ == nullptr) {

@@ -11,6 +11,8 @@
 #include "lmtp/DeliveryAgent.h"
 #include "lmtp/Session.h"
 #include "net/CertificateStore.h"
+#include "net/ConnectionLimits.h"
+#include "net/ProxyHeaderReceiver.h"
 #include "net/SessionConnection.h"
 #include "net/SessionRegistry.h"
 #include "net/TrustedNetworks.h"
@@ -31,6 +33,7 @@ struct ListenerSettings {
   Poco::Net::SocketAddress address;  // host:port, or a unix socket path
   int unixSocketMode = 0660;         // permissions of a unix socket, so the MTA's user can connect
   Tls tls = Tls::None;
+  ProxyProtocol proxy;  // behind HAProxy (send-proxy-v2): the header names the client
 };
 
 struct ServerSettings {
@@ -44,6 +47,7 @@ struct ServerSettings {
   lmtp::SessionSettings lmtp;
   // RFC 2595 section 6: where a password may travel without TLS.
   TrustedNetworks trustedNetworks = TrustedNetworks::parse(kLoopbackNetworks);
+  ConnectionLimitSettings limits;
 };
 
 // One Poco TCPServer per listener over one bounded thread pool.
@@ -72,6 +76,7 @@ class Server {
   const CertificateStore* certificates_;
   Observers observers_;
   SessionRegistry registry_;
+  ConnectionLimits limits_;
   Poco::ThreadPool pool_;
   std::vector<std::unique_ptr<Poco::Net::TCPServer>> servers_;  // destroyed before the pool
 };

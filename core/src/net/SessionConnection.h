@@ -7,12 +7,16 @@
 #include <Poco/Net/TCPServerConnectionFactory.h>
 
 #include <chrono>
+#include <optional>
 #include <type_traits>
 #include <utility>
 
 #include "events/ObservedDelivery.h"
 #include "events/ObservedLogin.h"
 #include "metrics/SessionMetrics.h"
+#include "net/ConnectionLimits.h"
+#include "net/LimitedLogin.h"
+#include "net/ProxyHeaderReceiver.h"
 #include "net/SessionRegistry.h"
 #include "net/SocketResponseSink.h"
 #include "net/TrustedNetworks.h"
@@ -29,6 +33,9 @@ struct ConnectionSecurity {
   Poco::Net::Context::Ptr tls;  // the context TLS is accepted with; null: this listener has no TLS
   bool implicit = false;        // TLS from the first byte (POP3S, RFC 8314), else only on the session's request (STLS)
   TrustedNetworks trusted;      // peers that may log in with a password over an unencrypted connection
+  ProxyProtocol proxy;          // whether connections come through a proxy that names the real client
+  // Counts POP3 connections by client address, user and tenant; null: unlimited.
+  ConnectionLimits* limits = nullptr;
 };
 
 // Who hears what connections do.
@@ -81,12 +88,15 @@ class SessionConnection : public Poco::Net::TCPServerConnection, private pop3::T
   void run() override {
     SessionRegistry::Registration registration(registry_, socket());
     settings_.remoteAddress = peerName(io_);
+    // From here on the client is the one the proxy names: in logs, events, limits, policies and the trusted check.
+    if (security_.proxy.required && !receiveProxied()) return;
     origin_ = events::Origin{nextConnectionNumber(), events_.listener, settings_.remoteAddress, security_.implicit};
     Reported reported(*this);
     try {
       if constexpr (requires(Settings s) { s.secure = s.allowCleartextLogin = true; }) {
         settings_.secure = security_.implicit;
-        settings_.allowCleartextLogin = settings_.secure || security_.trusted.contains(io_.peerAddress());
+        settings_.allowCleartextLogin =
+            settings_.secure || security_.trusted.contains(proxiedClient_ ? *proxiedClient_ : io_.peerAddress());
       }
       // A client that never reads its responses must not hold the thread forever.
       io_.setSendTimeout(Poco::Timespan(settings_.idleTimeout.count(), 0));
@@ -94,6 +104,11 @@ class SessionConnection : public Poco::Net::TCPServerConnection, private pop3::T
       Session session = openSession(sink);
       // Nothing, not even the greeting, goes out in the clear on a TLS port.
       if (security_.implicit && !handshake(session)) return;
+      if (!admitted()) {
+        sink.write(kTooManyFromAddress);
+        sink.flush();
+        return;
+      }
       session.greet();
       sink.flush();
       pump(session, sink);
@@ -110,6 +125,46 @@ class SessionConnection : public Poco::Net::TCPServerConnection, private pop3::T
   // Small reads on purpose: a command line is short, and a pipelined batch
   // larger than this simply arrives in several reads.
   static constexpr int kReadChunk = 4096;
+  // RFC 3206 section 4: SYS/TEMP, a problem of the server's that may go away; said instead of the greeting.
+  static constexpr std::string_view kTooManyFromAddress =
+      "-ERR [SYS/TEMP] Too many connections from your address, try again later.\r\n";
+
+  static constexpr bool kPop3 = std::is_same_v<Service, pop3::Authenticator>;
+
+  // Reads the PROXY header, from a trusted proxy only. False: the connection is refused, without a word, and logged.
+  bool receiveProxied() {
+    const std::string proxy = settings_.remoteAddress;
+    try {
+      if (!security_.proxy.from.contains(io_.peerAddress())) {
+        Poco::Logger::get("net").warning("connection from %s refused: not a trusted PROXY protocol sender", proxy);
+        return false;
+      }
+      if (const auto source = receiveProxyHeader(socket(), security_.proxy.timeout)) {
+        settings_.remoteAddress = source->address;
+        proxiedClient_ = Poco::Net::SocketAddress(source->address, source->port);
+      }
+      return true;
+    } catch (const ProxyHeaderError& e) {
+      Poco::Logger::get("net").warning("connection from %s refused: %s", proxy, std::string(e.what()));
+    } catch (const Poco::Exception& e) {
+      Poco::Logger::get("net").debug("connection from %s ended before its PROXY header: %s", proxy, e.displayText());
+    }
+    return false;
+  }
+
+  // The per-address limit, for POP3 clients. LMTP is exempt: its one client, the MTA, opens many connections by design.
+  bool admitted() {
+    if constexpr (kPop3) {
+      if (security_.limits == nullptr) return true;
+      addressLease_ = security_.limits->admitAddress(settings_.remoteAddress);
+      if (addressLease_) return true;
+      Poco::Logger::get("net").warning("connection from %s refused: too many connections from this address",
+                                       settings_.remoteAddress);
+      return false;
+    } else {
+      return true;
+    }
+  }
 
   // Opened and closed as events, however the connection ends.
   class Reported {
@@ -132,8 +187,12 @@ class SessionConnection : public Poco::Net::TCPServerConnection, private pop3::T
   bool wanted() const { return events_.observers.bus != nullptr && events_.observers.bus->wanted(); }
 
   Session openSession(SocketResponseSink& sink) {
-    if (wanted()) observed_ = observed(service_, *events_.observers.bus, origin_);
-    Service& service = observed_ ? *observed_ : service_;
+    if constexpr (kPop3) {
+      if (security_.limits != nullptr) limited_ = std::make_unique<LimitedLogin>(service_, *security_.limits);
+    }
+    Service& limited = limited_ ? *limited_ : service_;
+    if (wanted()) observed_ = observed(limited, *events_.observers.bus, origin_);
+    Service& service = observed_ ? *observed_ : limited;
     if constexpr (std::is_constructible_v<Session, Service&, Settings, pop3::ResponseSink&, pop3::TlsTransport*>) {
       const bool offersStartTls = !security_.tls.isNull() && !security_.implicit;
       return Session(service, settings_, sink, offersStartTls ? static_cast<pop3::TlsTransport*>(this) : nullptr);
@@ -193,6 +252,9 @@ class SessionConnection : public Poco::Net::TCPServerConnection, private pop3::T
   Poco::Net::StreamSocket io_;  // the client's socket, switched to TLS on STLS; socket() stays as accepted
   bool tlsRequested_ = false;
   events::Origin origin_;
+  std::optional<Poco::Net::SocketAddress> proxiedClient_;  // the client a PROXY header named
+  std::optional<ConnectionLimits::Lease> addressLease_;    // this connection's place in its address's count
+  std::unique_ptr<Service> limited_;   // the service within this connection's limits, with its places in the counts
   std::unique_ptr<Service> observed_;  // the service as this connection's events see it; outlives the session
 };
 

@@ -77,7 +77,7 @@ void Session::Impl::completeLogin(const std::function<LoginResult()>& login) {
   }
   if (result.outcome == LoginResult::Outcome::Ok && !result.maildrop) result.outcome = LoginResult::Outcome::TempFail;
 
-  // A tenant's policy may word its own refusal (LoginResult::clientText).
+  // A tenant's policy, or a connection limit, may word its own refusal (LoginResult::clientText).
   const auto refusal = [&](std::string_view code, std::string_view standard) {
     return std::string(code) + " " + (result.clientText.empty() ? std::string(standard) : result.clientText);
   };
@@ -92,9 +92,9 @@ void Session::Impl::completeLogin(const std::function<LoginResult()>& login) {
     case LoginResult::Outcome::TooSoon:
       return fail(refusal("[LOGIN-DELAY]", "Logged in too recently, please wait."));
     case LoginResult::Outcome::InUse:
-      return fail("[IN-USE] Maildrop is locked by another session.");
+      return fail(refusal("[IN-USE]", "Maildrop is locked by another session."));
     case LoginResult::Outcome::TempFail:
-      return fail("[SYS/TEMP] Temporary failure, please try again later.");
+      return fail(refusal("[SYS/TEMP]", "Temporary failure, please try again later."));
     case LoginResult::Outcome::PermFail:
       return fail(refusal("[SYS/PERM]", "Login not possible, please contact your administrator."));
   }
