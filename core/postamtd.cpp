@@ -119,7 +119,7 @@ int main(int argc, char** argv) {
   OpenSsl openSsl;
   try {
     const auto config = postamt::config::loadDaemonConfig(configPath);
-    postamt::config::setUpLogging(config.logLevel);
+    postamt::config::setUpLogging(config.log);
     Poco::Logger& log = Poco::Logger::get("postamtd");
     LoggingErrorHandler errorHandler;
     Poco::ErrorHandler::set(&errorHandler);

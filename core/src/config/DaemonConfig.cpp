@@ -96,7 +96,7 @@ DaemonConfig loadDaemonConfig(const std::string& path) {
     if (config.directoryConnect.empty()) throw ConfigError("directory.connect is required (the directory database)");
     config.pluginDirectory = c.getString("plugins.directory", POSTAMT_DEFAULT_PLUGIN_DIR);
     config.defaultDomain = c.getString("pop3.default_domain", "");
-    config.logLevel = c.getString("log.level", config.logLevel);
+    config.log = readLogSettings(c);
     config.passwordCacheSize = static_cast<std::size_t>(c.getUInt64("password_cache.size", config.passwordCacheSize));
     config.passwordCacheTtl = std::chrono::seconds(positive(c, "password_cache.ttl_seconds", int(config.passwordCacheTtl.count())));
     config.eventQueueSize = static_cast<std::size_t>(positive(c, "server.event_queue_size", int(config.eventQueueSize)));

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <string>
 
+#include "config/Logging.h"
 #include "net/Server.h"
 
 namespace postamt::config {
@@ -18,7 +19,7 @@ struct DaemonConfig {
   std::string directoryConnect;
   std::string pluginDirectory;
   std::string defaultDomain;
-  std::string logLevel = "information";
+  LogSettings log;
   std::size_t passwordCacheSize = 100000;
   std::chrono::seconds passwordCacheTtl{3600};
   std::size_t eventQueueSize = 10000;  // per events instance

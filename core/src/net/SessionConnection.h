@@ -13,6 +13,7 @@
 #include "events/ObservedDelivery.h"
 #include "events/ObservedLogin.h"
 #include "metrics/SessionMetrics.h"
+#include "net/SessionEndLog.h"
 #include "net/SessionRegistry.h"
 #include "net/SocketResponseSink.h"
 #include "net/TrustedNetworks.h"
@@ -92,6 +93,7 @@ class SessionConnection : public Poco::Net::TCPServerConnection, private pop3::T
       io_.setSendTimeout(Poco::Timespan(settings_.idleTimeout.count(), 0));
       SocketResponseSink sink(io_);
       Session session = openSession(sink);
+      EndLogged logged(session, origin_);
       // Nothing, not even the greeting, goes out in the clear on a TLS port.
       if (security_.implicit && !handshake(session)) return;
       session.greet();
@@ -123,6 +125,27 @@ class SessionConnection : public Poco::Net::TCPServerConnection, private pop3::T
 
    private:
     SessionConnection& connection_;
+  };
+
+  // The session's end line (SessionEndLog.h), however the connection ends; the origin has the TLS state at the end.
+  class EndLogged {
+   public:
+    EndLogged(const Session& session, const events::Origin& origin)
+        : session_(session), origin_(origin), began_(std::chrono::steady_clock::now()) {}
+    ~EndLogged() {
+      try {
+        logSessionEnd(origin_, std::chrono::steady_clock::now() - began_, session_.tally());
+      } catch (const std::exception&) {
+        // Out of memory for a log line: the connection ends all the same.
+      }
+    }
+    EndLogged(const EndLogged&) = delete;
+    EndLogged& operator=(const EndLogged&) = delete;
+
+   private:
+    const Session& session_;
+    const events::Origin& origin_;
+    const std::chrono::steady_clock::time_point began_;
   };
 
   void publish(postamt_event_type type) {
