@@ -113,6 +113,7 @@ DaemonConfig loadDaemonConfig(const std::string& path) {
     server.maxConnections = positive(c, "server.max_connections", server.maxConnections);
     server.maxQueued = positive(c, "server.max_queued", server.maxQueued);
     server.threadStackKiB = positive(c, "server.thread_stack_kib", server.threadStackKiB);
+    config.drainTimeout = std::chrono::seconds(positive(c, "server.drain_timeout", int(config.drainTimeout.count())));
 
     auto& pop3 = server.pop3;
     pop3.greetingHost = c.getString("server.hostname", pop3.greetingHost);

@@ -25,6 +25,8 @@ struct DaemonConfig {
   std::size_t eventQueueSize = 10000;  // per events instance
   std::string metricsAddress = "127.0.0.1:9110";  // empty: no metrics endpoint
   net::ServerSettings server;
+  // SIGTERM: how long open sessions may go on before they are closed without applying their deletions.
+  std::chrono::seconds drainTimeout{30};
   net::CertificateFiles tlsCertificate;  // the default certificate; none: no listener has TLS
   std::string tlsCipherList = net::kDefaultCipherList;
 };

@@ -7,6 +7,8 @@
 #include <Poco/Net/TCPServerConnectionFactory.h>
 
 #include <chrono>
+#include <memory>
+#include <mutex>
 #include <type_traits>
 #include <utility>
 
@@ -70,24 +72,24 @@ template <typename Session, typename Service, typename Settings>
 class SessionConnection : public Poco::Net::TCPServerConnection, private pop3::TlsTransport {
  public:
   SessionConnection(const Poco::Net::StreamSocket& socket, Service& service, const Settings& settings, SessionRegistry& registry,
-                    const ConnectionSecurity& security, const ConnectionEvents& events)
+                    std::shared_ptr<const ConnectionSecurity> security, const ConnectionEvents& events)
       : TCPServerConnection(socket),
         service_(service),
         settings_(settings),
         registry_(registry),
-        security_(security),
+        security_(std::move(security)),
         events_(events),
         io_(socket) {}
 
   void run() override {
     SessionRegistry::Registration registration(registry_, socket());
     settings_.remoteAddress = peerName(io_);
-    origin_ = events::Origin{nextConnectionNumber(), events_.listener, settings_.remoteAddress, security_.implicit};
+    origin_ = events::Origin{nextConnectionNumber(), events_.listener, settings_.remoteAddress, security_->implicit};
     Reported reported(*this);
     try {
       if constexpr (requires(Settings s) { s.secure = s.allowCleartextLogin = true; }) {
-        settings_.secure = security_.implicit;
-        settings_.allowCleartextLogin = settings_.secure || security_.trusted.contains(io_.peerAddress());
+        settings_.secure = security_->implicit;
+        settings_.allowCleartextLogin = settings_.secure || security_->trusted.contains(io_.peerAddress());
       }
       // A client that never reads its responses must not hold the thread forever.
       io_.setSendTimeout(Poco::Timespan(settings_.idleTimeout.count(), 0));
@@ -95,7 +97,7 @@ class SessionConnection : public Poco::Net::TCPServerConnection, private pop3::T
       Session session = openSession(sink);
       EndLogged logged(session, origin_);
       // Nothing, not even the greeting, goes out in the clear on a TLS port.
-      if (security_.implicit && !handshake(session)) return;
+      if (security_->implicit && !handshake(session)) return;
       session.greet();
       sink.flush();
       pump(session, sink);
@@ -158,7 +160,7 @@ class SessionConnection : public Poco::Net::TCPServerConnection, private pop3::T
     if (wanted()) observed_ = observed(service_, *events_.observers.bus, origin_);
     Service& service = observed_ ? *observed_ : service_;
     if constexpr (std::is_constructible_v<Session, Service&, Settings, pop3::ResponseSink&, pop3::TlsTransport*>) {
-      const bool offersStartTls = !security_.tls.isNull() && !security_.implicit;
+      const bool offersStartTls = !security_->tls.isNull() && !security_->implicit;
       return Session(service, settings_, sink, offersStartTls ? static_cast<pop3::TlsTransport*>(this) : nullptr);
     } else {
       return Session(service, settings_, sink);
@@ -201,7 +203,7 @@ class SessionConnection : public Poco::Net::TCPServerConnection, private pop3::T
         metrics->commandAnswered(events_.listener, received, std::chrono::steady_clock::now() - arrived);
       if (std::exchange(tlsRequested_, false)) {
         // RFC 2595 section 4: from here every byte goes through TLS; the sink writes to io_, so it follows.
-        io_ = Poco::Net::SecureStreamSocket::attach(io_, security_.tls);
+        io_ = Poco::Net::SecureStreamSocket::attach(io_, security_->tls);
         if (!handshake(session)) return;
         origin_.tls = true;
       }
@@ -211,7 +213,7 @@ class SessionConnection : public Poco::Net::TCPServerConnection, private pop3::T
   Service& service_;
   Settings settings_;
   SessionRegistry& registry_;
-  const ConnectionSecurity& security_;
+  const std::shared_ptr<const ConnectionSecurity> security_;  // as the listener had it when this connection began
   const ConnectionEvents& events_;
   Poco::Net::StreamSocket io_;  // the client's socket, switched to TLS on STLS; socket() stays as accepted
   bool tlsRequested_ = false;
@@ -227,18 +229,29 @@ class SessionConnectionFactory : public Poco::Net::TCPServerConnectionFactory {
       : service_(service),
         settings_(std::move(settings)),
         registry_(registry),
-        security_(std::move(security)),
+        security_(std::make_shared<const ConnectionSecurity>(std::move(security))),
         events_(std::move(events)) {}
 
   Poco::Net::TCPServerConnection* createConnection(const Poco::Net::StreamSocket& socket) override {
+    std::lock_guard lock(mutex_);
     return new SessionConnection<Session, Service, Settings>(socket, service_, settings_, registry_, security_, events_);
+  }
+
+  // SIGHUP: connections created from now on get these; those running keep what they began with.
+  void reconfigure(Settings settings, TrustedNetworks trusted) {
+    std::lock_guard lock(mutex_);
+    settings_ = std::move(settings);
+    auto security = std::make_shared<ConnectionSecurity>(*security_);
+    security->trusted = std::move(trusted);
+    security_ = std::move(security);
   }
 
  private:
   Service& service_;
+  std::mutex mutex_;  // the acceptor thread creates connections while the main thread may reconfigure
   Settings settings_;
   SessionRegistry& registry_;
-  ConnectionSecurity security_;
+  std::shared_ptr<const ConnectionSecurity> security_;
   ConnectionEvents events_;
 };
 
