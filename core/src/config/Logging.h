@@ -9,9 +9,9 @@ namespace postamt::config {
 
 // log.level, log.level.<component> and log.format from the config file.
 struct LogSettings {
-  std::string level = "information";                 // error, warning, notice, information, debug, trace
+  std::string level = "information";                   // error, warning, notice, information, debug, trace
   std::map<std::string, std::string> componentLevels;  // logger name ("pop3", "auth", "net") -> its own level
-  std::string format = "kv";                         // kv: "time level source: what key=value"; json: JSON lines
+  std::string format = "kv";                           // kv: "time level source: what key=value"; json: JSON lines
 };
 
 // Reads and checks the log.* keys; throws ConfigError naming a bad one.

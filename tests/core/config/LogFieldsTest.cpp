@@ -1,17 +1,15 @@
-#include "config/LogFields.h"
-
-#include <gtest/gtest.h>
-
 #include <Poco/AutoPtr.h>
 #include <Poco/Channel.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 #include <Poco/Logger.h>
 #include <Poco/Message.h>
+#include <gtest/gtest.h>
 
 #include <vector>
 
 #include "config/JsonLogFormatter.h"
+#include "config/LogFields.h"
 
 namespace postamt::config {
 namespace {

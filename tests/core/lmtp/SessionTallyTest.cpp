@@ -21,9 +21,10 @@ TEST(LmtpSessionTally, CountsDeliveriesAndRefusalsAtRcptAndAfterData) {
   Session session(agent, SessionSettings{}, sink);
   session.greet();
   const std::string text = "Subject: x\r\n\r\nbody\r\n";
-  session.receive("LHLO client\r\nMAIL FROM:<a@example.net>\r\nRCPT TO:<alice@example.org>\r\nRCPT TO:<nobody@example.org>\r\n"
-                  "RCPT TO:<carol@example.org>\r\nDATA\r\n" +
-                  text + ".\r\nQUIT\r\n");
+  session.receive(
+      "LHLO client\r\nMAIL FROM:<a@example.net>\r\nRCPT TO:<alice@example.org>\r\nRCPT TO:<nobody@example.org>\r\n"
+      "RCPT TO:<carol@example.org>\r\nDATA\r\n" +
+      text + ".\r\nQUIT\r\n");
   const SessionTally& tally = session.tally();
   EXPECT_EQ(tally.messages, 1u);
   EXPECT_EQ(tally.delivered, 1u);  // alice

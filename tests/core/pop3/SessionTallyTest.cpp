@@ -16,7 +16,7 @@ using test::FakeStore;
 using test::RecordingSink;
 
 const std::string kMessage1 = "Subject: one\r\n\r\nHello\r\nsecond line\r\n";  // 38 octets
-const std::string kMessage2 = "Subject: two\r\n\r\nBody\r\n";                 // 22 octets
+const std::string kMessage2 = "Subject: two\r\n\r\nBody\r\n";                  // 22 octets
 
 // A logged-in session over two messages, as the end-of-session log line sees it through tally().
 struct Tallied {
