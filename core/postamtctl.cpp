@@ -22,7 +22,9 @@ int main(int argc, char** argv) {
     }
   }
   try {
-    postamt::config::setUpLogging("warning");
+    postamt::config::LogSettings quiet;
+    quiet.level = "warning";
+    postamt::config::setUpLogging(quiet);
     postamt::ctl::Context context(configPath, std::cin, std::cout);
     postamt::ctl::runCommand(context, arguments);
     return 0;

@@ -1,5 +1,5 @@
-// postamtd: the Postamt POP3 server. Loads the config and plugins, serves
-// until SIGTERM/SIGINT, then stops without applying open sessions' deletions.
+// postamtd: the Postamt POP3 server. Loads the config and plugins, serves, reloads on SIGHUP, and on SIGTERM/SIGINT
+// drains: stops accepting, lets sessions finish for a while, then closes the rest without applying their deletions.
 #include <Poco/ErrorHandler.h>
 #include <Poco/Logger.h>
 #include <Poco/Net/DNS.h>
@@ -17,23 +17,19 @@
 #include <stdexcept>
 
 #include "auth/VerifiedPasswords.h"
+#include "config/ConfigChanges.h"
 #include "config/ConfigFile.h"
 #include "config/DaemonConfig.h"
+#include "config/LogFields.h"
 #include "config/Logging.h"
-#include "delivery/TenantDelivery.h"
 #include "events/EventBus.h"
 #include "metrics/MetricsServer.h"
 #include "metrics/Registry.h"
 #include "metrics/SessionMetrics.h"
 #include "net/Server.h"
-#include "plugin/PluginHost.h"
-#include "plugin/PluginInstances.h"
-#include "policy/PurgeSweep.h"
-#include "policy/TenantPolicies.h"
+#include "tenant/CurrentGeneration.h"
 #include "tenant/Directory.h"
-#include "tenant/MailboxResolver.h"
-#include "tenant/PolicyDirectory.h"
-#include "tenant/TenantLogin.h"
+#include "tenant/ServiceGeneration.h"
 
 namespace {
 
@@ -73,6 +69,69 @@ struct OpenSsl {
   OpenSsl() { Poco::Net::initializeSSL(); }
   ~OpenSsl() { Poco::Net::uninitializeSSL(); }
 };
+
+// What a SIGHUP changes besides logging.
+struct Reloadable {
+  postamt::net::Server& server;
+  postamt::tenant::Generations& generations;
+  const postamt::tenant::ServiceGeneration::Sources& sources;
+};
+
+// SIGHUP: the config file read again. What only sessions yet to begin use (logging, POP3 and LMTP settings, trusted
+// networks, the drain timeout, plugin instances' settings) changes now; running sessions keep what they began with.
+// Any other change is named as needing a restart and left as it runs. A file that does not load, or whose instances
+// cannot be created, changes nothing.
+void reload(const std::string& path, const postamt::config::DaemonConfig& started, const Reloadable& running,
+            std::chrono::seconds& drainTimeout, Poco::Logger& log) {
+  using postamt::config::logFields;
+  try {
+    const auto next = postamt::config::loadDaemonConfig(path);
+    bool pluginsChanged = false;
+    for (const auto& key : postamt::config::changedKeys(*started.raw, *next.raw)) {
+      if (postamt::config::appliesOnReload(key)) continue;
+      logFields(log, Poco::Message::PRIO_WARNING, "config change needs restart", {{"key", key}});
+      pluginsChanged = pluginsChanged || key.ends_with(".plugin") || key == "plugins.directory";
+    }
+    const auto settingsNow = postamt::config::changedKeys(*running.generations.current()->config, *next.raw);
+    std::shared_ptr<postamt::tenant::ServiceGeneration> instances;
+    if (std::any_of(settingsNow.begin(), settingsNow.end(), postamt::config::isInstanceSetting)) {
+      // New instances with a plugin set other than the running one would load plugins mid-run; that waits too.
+      if (pluginsChanged) {
+        log.warning("plugin instances keep their settings until the restart their plugin change needs");
+      } else {
+        instances = std::make_shared<postamt::tenant::ServiceGeneration>(next.raw, running.sources);
+      }
+    }
+    postamt::config::setUpLogging(next.log);
+    running.server.reconfigure(next.server);
+    drainTimeout = next.drainTimeout;
+    if (instances) {
+      running.generations.replace(std::move(instances));
+      log.information("plugin instances rebuilt: new sessions use the new settings, running ones keep theirs");
+    }
+    logFields(log, Poco::Message::PRIO_INFORMATION, "config reloaded", {{"file", path}});
+  } catch (const std::exception& e) {
+    logFields(log, Poco::Message::PRIO_ERROR, "config not reloaded, the running one stays",
+              {{"file", path}, {"reason", e.what()}});
+  }
+}
+
+// SIGTERM or SIGINT: nothing new is accepted, and open sessions may finish (a QUIT still commits) for up to the drain
+// timeout; the caller then closes the rest without applying their deletions. Another stop signal ends the wait.
+void drain(postamt::net::Server& server, const sigset_t& signals, std::chrono::seconds timeout, Poco::Logger& log) {
+  server.stopAccepting();
+  postamt::config::logFields(log, Poco::Message::PRIO_INFORMATION, "draining",
+                             {{"sessions", std::to_string(server.openSessions())}, {"timeout_s", std::to_string(timeout.count())}});
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (server.openSessions() > 0 && std::chrono::steady_clock::now() < deadline) {
+    const timespec tick{0, 100'000'000};
+    const int received = sigtimedwait(&signals, nullptr, &tick);
+    if (received == SIGTERM || received == SIGINT) {
+      log.information("second stop signal: closing the open sessions now");
+      return;
+    }
+  }
+}
 
 int usage() {
   std::cerr << "usage: postamtd [--config FILE]\n"
@@ -119,7 +178,7 @@ int main(int argc, char** argv) {
   OpenSsl openSsl;
   try {
     const auto config = postamt::config::loadDaemonConfig(configPath);
-    postamt::config::setUpLogging(config.logLevel);
+    postamt::config::setUpLogging(config.log);
     Poco::Logger& log = Poco::Logger::get("postamtd");
     LoggingErrorHandler errorHandler;
     Poco::ErrorHandler::set(&errorHandler);
@@ -127,20 +186,18 @@ int main(int argc, char** argv) {
     postamt::auth::verifiedPasswords().configure(config.passwordCacheSize, config.passwordCacheTtl);
 
     postamt::plugin::PluginHost host(config.pluginDirectory);
-    postamt::plugin::PluginInstances instances(*config.raw, host);
     postamt::tenant::Directory directory(config.directoryConnector, config.directoryConnect);
-    postamt::tenant::MailboxResolver resolver(directory, instances, config.defaultDomain);
     postamt::tenant::PolicyDirectory policyDirectory(config.directoryConnector, config.directoryConnect);
-    postamt::policy::TenantPolicies policies(policyDirectory, instances);
     const std::string lockOwner = Poco::Net::DNS::hostName() + ":" + std::to_string(getpid());
-    postamt::tenant::TenantLogin login(resolver, policies, lockOwner);
     // The background purge of policies' expired and grace-ended messages: a batch every interval; 0 turns it off.
     const int purgeEvery = config.raw->getInt("purge.interval_seconds", 60);
     const int purgeBatch = config.raw->getInt("purge.batch", 50);
     if (purgeEvery < 0 || purgeBatch < 1) throw std::invalid_argument("purge.interval_seconds must be 0 or more, purge.batch 1 or more");
-    postamt::policy::PurgeSweep sweep(directory, instances, policies, lockOwner + ":purge", static_cast<std::size_t>(purgeBatch));
-
-    postamt::delivery::TenantDelivery delivery(resolver, policies);
+    const postamt::tenant::ServiceGeneration::Sources sources{host, directory, policyDirectory, config.defaultDomain, lockOwner,
+                                                              static_cast<std::size_t>(purgeBatch)};
+    postamt::tenant::Generations generations(std::make_shared<postamt::tenant::ServiceGeneration>(config.raw, sources));
+    postamt::tenant::CurrentLogin login(generations);
+    postamt::tenant::CurrentDelivery delivery(generations);
 
     std::unique_ptr<postamt::net::CertificateStore> certificates;
     if (!config.tlsCertificate.certificate.empty()) {
@@ -150,7 +207,7 @@ int main(int argc, char** argv) {
 
     // Every events instance hears every connection, and so do the metrics.
     postamt::events::EventBus events(config.eventQueueSize);
-    for (const auto& subscriber : instances.events()) events.subscribe(subscriber);
+    for (const auto& subscriber : generations.current()->instances.events()) events.subscribe(subscriber);
     postamt::metrics::Registry registry;
     auto sessionMetrics = std::make_shared<postamt::metrics::SessionMetrics>(registry);
     std::unique_ptr<postamt::metrics::MetricsServer> metricsServer;
@@ -165,30 +222,30 @@ int main(int argc, char** argv) {
     server.start();
     for (const auto& listener : server.describeListeners()) log.information("listening: %s", listener);
 
+    std::chrono::seconds drainTimeout = config.drainTimeout;
     auto nextPurge = std::chrono::steady_clock::now() + std::chrono::seconds(purgeEvery);
     for (;;) {
       // Wake now and then to release threads left idle by a load spike, and to purge.
       const timespec wakeEvery{purgeEvery > 0 ? std::min(30, purgeEvery) : 30, 0};
       const int received = sigtimedwait(&signals, nullptr, &wakeEvery);
-      if (received == SIGTERM || received == SIGINT) {
-        log.information("stopping: open sessions end without applying their deletions");
-        break;
-      }
+      if (received == SIGTERM || received == SIGINT) break;
       if (received == SIGHUP) {
+        reload(configPath, config, {server, generations, sources}, drainTimeout, log);
         // New handshakes get the new certificates; sessions keep theirs.
-        log.information("SIGHUP: reloading TLS certificates; other config changes need a restart");
         if (certificates) loadCertificates(*certificates, directory, log);
       }
       server.collectIdleThreads();
       if (purgeEvery > 0 && std::chrono::steady_clock::now() >= nextPurge) {
         try {
-          if (const auto purged = sweep.step(); purged > 0) log.debug("purge: %z maildrop(s) purged under their rules", purged);
+          if (const auto purged = generations.current()->sweep.step(); purged > 0) log.debug("purge: %z maildrop(s) purged under their rules", purged);
         } catch (const std::exception& e) {
           log.warning("purge: %s; trying again later", std::string(e.what()));
         }
         nextPurge = std::chrono::steady_clock::now() + std::chrono::seconds(purgeEvery);
       }
     }
+    drain(server, signals, drainTimeout, log);
+    log.information("stopping: open sessions end without applying their deletions");
     server.stop();
     metricsServer.reset();
     events.stop();

@@ -82,6 +82,8 @@ class Postamt:
             "pop3.login_timeout_seconds": "30",
             "pop3.idle_timeout_seconds": "600",
             "log.level": "debug",
+            # Tests that stop a server under open sessions want the stop, not 30 s of drain (test_reload_drain).
+            "server.drain_timeout": "1",
             "store.main.plugin": "store-sqlite",
             "store.main.path": "${directory.connect}",
             "store.main.lock_lease_seconds": "900",

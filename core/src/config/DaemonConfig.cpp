@@ -98,7 +98,7 @@ DaemonConfig loadDaemonConfig(const std::string& path) {
     if (config.directoryConnect.empty()) throw ConfigError("directory.connect is required (the directory database)");
     config.pluginDirectory = c.getString("plugins.directory", POSTAMT_DEFAULT_PLUGIN_DIR);
     config.defaultDomain = c.getString("pop3.default_domain", "");
-    config.logLevel = c.getString("log.level", config.logLevel);
+    config.log = readLogSettings(c);
     config.passwordCacheSize = static_cast<std::size_t>(c.getUInt64("password_cache.size", config.passwordCacheSize));
     config.passwordCacheTtl = std::chrono::seconds(positive(c, "password_cache.ttl_seconds", int(config.passwordCacheTtl.count())));
     config.eventQueueSize = static_cast<std::size_t>(positive(c, "server.event_queue_size", int(config.eventQueueSize)));
@@ -116,6 +116,7 @@ DaemonConfig loadDaemonConfig(const std::string& path) {
     server.maxQueued = positive(c, "server.max_queued", server.maxQueued);
     server.threadStackKiB = positive(c, "server.thread_stack_kib", server.threadStackKiB);
     server.limits = connectionLimits(c);
+    config.drainTimeout = std::chrono::seconds(positive(c, "server.drain_timeout", int(config.drainTimeout.count())));
 
     auto& pop3 = server.pop3;
     pop3.greetingHost = c.getString("server.hostname", pop3.greetingHost);

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <string>
 
+#include "config/Logging.h"
 #include "net/Server.h"
 
 namespace postamt::config {
@@ -18,12 +19,14 @@ struct DaemonConfig {
   std::string directoryConnect;
   std::string pluginDirectory;
   std::string defaultDomain;
-  std::string logLevel = "information";
+  LogSettings log;
   std::size_t passwordCacheSize = 100000;
   std::chrono::seconds passwordCacheTtl{3600};
   std::size_t eventQueueSize = 10000;  // per events instance
   std::string metricsAddress = "127.0.0.1:9110";  // empty: no metrics endpoint
   net::ServerSettings server;
+  // SIGTERM: how long open sessions may go on before they are closed without applying their deletions.
+  std::chrono::seconds drainTimeout{30};
   net::CertificateFiles tlsCertificate;  // the default certificate; none: no listener has TLS
   std::string tlsCipherList = net::kDefaultCipherList;
 };

@@ -94,7 +94,11 @@ void Session::Impl::rcpt(const CommandLine& line) {
   } catch (const std::exception&) {
     answer = kTemporaryFailure;  // the directory or the policy failed, not the recipient
   }
-  if (answer.code / 100 == 2) envelope_->recipients.push_back(path->address);
+  if (answer.code / 100 == 2) {
+    envelope_->recipients.push_back(path->address);
+  } else {
+    ++tally_.refused;
+  }
   reply(answer);
 }
 
@@ -133,7 +137,7 @@ void Session::Impl::vrfy(const CommandLine& line) {
 void Session::Impl::quit(const CommandLine& line) {
   if (!line.arguments.empty()) return reject({501, "5.5.4", "Syntax: QUIT"});
   reply({221, "2.0.0", settings_.hostname + " closing connection"});
-  close();
+  close("quit");
 }
 
 // Dovecot's lmtp and pop3-commands.c keep the same shape: one row per command, and the table is the whole dispatcher.

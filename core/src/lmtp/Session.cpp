@@ -20,6 +20,7 @@ void Session::timeOut() { impl_->timeOut(); }
 void Session::stop() { impl_->stop(); }
 bool Session::closed() const { return impl_->closed(); }
 std::chrono::seconds Session::idleTimeout() const { return impl_->idleTimeout(); }
+const SessionTally& Session::tally() const { return impl_->tally(); }
 std::size_t Session::bufferedInput() const { return impl_->bufferedInput(); }
 
 Session::Impl::Impl(DeliveryAgent& agent, SessionSettings settings, pop3::ResponseSink& sink)
@@ -48,13 +49,13 @@ void Session::Impl::receive(std::string_view bytes) {
 void Session::Impl::timeOut() {
   if (closed_) return;
   // Closed first, so the transaction is dropped even if the peer is gone; Postfix's smtpd words it the same way.
-  close();
+  close("timeout");
   reply({421, "4.4.2", settings_.hostname + " Error: timeout exceeded"});
 }
 
 void Session::Impl::stop() {
   if (closed_) return;
-  close();
+  close("shutdown");
   reply({421, "4.3.2", "Server shutting down"});
 }
 
@@ -83,6 +84,7 @@ void Session::Impl::readMessage(std::string_view& bytes) {
   while (!bytes.empty()) {
     const auto piece = dataReader_.next(bytes);
     message_->append(piece.text);
+    tally_.octets += piece.text.size();
     if (piece.end) return endMessage();
   }
 }
@@ -93,6 +95,8 @@ void Session::Impl::endMessage() {
   const auto replies = deliveryReplies();
   message_.reset();
   envelope_.reset();
+  ++tally_.messages;
+  for (const auto& recipientReply : replies) ++(recipientReply.code / 100 == 2 ? tally_.delivered : tally_.refused);
   for (const auto& recipientReply : replies) reply(recipientReply);
 }
 
@@ -130,7 +134,8 @@ std::vector<Reply> Session::Impl::deliveryReplies() {
   return std::vector<Reply>(recipients, kTemporaryFailure);
 }
 
-void Session::Impl::close() {
+void Session::Impl::close(std::string_view why) {
+  if (!closed_) tally_.ended = why;
   closed_ = true;
   resetTransaction();
 }
@@ -148,7 +153,7 @@ void Session::Impl::reject(const Reply& reply) {
   // errors (smtpd_hard_error_limit) with this reply. A limit below one would never be reached, so one is the least.
   if (++badCommands_ >= std::max(settings_.maxBadCommands, 1)) {
     this->reply({421, "4.7.0", "Too many errors"});
-    close();
+    close("bad_commands");
   }
 }
 

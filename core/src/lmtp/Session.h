@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "lmtp/DeliveryAgent.h"
+#include "lmtp/SessionTally.h"
 #include "pop3/ResponseSink.h"
 
 namespace postamt::lmtp {
@@ -36,6 +37,7 @@ class Session {
   void stop();     // server stopping: 421 4.3.2 and close
   bool closed() const;
   std::chrono::seconds idleTimeout() const;
+  const SessionTally& tally() const;
 
  private:
   // Lets the unit tests check that hostile input stays within a fixed bound (tests/core/lmtp/SessionTest.cpp).

@@ -30,6 +30,7 @@ class Session::Impl {
   bool closed() const;
   std::chrono::seconds idleTimeout() const;
   std::size_t bufferedInput() const;
+  const SessionTally& tally() const { return tally_; }
 
  private:
   // One entry of the command table: a keyword and its handler. Each handler checks the command sequence itself,
@@ -46,10 +47,11 @@ class Session::Impl {
   void readMessage(std::string_view& bytes);
   void endMessage();
   std::vector<Reply> deliveryReplies();
-  void close();
+  // Closes the session; `why` goes to the tally unless an earlier reason is there.
+  void close(std::string_view why);
   template <typename Write>
   void guarded(Write&& write) {
-    pop3::closeIfWriteThrows([this] { close(); }, write);
+    pop3::closeIfWriteThrows([this] { close("write_failed"); }, write);
   }
   void resetTransaction();
 
@@ -81,6 +83,7 @@ class Session::Impl {
   std::optional<Envelope> envelope_;  // from MAIL to the end of DATA, RSET or LHLO
   DataReader dataReader_;
   std::unique_ptr<IncomingMessage> message_;  // while DATA's text arrives; the spool's buffer only exists then
+  SessionTally tally_;
   int badCommands_ = 0;
 };
 

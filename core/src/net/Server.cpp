@@ -80,11 +80,15 @@ Poco::Net::TCPServerConnectionFactory* Server::connectionFactory(const ListenerS
     security.tls = certificates_->acceptContext();
   }
   if (listener.protocol == Protocol::Pop3) {
-    return new SessionConnectionFactory<pop3::Session, pop3::Authenticator, pop3::SessionSettings>(
+    auto* factory = new SessionConnectionFactory<pop3::Session, pop3::Authenticator, pop3::SessionSettings>(
         authenticator_, settings_.pop3, registry_, security, events);
+    reconfigurers_.push_back([factory](const ServerSettings& next) { factory->reconfigure(next.pop3, next.trustedNetworks); });
+    return factory;
   }
-  return new SessionConnectionFactory<lmtp::Session, lmtp::DeliveryAgent, lmtp::SessionSettings>(
+  auto* factory = new SessionConnectionFactory<lmtp::Session, lmtp::DeliveryAgent, lmtp::SessionSettings>(
       deliveryAgent_, settings_.lmtp, registry_, security, events);
+  reconfigurers_.push_back([factory](const ServerSettings& next) { factory->reconfigure(next.lmtp, next.trustedNetworks); });
+  return factory;
 }
 
 void Server::start() {
@@ -101,12 +105,30 @@ void Server::start() {
   }
 }
 
+void Server::stopAccepting() {
+  for (auto& server : servers_) {
+    server->stop();
+    // TCPServer::stop() only ends the accepting thread; the kernel would go on completing connects into the backlog.
+    Poco::Net::ServerSocket(server->socket()).close();
+  }
+}
+
+std::size_t Server::openSessions() const { return registry_.size(); }
+
 void Server::stop() {
   if (servers_.empty()) return;
-  for (auto& server : servers_) server->stop();
+  stopAccepting();
   registry_.stopAll();
   pool_.joinAll();
+  reconfigurers_.clear();
   servers_.clear();
+}
+
+void Server::reconfigure(const ServerSettings& next) {
+  settings_.pop3 = next.pop3;
+  settings_.lmtp = next.lmtp;
+  settings_.trustedNetworks = next.trustedNetworks;
+  for (const auto& apply : reconfigurers_) apply(settings_);
 }
 
 void Server::collectIdleThreads() { pool_.collect(); }

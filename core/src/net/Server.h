@@ -4,6 +4,7 @@
 #include <Poco/Net/TCPServer.h>
 #include <Poco/ThreadPool.h>
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -60,9 +61,16 @@ class Server {
   ~Server();
 
   void start();  // binds every listener; throws Poco::Exception when one cannot bind
+  // The first step of a drain (SIGTERM): closes every listener, so a new connect is refused at once, and drops
+  // connections still queued; running sessions go on.
+  void stopAccepting();
+  std::size_t openSessions() const;
   // Stops accepting, tells every session the server is going away, applies
   // none of their deletions, and waits for their threads.
   void stop();
+  // SIGHUP: sessions that begin from now on get `next`'s POP3 and LMTP settings and trusted networks; running ones
+  // keep theirs. The listeners, the pool and the connection limit stay as started.
+  void reconfigure(const ServerSettings& next);
   // Releases pool threads left idle after a load spike (TOOLCHAIN pitfall 18).
   void collectIdleThreads();
   std::vector<std::string> describeListeners() const;
@@ -79,6 +87,7 @@ class Server {
   ConnectionLimits limits_;
   Poco::ThreadPool pool_;
   std::vector<std::unique_ptr<Poco::Net::TCPServer>> servers_;  // destroyed before the pool
+  std::vector<std::function<void(const ServerSettings&)>> reconfigurers_;  // one per listener's factory, owned by servers_
 };
 
 }  // namespace postamt::net

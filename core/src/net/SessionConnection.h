@@ -7,6 +7,8 @@
 #include <Poco/Net/TCPServerConnectionFactory.h>
 
 #include <chrono>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <type_traits>
 #include <utility>
@@ -17,6 +19,7 @@
 #include "net/ConnectionLimits.h"
 #include "net/LimitedLogin.h"
 #include "net/ProxyHeaderReceiver.h"
+#include "net/SessionEndLog.h"
 #include "net/SessionRegistry.h"
 #include "net/SocketResponseSink.h"
 #include "net/TrustedNetworks.h"
@@ -76,12 +79,12 @@ template <typename Session, typename Service, typename Settings>
 class SessionConnection : public Poco::Net::TCPServerConnection, private pop3::TlsTransport {
  public:
   SessionConnection(const Poco::Net::StreamSocket& socket, Service& service, const Settings& settings, SessionRegistry& registry,
-                    const ConnectionSecurity& security, const ConnectionEvents& events)
+                    std::shared_ptr<const ConnectionSecurity> security, const ConnectionEvents& events)
       : TCPServerConnection(socket),
         service_(service),
         settings_(settings),
         registry_(registry),
-        security_(security),
+        security_(std::move(security)),
         events_(events),
         io_(socket) {}
 
@@ -89,21 +92,22 @@ class SessionConnection : public Poco::Net::TCPServerConnection, private pop3::T
     SessionRegistry::Registration registration(registry_, socket());
     settings_.remoteAddress = peerName(io_);
     // From here on the client is the one the proxy names: in logs, events, limits, policies and the trusted check.
-    if (security_.proxy.required && !receiveProxied()) return;
-    origin_ = events::Origin{nextConnectionNumber(), events_.listener, settings_.remoteAddress, security_.implicit};
+    if (security_->proxy.required && !receiveProxied()) return;
+    origin_ = events::Origin{nextConnectionNumber(), events_.listener, settings_.remoteAddress, security_->implicit};
     Reported reported(*this);
     try {
       if constexpr (requires(Settings s) { s.secure = s.allowCleartextLogin = true; }) {
-        settings_.secure = security_.implicit;
+        settings_.secure = security_->implicit;
         settings_.allowCleartextLogin =
-            settings_.secure || security_.trusted.contains(proxiedClient_ ? *proxiedClient_ : io_.peerAddress());
+            settings_.secure || security_->trusted.contains(proxiedClient_ ? *proxiedClient_ : io_.peerAddress());
       }
       // A client that never reads its responses must not hold the thread forever.
       io_.setSendTimeout(Poco::Timespan(settings_.idleTimeout.count(), 0));
       SocketResponseSink sink(io_);
       Session session = openSession(sink);
+      EndLogged logged(session, origin_);
       // Nothing, not even the greeting, goes out in the clear on a TLS port.
-      if (security_.implicit && !handshake(session)) return;
+      if (security_->implicit && !handshake(session)) return;
       if (!admitted()) {
         sink.write(kTooManyFromAddress);
         sink.flush();
@@ -135,11 +139,11 @@ class SessionConnection : public Poco::Net::TCPServerConnection, private pop3::T
   bool receiveProxied() {
     const std::string proxy = settings_.remoteAddress;
     try {
-      if (!security_.proxy.from.contains(io_.peerAddress())) {
+      if (!security_->proxy.from.contains(io_.peerAddress())) {
         Poco::Logger::get("net").warning("connection from %s refused: not a trusted PROXY protocol sender", proxy);
         return false;
       }
-      if (const auto source = receiveProxyHeader(socket(), security_.proxy.timeout)) {
+      if (const auto source = receiveProxyHeader(socket(), security_->proxy.timeout)) {
         settings_.remoteAddress = source->address;
         proxiedClient_ = Poco::Net::SocketAddress(source->address, source->port);
       }
@@ -155,8 +159,8 @@ class SessionConnection : public Poco::Net::TCPServerConnection, private pop3::T
   // The per-address limit, for POP3 clients. LMTP is exempt: its one client, the MTA, opens many connections by design.
   bool admitted() {
     if constexpr (kPop3) {
-      if (security_.limits == nullptr) return true;
-      addressLease_ = security_.limits->admitAddress(settings_.remoteAddress);
+      if (security_->limits == nullptr) return true;
+      addressLease_ = security_->limits->admitAddress(settings_.remoteAddress);
       if (addressLease_) return true;
       Poco::Logger::get("net").warning("connection from %s refused: too many connections from this address",
                                        settings_.remoteAddress);
@@ -180,6 +184,27 @@ class SessionConnection : public Poco::Net::TCPServerConnection, private pop3::T
     SessionConnection& connection_;
   };
 
+  // The session's end line (SessionEndLog.h), however the connection ends; the origin has the TLS state at the end.
+  class EndLogged {
+   public:
+    EndLogged(const Session& session, const events::Origin& origin)
+        : session_(session), origin_(origin), began_(std::chrono::steady_clock::now()) {}
+    ~EndLogged() {
+      try {
+        logSessionEnd(origin_, std::chrono::steady_clock::now() - began_, session_.tally());
+      } catch (const std::exception&) {
+        // Out of memory for a log line: the connection ends all the same.
+      }
+    }
+    EndLogged(const EndLogged&) = delete;
+    EndLogged& operator=(const EndLogged&) = delete;
+
+   private:
+    const Session& session_;
+    const events::Origin& origin_;
+    const std::chrono::steady_clock::time_point began_;
+  };
+
   void publish(postamt_event_type type) {
     if (wanted()) events_.observers.bus->publish(events::Event(type, origin_));
   }
@@ -188,13 +213,13 @@ class SessionConnection : public Poco::Net::TCPServerConnection, private pop3::T
 
   Session openSession(SocketResponseSink& sink) {
     if constexpr (kPop3) {
-      if (security_.limits != nullptr) limited_ = std::make_unique<LimitedLogin>(service_, *security_.limits);
+      if (security_->limits != nullptr) limited_ = std::make_unique<LimitedLogin>(service_, *security_->limits);
     }
     Service& limited = limited_ ? *limited_ : service_;
     if (wanted()) observed_ = observed(limited, *events_.observers.bus, origin_);
     Service& service = observed_ ? *observed_ : limited;
     if constexpr (std::is_constructible_v<Session, Service&, Settings, pop3::ResponseSink&, pop3::TlsTransport*>) {
-      const bool offersStartTls = !security_.tls.isNull() && !security_.implicit;
+      const bool offersStartTls = !security_->tls.isNull() && !security_->implicit;
       return Session(service, settings_, sink, offersStartTls ? static_cast<pop3::TlsTransport*>(this) : nullptr);
     } else {
       return Session(service, settings_, sink);
@@ -237,7 +262,7 @@ class SessionConnection : public Poco::Net::TCPServerConnection, private pop3::T
         metrics->commandAnswered(events_.listener, received, std::chrono::steady_clock::now() - arrived);
       if (std::exchange(tlsRequested_, false)) {
         // RFC 2595 section 4: from here every byte goes through TLS; the sink writes to io_, so it follows.
-        io_ = Poco::Net::SecureStreamSocket::attach(io_, security_.tls);
+        io_ = Poco::Net::SecureStreamSocket::attach(io_, security_->tls);
         if (!handshake(session)) return;
         origin_.tls = true;
       }
@@ -247,7 +272,7 @@ class SessionConnection : public Poco::Net::TCPServerConnection, private pop3::T
   Service& service_;
   Settings settings_;
   SessionRegistry& registry_;
-  const ConnectionSecurity& security_;
+  const std::shared_ptr<const ConnectionSecurity> security_;  // as the listener had it when this connection began
   const ConnectionEvents& events_;
   Poco::Net::StreamSocket io_;  // the client's socket, switched to TLS on STLS; socket() stays as accepted
   bool tlsRequested_ = false;
@@ -266,18 +291,29 @@ class SessionConnectionFactory : public Poco::Net::TCPServerConnectionFactory {
       : service_(service),
         settings_(std::move(settings)),
         registry_(registry),
-        security_(std::move(security)),
+        security_(std::make_shared<const ConnectionSecurity>(std::move(security))),
         events_(std::move(events)) {}
 
   Poco::Net::TCPServerConnection* createConnection(const Poco::Net::StreamSocket& socket) override {
+    std::lock_guard lock(mutex_);
     return new SessionConnection<Session, Service, Settings>(socket, service_, settings_, registry_, security_, events_);
+  }
+
+  // SIGHUP: connections created from now on get these; those running keep what they began with.
+  void reconfigure(Settings settings, TrustedNetworks trusted) {
+    std::lock_guard lock(mutex_);
+    settings_ = std::move(settings);
+    auto security = std::make_shared<ConnectionSecurity>(*security_);
+    security->trusted = std::move(trusted);
+    security_ = std::move(security);
   }
 
  private:
   Service& service_;
+  std::mutex mutex_;  // the acceptor thread creates connections while the main thread may reconfigure
   Settings settings_;
   SessionRegistry& registry_;
-  ConnectionSecurity security_;
+  std::shared_ptr<const ConnectionSecurity> security_;
   ConnectionEvents events_;
 };
 

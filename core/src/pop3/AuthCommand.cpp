@@ -77,7 +77,7 @@ void Session::Impl::apop(const CommandLine& line) {
     return reject("[AUTH] Authentication failed.");
   }
   const LoginRequest request{user, {}, settings_.remoteAddress, settings_.secure, "APOP"};
-  completeLogin([&] { return authenticator_.openProven(request); });
+  completeLogin(request.user, [&] { return authenticator_.openProven(request); });
 }
 
 sasl::StoredSecret Session::Impl::storedSecret(const std::string& user) {
@@ -128,12 +128,12 @@ void Session::Impl::advanceExchange(const sasl::Step& step) {
     case Kind::Password: {
       LoginRequest request{step.user, step.password, settings_.remoteAddress, settings_.secure, exchangeMechanism_};
       endExchange();
-      return completeLogin([&] { return authenticator_.login(request); });
+      return completeLogin(request.user, [&] { return authenticator_.login(request); });
     }
     case Kind::Proven: {
       LoginRequest request{step.user, {}, settings_.remoteAddress, settings_.secure, exchangeMechanism_};
       endExchange();
-      return completeLogin([&] { return authenticator_.openProven(request); });
+      return completeLogin(request.user, [&] { return authenticator_.openProven(request); });
     }
     case Kind::Failure:
       logFailure(step.user, exchangeMechanism_, step.reason);

@@ -64,10 +64,10 @@ void Session::Impl::pass(const CommandLine& line) {
   if (line.rest.empty()) return reject("Missing password");
 
   const LoginRequest request{*userBeforeThisCommand_, std::string(line.rest), settings_.remoteAddress, settings_.secure};
-  completeLogin([&] { return authenticator_.login(request); });
+  completeLogin(request.user, [&] { return authenticator_.login(request); });
 }
 
-void Session::Impl::completeLogin(const std::function<LoginResult()>& login) {
+void Session::Impl::completeLogin(const std::string& user, const std::function<LoginResult()>& login) {
   LoginResult result;
   try {
     result = login();
@@ -83,6 +83,8 @@ void Session::Impl::completeLogin(const std::function<LoginResult()>& login) {
   };
   switch (result.outcome) {
     case LoginResult::Outcome::Ok:
+      tally_.user = user;
+      tally_.tenant = result.tenant;
       transaction_.emplace(std::move(result.maildrop));
       announced_ = result.announced;
       state_ = State::Transaction;
@@ -109,13 +111,14 @@ void Session::Impl::quit(const CommandLine& line) {
     const auto marked = transaction_->markedIndexes();
     try {
       if (!marked.empty()) transaction_->maildrop().expunge(marked);
+      tally_.expunged = marked.size();
     } catch (const StoreError& error) {
       failStore(error, "Deleted messages could not be removed, none were.");
-      return close();
+      return close("store_failed");
     }
   }
   ok("Logging out.");
-  close();
+  close("quit");
 }
 
 // RFC 1939 section 5: "+OK count size", marked messages left out.
@@ -143,6 +146,7 @@ void Session::Impl::dele(const CommandLine& line) {
   const auto number = messageNumber(line.arguments[0]);
   if (!number) return;
   transaction_->markDeleted(*number);
+  ++tally_.deleCount;
   ok("Message " + std::to_string(*number) + " deleted.");
 }
 
@@ -213,13 +217,15 @@ void Session::Impl::sendListing(const CommandLine& line, std::string_view status
 bool Session::Impl::sendMessage(std::size_t number, std::string_view status, std::optional<std::uint64_t> topBodyLines) {
   MessageWriter writer(transaction_->maildrop(), sink_);
   try {
-    writer.send(number - 1, okLine(status), topBodyLines);
+    const std::uint64_t sent = writer.send(number - 1, okLine(status), topBodyLines);
+    ++(topBodyLines ? tally_.topCount : tally_.retrCount);
+    (topBodyLines ? tally_.topOctets : tally_.retrOctets) += sent;
     return true;
   } catch (const StoreError& error) {
     // RFC 1939 section 3: once "+OK" went out, the response can only end with ".", which would pass a cut message
     // off as whole. Closing without it is the only honest end; the client sees the response never finished.
     if (writer.begun()) {
-      close();
+      close("store_failed");
     } else {
       failStore(error, "Message could not be read.");
     }

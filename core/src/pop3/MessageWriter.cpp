@@ -9,7 +9,7 @@ namespace postamt::pop3 {
 
 MessageWriter::MessageWriter(Maildrop& maildrop, ResponseSink& sink) : maildrop_(maildrop), sink_(sink) {}
 
-void MessageWriter::send(std::size_t index, std::string_view statusLine, std::optional<std::uint64_t> topBodyLines) {
+std::uint64_t MessageWriter::send(std::size_t index, std::string_view statusLine, std::optional<std::uint64_t> topBodyLines) {
   // Allocated per message, not per session: an idle session must stay small.
   const auto buffer = std::make_unique_for_overwrite<char[]>(kReadChunk);
   const std::span<char> chunk(buffer.get(), kReadChunk);
@@ -21,15 +21,18 @@ void MessageWriter::send(std::size_t index, std::string_view statusLine, std::op
   sink_.write(statusLine);
   begun_ = true;
   DotStuffer body(sink_);
+  std::uint64_t sent = 0;
   while (length > 0) {
     offset += length;
     std::string_view bytes(chunk.data(), length);
     if (limit) bytes = limit->take(bytes);
     body.write(bytes);
+    sent += bytes.size();
     if (limit && limit->done()) break;
     length = maildrop_.read(index, offset, chunk);
   }
   body.finish();
+  return sent;
 }
 
 bool MessageWriter::begun() const { return begun_; }

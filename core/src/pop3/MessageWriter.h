@@ -20,8 +20,9 @@ class MessageWriter {
 
   // Writes `statusLine` (with its CRLF), then message `index` byte-stuffed and terminated: whole when `topBodyLines`
   // is empty, else its header and that many body lines. The status line waits for the first read, so a store that
-  // fails at once leaves nothing written. Throws StoreError; begun() then tells whether the response had started.
-  void send(std::size_t index, std::string_view statusLine, std::optional<std::uint64_t> topBodyLines);
+  // fails at once leaves nothing written. Returns the message octets sent, before byte-stuffing. Throws StoreError;
+  // begun() then tells whether the response had started.
+  std::uint64_t send(std::size_t index, std::string_view statusLine, std::optional<std::uint64_t> topBodyLines);
   bool begun() const;
 
  private:

@@ -20,6 +20,7 @@ void Session::timeOut() { impl_->timeOut(); }
 void Session::stop() { impl_->stop(); }
 Session::State Session::state() const { return impl_->state(); }
 std::chrono::seconds Session::idleTimeout() const { return impl_->idleTimeout(); }
+const SessionTally& Session::tally() const { return impl_->tally(); }
 std::size_t Session::bufferedInput() const { return impl_->bufferedInput(); }
 
 Session::Impl::Impl(Authenticator& authenticator, SessionSettings settings, ResponseSink& sink, TlsTransport* tls)
@@ -49,12 +50,12 @@ void Session::Impl::receive(std::string_view bytes) {
 
 void Session::Impl::timeOut() {
   // RFC 1939 section 3: an autologout timer closes the connection without entering UPDATE, and sends nothing.
-  close();
+  close("timeout");
 }
 
 void Session::Impl::stop() {
   if (state_ == State::Closed) return;
-  close();
+  close("shutdown");
   fail("[SYS/TEMP] Server shutting down.");
 }
 
@@ -86,7 +87,8 @@ void Session::Impl::execute(const LineReader::Line& line) {
   (this->*found->handle)(command);
 }
 
-void Session::Impl::close() {
+void Session::Impl::close(std::string_view why) {
+  if (state_ != State::Closed) tally_.ended = why;
   state_ = State::Closed;
   // Destroying the maildrop releases its lock at once and applies nothing (RFC 1939 section 6: only QUIT updates).
   transaction_.reset();
@@ -117,7 +119,7 @@ void Session::Impl::reject(std::string_view text) {
   // below one would never let the count reach it, so one is the least.
   if (++badCommands_ >= std::max(settings_.maxBadCommands, 1)) {
     fail("Too many bad commands, closing.");
-    close();
+    close("bad_commands");
   }
 }
 

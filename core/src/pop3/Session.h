@@ -9,6 +9,7 @@
 
 #include "pop3/Authenticator.h"
 #include "pop3/ResponseSink.h"
+#include "pop3/SessionTally.h"
 #include "pop3/TlsTransport.h"
 
 namespace postamt::pop3 {
@@ -54,6 +55,7 @@ class Session {
   bool closed() const { return state() == State::Closed; }
   // Which idle timeout applies now: shorter before login than after.
   std::chrono::seconds idleTimeout() const;
+  const SessionTally& tally() const;
 
  private:
   // Lets the unit tests check that hostile input stays within a fixed bound (tests/core/pop3/SessionTest.cpp).

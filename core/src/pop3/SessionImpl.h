@@ -32,6 +32,7 @@ class Session::Impl {
   State state() const;
   std::chrono::seconds idleTimeout() const;
   std::size_t bufferedInput() const;
+  const SessionTally& tally() const { return tally_; }
 
  private:
   // One entry of the command table: a keyword, the states it is valid in (RFC 1939 sections 4-6), its handler.
@@ -45,10 +46,11 @@ class Session::Impl {
   static const Command* findCommand(std::string_view keyword);
 
   void execute(const LineReader::Line& line);
-  void close();
+  // Closes the session; `why` goes to the tally unless an earlier reason is there.
+  void close(std::string_view why);
   template <typename Write>
   void guarded(Write&& write) {
-    closeIfWriteThrows([this] { close(); }, write);
+    closeIfWriteThrows([this] { close("write_failed"); }, write);
   }
 
   // Every response line, status or listing, is built by these two.
@@ -88,8 +90,8 @@ class Session::Impl {
   void stls(const CommandLine& line);
   void utf8(const CommandLine& line);
 
-  // Ends a login, whatever way it came (PASS, AUTH): enters TRANSACTION, or answers with the RFC 3206 code.
-  void completeLogin(const std::function<LoginResult()>& login);
+  // Ends the login of `user`, whatever way it came (PASS, AUTH): enters TRANSACTION, or answers with the RFC 3206 code.
+  void completeLogin(const std::string& user, const std::function<LoginResult()>& login);
 
   // AuthCommand.cpp: RFC 5034 AUTH and its exchange.
   void auth(const CommandLine& line);
@@ -123,6 +125,7 @@ class Session::Impl {
   std::string apopTimestamp_;
   std::optional<PolicyAnnouncement> announced_;  // the logged-in user's LOGIN-DELAY and EXPIRE
   int badCommands_ = 0;
+  SessionTally tally_;
 };
 
 }  // namespace postamt::pop3

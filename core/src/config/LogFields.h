@@ -1,0 +1,33 @@
+#pragma once
+
+#include <Poco/Logger.h>
+#include <Poco/Message.h>
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace postamt::config {
+
+// One key=value of a structured log line. Keys are lower_snake_case words; values are anything.
+struct LogField {
+  std::string key;
+  std::string value;
+};
+using LogFields = std::vector<LogField>;
+
+// "what key=value key2=\"two words\"": a value is quoted when it is empty or holds a space, a quote, a backslash, an
+// '=' or a control character; inside quotes '"' and '\' are escaped and control characters become \n, \r, \t or
+// \xHH, so one event is always one line that a log shipper can split on spaces.
+std::string keyValueLine(std::string_view what, const LogFields& fields);
+
+// Logs `what` with `fields` at `priority`: the text is keyValueLine()'s, and the fields travel with the message so
+// that log.format = json writes them as JSON members (JsonLogFormatter). Every structured line goes through here.
+void logFields(Poco::Logger& logger, Poco::Message::Priority priority, std::string_view what, const LogFields& fields);
+
+// The message parameter listing a structured message's field keys, in order, separated by spaces.
+inline constexpr std::string_view kLogFieldsParameter = "postamt.fields";
+// The message parameter holding a structured message's `what`, the text before its fields.
+inline constexpr std::string_view kLogWhatParameter = "postamt.what";
+
+}  // namespace postamt::config
