@@ -67,7 +67,8 @@ Connection::Input Connection::receive() {
   if (tls_ && tls_->started()) return receiveTls(scratch, sizeof scratch);
   for (int i = 0; i < kReadsPerCall; ++i) {
     const ssize_t n = ::recv(fd_, scratch, sizeof scratch, 0);
-    if (n == 0) {
+    // A reset is the server closing too, only harder (a refusing server may do either).
+    if (n == 0 || (n < 0 && errno == ECONNRESET)) {
       peerClosed_ = true;
       return Input::Closed;
     }
