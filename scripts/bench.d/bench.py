@@ -20,6 +20,7 @@ import pidfile
 import postamt
 import report
 import scenarios
+import tls
 
 MAX_SESSIONS = corpus.HOLD.count + 200
 
@@ -80,17 +81,18 @@ def main():
     parser.add_argument("--work", type=pathlib.Path, required=True)
     parser.add_argument("--out", type=pathlib.Path, required=True)
     parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--only", default="", help="comma-separated scenario keys: " +
-                        ",".join(s.key for s in scenarios.SCENARIOS))
+    every = scenarios.SCENARIOS + tls.SCENARIOS
+    parser.add_argument("--only", default="", help="comma-separated scenario keys: " + ",".join(s.key for s in every))
     args = parser.parse_args()
-    chosen = [s for s in scenarios.SCENARIOS if not args.only or s.key in args.only.split(",")]
+    chosen = [s for s in every if not args.only or s.key in args.only.split(",")]
     # A stop signal unwinds through the finally below, which stops the servers.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
 
     pids = pidfile.PidFile(args.work / "pids")
     context = Context(loadgen.Loadgen(args.build / "tests" / "bench" / "postamt-loadgen", pids), args.work)
-    servers = [postamt.Postamt(args.build, args.work / "postamt", pids, MAX_SESSIONS),
-               dovecot.Dovecot(args.work / "dovecot", pids, MAX_SESSIONS)]
+    certificate = tls.certificate(args.work)
+    servers = [postamt.Postamt(args.build, args.work / "postamt", pids, MAX_SESSIONS, certificate),
+               dovecot.Dovecot(args.work / "dovecot", pids, MAX_SESSIONS, certificate)]
     started = datetime.datetime.now(datetime.timezone.utc)
     load_before = os.getloadavg()
     hashed = dovecot.password_hash(corpus.PASSWORD)
@@ -122,7 +124,7 @@ def main():
             if server.log.exists():
                 shutil.copyfile(server.log, args.out.parent / server.log.name)
 
-    rows = report.table(runs)
+    rows = report.table(runs, report.ROWS + tls.ROWS)
     trouble = {server.name: log_trouble(server.log) for server in servers if server.log.exists()}
     print()
     print(report.render(rows))

@@ -15,6 +15,16 @@ import time
 # the authentication cache on. Limits are raised so 5,000 sessions fit, as
 # Postamt's server.max_connections is: every POP3 process is a client of the
 # auth and stats services.
+# TLS as Postamt serves it: the same certificate, TLS 1.2 and 1.3 (both
+# negotiate 1.3 with the load generator, so cipher lists do not differ in
+# effect), STLS on the POP3 port and implicit TLS on the POP3S one
+# (ssl = yes keeps USER/PASS on the plain port for the other scenarios, as
+# Postamt trusts loopback). Dovecot 2.3 has no session cache setting: OpenSSL's
+# server cache and ticket key live in each login process, which in
+# high-performance mode (service_count = 0) serves many connections; tickets
+# are on by default (ssl_options would turn them off). With process_min_avail
+# login processes, a session resumes only where the same process takes the
+# next connection: the loadgen's "resumed" figure shows how often that was.
 CONFIG = """\
 base_dir = {dir}/run
 state_dir = {dir}/state
@@ -22,7 +32,10 @@ log_path = {dir}/dovecot.log
 instance_name = postamt-bench-{port}
 protocols = pop3 lmtp
 listen = 127.0.0.1
-ssl = no
+ssl = yes
+ssl_cert = <{certificate}
+ssl_key = <{key}
+ssl_min_protocol = TLSv1.2
 disable_plaintext_auth = no
 auth_mechanisms = plain
 auth_cache_size = 10M
@@ -47,7 +60,9 @@ service pop3-login {{
     port = {port}
   }}
   inet_listener pop3s {{
-    port = 0
+    address = 127.0.0.1
+    port = {tls_port}
+    ssl = yes
   }}
   service_count = 0
   process_min_avail = 2
@@ -90,10 +105,12 @@ def password_hash(password: str) -> str:
 class Dovecot:
     name = "Dovecot"
 
-    def __init__(self, directory: pathlib.Path, pid_file, max_sessions: int):
+    def __init__(self, directory: pathlib.Path, pid_file, max_sessions: int, certificate):
+        """certificate: (certificate, key) files, served on .tls_port (POP3S) and through STLS on .port."""
         self.directory = directory
         self.pid_file = pid_file
         self.port = free_port()
+        self.tls_port = free_port()
         self.lmtp_port = free_port()
         self.process = None
         self.log = directory / "dovecot.log"
@@ -107,7 +124,7 @@ class Dovecot:
         self.mail, self.uid, self.gid = mail, account.pw_uid, account.pw_gid
         (directory / "dovecot.conf").write_text(CONFIG.format(
             dir=directory, port=self.port, lmtp_port=self.lmtp_port, uid=self.uid, sessions=max_sessions,
-            clients=max_sessions + 1000))
+            clients=max_sessions + 1000, tls_port=self.tls_port, certificate=certificate[0], key=certificate[1]))
 
     def add_users(self, addresses, hashed: str):
         """A passwd-file passdb and userdb: user:{SCHEME}hash:uid:gid::home::"""
@@ -124,7 +141,7 @@ class Dovecot:
                                         stdout=subprocess.DEVNULL, stderr=open(self.directory / "stderr", "ab"))
         self.pid_file.record(self.process.pid)
         deadline = time.monotonic() + 30
-        for port in (self.port, self.lmtp_port):
+        for port in (self.port, self.tls_port, self.lmtp_port):
             while True:
                 if self.process.poll() is not None:
                     raise RuntimeError(f"dovecot exited with {self.process.returncode}; see {self.log}")

@@ -25,12 +25,16 @@ def _integration_fixtures(build: pathlib.Path):
 class Postamt:
     name = "Postamt"
 
-    def __init__(self, build: pathlib.Path, directory: pathlib.Path, pid_file, max_sessions: int):
+    def __init__(self, build: pathlib.Path, directory: pathlib.Path, pid_file, max_sessions: int, certificate):
+        """certificate: (certificate, key) files, served on .tls_port (POP3S) and through STLS on .port."""
         fixtures = _integration_fixtures(build)
         directory.mkdir(parents=True)
         self.pid_file = pid_file
         self.lmtp_port = fixtures.free_port() if SPEAKS_LMTP else None
         lmtp = {"listener__lmtp__address": f"127.0.0.1:{self.lmtp_port}", "listener__lmtp__protocol": "lmtp"}
+        self.tls_port = fixtures.free_port()
+        tls = {"tls__certificate_file": certificate[0], "tls__key_file": certificate[1],
+               "listener__pop3s__address": f"127.0.0.1:{self.tls_port}", "listener__pop3s__tls": "implicit"}
         self.server = fixtures.Postamt(
             directory,
             # Held sessions must not time out; the lease outlives the idle timer, as the config requires.
@@ -41,6 +45,7 @@ class Postamt:
             log__level="information",
             # Like Dovecot's process_limit: room for the hold scenario's sessions.
             server__max_connections=max_sessions,
+            **tls,
             **(lmtp if SPEAKS_LMTP else {}))
         self.port = self.server.port
         self.database = directory / "postamt.db"

@@ -17,6 +17,9 @@ struct Tally {
   std::uint64_t sizeMismatches = 0;  // RETR bodies whose octets differ from the LIST size
   std::uint64_t noops = 0;           // NOOPs answered +OK (hold)
   double retrSeconds = 0;            // big: from RETR sent to the end of its body
+  std::uint64_t rejected = 0;        // flood: wrong passwords answered -ERR
+  std::uint64_t refused = 0;         // flood: connections refused or closed before PASS was answered
+  std::uint64_t abandoned = 0;       // flood: attempts given up on because no answer came in time
 };
 
 // One session's client side as an explicit state machine. The runner calls

@@ -35,11 +35,25 @@ std::chrono::milliseconds seconds(const std::string& flag, const std::string& te
 }
 
 Mode mode(const std::string& name) {
-  static const std::map<std::string, Mode> modes = {
-      {"login", Mode::Login}, {"download", Mode::Download}, {"deliver", Mode::Deliver}, {"hold", Mode::Hold}, {"big", Mode::Big}};
+  static const std::map<std::string, Mode> modes = {{"login", Mode::Login},     {"download", Mode::Download},
+                                                    {"deliver", Mode::Deliver}, {"hold", Mode::Hold},
+                                                    {"big", Mode::Big},         {"flood", Mode::Flood}};
   const auto it = modes.find(name);
   if (it == modes.end()) throw std::invalid_argument("unknown mode '" + name + "'");
   return it->second;
+}
+
+TlsMode tlsMode(const std::string& flag, const std::string& name) {
+  static const std::map<std::string, TlsMode> modes = {
+      {"none", TlsMode::None}, {"implicit", TlsMode::Implicit}, {"stls", TlsMode::Stls}};
+  const auto it = modes.find(name);
+  if (it == modes.end()) throw std::invalid_argument(flag + " wants none, implicit or stls, not '" + name + "'");
+  return it->second;
+}
+
+bool yesNo(const std::string& flag, const std::string& text) {
+  if (text != "yes" && text != "no") throw std::invalid_argument(flag + " wants yes or no, not '" + text + "'");
+  return text == "yes";
 }
 
 // Each flag and what it sets: one table, like a command table.
@@ -63,6 +77,11 @@ const std::map<std::string, Setter>& setters() {
       {"--interval", [](Options& o, const auto& f, const auto& v) { o.noopInterval = seconds(f, v); }},
       {"--open-concurrency", [](Options& o, const auto& f, const auto& v) { o.openConcurrency = int(number(f, v, 1, 100'000)); }},
       {"--retr", [](Options& o, const auto& f, const auto& v) { o.messageNumber = int(number(f, v, 1, 100'000'000)); }},
+      {"--source", [](Options& o, const auto&, const auto& v) { o.source = v; }},
+      {"--tls", [](Options& o, const auto& f, const auto& v) { o.tls = tlsMode(f, v); }},
+      {"--resume", [](Options& o, const auto& f, const auto& v) { o.resume = yesNo(f, v); }},
+      {"--server-name", [](Options& o, const auto&, const auto& v) { o.serverName = v; }},
+      {"--give-up", [](Options& o, const auto& f, const auto& v) { o.giveUp = seconds(f, v); }},
   };
   return table;
 }
@@ -100,6 +119,7 @@ const char* usageText() {
          "  deliver   LMTP (RFC 2033): LHLO, then MAIL/RCPT/DATA transactions, QUIT; messages/s\n"
          "  hold      --count sessions logged in at once, NOOP every --interval for --duration; how many stayed healthy\n"
          "  big       one session RETRs message --retr; seconds\n"
+         "  flood     connect, greeting, USER, PASS with a wrong --password, hang up; guesses/s and how they were answered\n"
          "options:\n"
          "  --host 127.0.0.1 --port N          the server\n"
          "  --user 'user%d@bench.test'         login name or recipient; %d is the user index\n"
@@ -113,7 +133,12 @@ const char* usageText() {
          "  --wall S                           hard limit for the whole run (default 600)\n"
          "  --message FILE --per-connection N  deliver: message, transactions per connection (default 10)\n"
          "  --interval S --open-concurrency K  hold: NOOP interval (default 5), logins at once (default 64)\n"
-         "  --retr N                           big: message number (default 1)\n";
+         "  --retr N                           big: message number (default 1)\n"
+         "  --source 127.0.0.2                 the loopback address to connect from (default: the kernel's choice)\n"
+         "  --tls none|implicit|stls           TLS from the first byte (POP3S) or after STLS (default none)\n"
+         "  --resume yes|no                    TLS: each client resumes its previous session (default no)\n"
+         "  --server-name NAME                 TLS: the server name sent (SNI; default localhost)\n"
+         "  --give-up S                        flood: a guess unanswered this long is abandoned (default 5)\n";
 }
 
 }  // namespace postamt::bench

@@ -4,9 +4,11 @@
 #include <cstdint>
 #include <string>
 
+#include "TlsClient.h"
+
 namespace postamt::bench {
 
-enum class Mode { Login, Download, Deliver, Hold, Big };
+enum class Mode { Login, Download, Deliver, Hold, Big, Flood };
 
 // What one run of the load generator does, from its command line.
 struct Options {
@@ -29,6 +31,11 @@ struct Options {
   std::chrono::milliseconds noopInterval{5'000};     // hold
   int openConcurrency = 64;                          // hold: sessions logging in at once
   int messageNumber = 1;                             // big: the message RETR fetches
+  std::string source;                                // the local address to connect from; empty: the kernel picks
+  TlsMode tls = TlsMode::None;
+  bool resume = false;                      // TLS: each client slot resumes its previous session
+  std::string serverName = "localhost";     // TLS: the server name sent (SNI)
+  std::chrono::milliseconds giveUp{5'000};  // flood: how long a guess waits for its answer
 
   std::string userName(int index) const;
 };

@@ -10,15 +10,36 @@ bool Pop3Dialogue::positive(std::string_view line, std::string_view command) {
   return false;
 }
 
+void Pop3Dialogue::sendUser(Connection& connection) {
+  connection.send("USER " + user_ + "\r\n");
+  phase_ = Phase::User;
+}
+
 Dialogue::Step Pop3Dialogue::onInput(Connection& connection) {
   while (phase_ != Phase::Transaction) {
+    if (phase_ == Phase::Handshake) {
+      // After the handshake the client speaks first (RFC 2595 section 4), so it waits for nothing but TLS.
+      if (!connection.secure()) return Step::Continue;
+      sendUser(connection);
+      continue;
+    }
     const auto line = connection.line();
     if (!line) return Step::Continue;
     switch (phase_) {
       case Phase::Greeting:
         if (!positive(*line, "greeting")) return Step::Failed;
-        connection.send("USER " + user_ + "\r\n");
-        phase_ = Phase::User;
+        if (connection.tlsPending()) {
+          // A client configured for STLS needs no CAPA first: -ERR tells it just as well that STLS is missing.
+          connection.send("STLS\r\n");
+          phase_ = Phase::Stls;
+        } else {
+          sendUser(connection);
+        }
+        break;
+      case Phase::Stls:
+        if (!positive(*line, "STLS")) return Step::Failed;
+        connection.startTls();
+        phase_ = Phase::Handshake;
         break;
       case Phase::User:
         if (!positive(*line, "USER")) return Step::Failed;
@@ -30,6 +51,7 @@ Dialogue::Step Pop3Dialogue::onInput(Connection& connection) {
         phase_ = Phase::Transaction;
         if (const Step step = begin(connection); step != Step::Continue) return step;
         break;
+      case Phase::Handshake:
       case Phase::Transaction:
         break;
     }

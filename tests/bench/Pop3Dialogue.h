@@ -8,7 +8,8 @@
 namespace postamt::bench {
 
 // The AUTHORIZATION state every POP3 dialogue starts with (RFC 1939 sections 4
-// and 7): greeting, USER, PASS. Subclasses take over in the TRANSACTION state.
+// and 7): greeting, STLS and the handshake when the connection has TLS pending
+// (RFC 2595 section 4), USER, PASS. Subclasses take over in the TRANSACTION state.
 class Pop3Dialogue : public Dialogue {
  public:
   Pop3Dialogue(std::string user, std::string password);
@@ -24,7 +25,8 @@ class Pop3Dialogue : public Dialogue {
   bool positive(std::string_view line, std::string_view command);
 
  private:
-  enum class Phase { Greeting, User, Pass, Transaction };
+  enum class Phase { Greeting, Stls, Handshake, User, Pass, Transaction };
+  void sendUser(Connection& connection);
   Phase phase_ = Phase::Greeting;
   std::string user_;
   std::string password_;

@@ -72,10 +72,14 @@ void Runner::startSessions(Clock::time_point now) {
     slot.dialogue = std::move(dialogue);
     slot.established = false;
     slot.started = slot.heard = now;
-    slot.connection = std::make_unique<Connection>(settings_.server);
+    slot.connection = std::make_unique<Connection>(settings_.server, settings_.source);
     if (slot.connection->fd() < 0) {
       end(slot, Dialogue::Step::Failed, now);
       continue;
+    }
+    if (settings_.tlsMode != TlsMode::None) {
+      slot.connection->attachTls(std::make_unique<TlsConnection>(*settings_.tls, slot.connection->fd(), slot.index));
+      if (settings_.tlsMode == TlsMode::Implicit) slot.connection->startTls();
     }
     watch(slot, true);
   }
@@ -115,6 +119,7 @@ void Runner::settle(Slot& slot, Dialogue::Step step, Clock::time_point now) {
 
 void Runner::end(Slot& slot, Dialogue::Step step, Clock::time_point now, std::string_view reason) {
   if (step == Dialogue::Step::Finished) {
+    slot.connection->finish();
     ++result_.finished;
     result_.latencyMs.push_back(std::chrono::duration<double, std::milli>(now - slot.started).count());
   } else {

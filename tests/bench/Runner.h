@@ -4,16 +4,21 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "Dialogue.h"
+#include "TlsClient.h"
 
 namespace postamt::bench {
 
 struct RunnerSettings {
   sockaddr_in server{};
+  std::optional<sockaddr_in> source;  // the local address connections are made from; none: the kernel picks
+  TlsMode tlsMode = TlsMode::None;
+  TlsClient* tls = nullptr;  // with a TLS mode: the client side every connection's TLS comes from
   int concurrency = 1;
   long maxSessions = 1;
   Clock::duration duration{};  // zero: sessions start until maxSessions or the factory says stop

@@ -6,12 +6,14 @@
 
 #include <algorithm>
 #include <cmath>
+#include <csignal>
 #include <fstream>
 #include <iostream>
 #include <sstream>
 #include <stdexcept>
 
 #include "DownloadDialogue.h"
+#include "FloodDialogue.h"
 #include "HoldDialogue.h"
 #include "JsonLine.h"
 #include "LmtpDialogue.h"
@@ -24,12 +26,12 @@ namespace {
 using namespace postamt::bench;
 
 // Load goes to this machine only: a typo must not aim it at someone's server.
-sockaddr_in loopback(const Options& options) {
+sockaddr_in loopback(const char* flag, const std::string& host, std::uint16_t port) {
   sockaddr_in address{};
   address.sin_family = AF_INET;
-  address.sin_port = htons(options.port);
-  if (::inet_pton(AF_INET, options.host.c_str(), &address.sin_addr) != 1 || (ntohl(address.sin_addr.s_addr) >> 24) != 127) {
-    throw std::invalid_argument("--host must be an IPv4 loopback address, not '" + options.host + "'");
+  address.sin_port = htons(port);
+  if (::inet_pton(AF_INET, host.c_str(), &address.sin_addr) != 1 || (ntohl(address.sin_addr.s_addr) >> 24) != 127) {
+    throw std::invalid_argument(std::string(flag) + " must be an IPv4 loopback address, not '" + host + "'");
   }
   return address;
 }
@@ -71,6 +73,8 @@ const char* modeName(Mode mode) {
       return "hold";
     case Mode::Big:
       return "big";
+    case Mode::Flood:
+      return "flood";
   }
   return "?";
 }
@@ -89,9 +93,18 @@ int main(int argc, char** argv) {
   try {
     const Options o = parseOptions(argc, argv);
     raiseFileLimit();
+    // OpenSSL writes to sockets with write(): a server that already closed must not kill the run with SIGPIPE.
+    std::signal(SIGPIPE, SIG_IGN);
 
     RunnerSettings settings;
-    settings.server = loopback(o);
+    settings.server = loopback("--host", o.host, o.port);
+    if (!o.source.empty()) settings.source = loopback("--source", o.source, 0);
+    std::unique_ptr<TlsClient> tls;
+    if (o.tls != TlsMode::None) {
+      tls = std::make_unique<TlsClient>(o.serverName, o.resume, o.concurrency);
+      settings.tlsMode = o.tls;
+      settings.tls = tls.get();
+    }
     settings.concurrency = o.concurrency;
     settings.maxSessions = o.count;
     settings.duration = o.mode == Mode::Hold ? Clock::duration::zero() : Clock::duration(o.duration);
@@ -115,6 +128,8 @@ int main(int argc, char** argv) {
           return std::make_unique<DownloadDialogue>(user, o.password, tally, o.messageNumber);
         case Mode::Hold:
           return std::make_unique<HoldDialogue>(user, o.password, tally, schedule, o.noopInterval);
+        case Mode::Flood:
+          return std::make_unique<FloodDialogue>(user, o.password, tally, o.giveUp);
         case Mode::Deliver:
           if (plan.exhausted()) return nullptr;
           return std::make_unique<LmtpDialogue>(plan, data, o.transactionsPerConnection, tally);
@@ -160,7 +175,14 @@ int main(int argc, char** argv) {
       case Mode::Big:
         json.add("octets", static_cast<long>(tally.octets)).add("retr_s", tally.retrSeconds);
         break;
+      case Mode::Flood:
+        json.add("guesses_per_s", static_cast<double>(r.finished) / elapsed)
+            .add("rejected", static_cast<long>(tally.rejected))
+            .add("refused", static_cast<long>(tally.refused))
+            .add("abandoned", static_cast<long>(tally.abandoned));
+        break;
     }
+    if (tls) json.add("handshakes", static_cast<long>(tls->handshakes())).add("resumed", static_cast<long>(tls->resumed()));
     json.add("first_failure", r.firstFailure);
     std::cout << json.str() << std::endl;
     return 0;

@@ -96,9 +96,9 @@ def tls_postamt(make_tls_postamt):
 class TlsClient(Client):
     """A raw POP3S connection: conftest's Client over TLS from the first byte."""
 
-    def __init__(self, port, context=None):
+    def __init__(self, port, context=None, server_name="postamt.test"):
         raw = socket.create_connection(("127.0.0.1", port), timeout=30)
-        self.sock = (context or unverified_context()).wrap_socket(raw, server_hostname="postamt.test")
+        self.sock = (context or unverified_context()).wrap_socket(raw, server_hostname=server_name)
         self.buffer = b""
         self.greeting = self.line()
 
@@ -473,16 +473,53 @@ def test_a_stop_tells_tls_and_stls_sessions_goodbye_over_tls(tls_postamt):
 
 # --- Resumption ------------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("version", [ssl.TLSVersion.TLSv1_2, ssl.TLSVersion.TLSv1_3])
+def session_after_quit(port, context, server_name="postamt.test") -> ssl.SSLSession:
+    """The session a POP3S client keeps from a whole connection (TLS 1.3 tickets arrive after the handshake)."""
+    client = TlsClient(port, context, server_name)
+    assert client.command("QUIT") == b"+OK Logging out."
+    session = client.sock.session
+    client.close()
+    return session
+
+
+def offer_session(port, context, session, server_name="postamt.test"):
+    """(whether the server resumed `session`, the certificate of the connection) for a new POP3S connection."""
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as raw:
+        with context.wrap_socket(raw, server_hostname=server_name, session=session) as again:
+            assert again.recv(4096).startswith(b"+OK")
+            return again.session_reused, again.getpeercert(binary_form=True)
+
+
+VERSIONS = [ssl.TLSVersion.TLSv1_2, ssl.TLSVersion.TLSv1_3]
+
+
+@pytest.mark.parametrize("version", VERSIONS)
 def test_a_client_resumes_its_tls_session(tls_postamt, version):
     """An abbreviated handshake (RFC 5077 tickets, RFC 8446 section 2.2) spares clients that poll every few minutes a
     full one."""
     context = unverified_context(maximum_version=version)
-    first = TlsClient(tls_postamt.tls_port, context)
-    assert first.command("QUIT") == b"+OK Logging out."
-    session = first.sock.session
-    first.close()
-    with socket.create_connection(("127.0.0.1", tls_postamt.tls_port), timeout=30) as raw:
-        with context.wrap_socket(raw, server_hostname="postamt.test", session=session) as again:
-            assert again.recv(4096).startswith(b"+OK")
-            assert again.session_reused
+    session = session_after_quit(tls_postamt.tls_port, context)
+    assert offer_session(tls_postamt.tls_port, context, session)[0]
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_clients_of_tenant_certificates_resume_too(sni_postamt, tenant_certificates, version):
+    """SNI moves a handshake to the tenant's context; the ticket keys must be the same there, or a tenant's clients
+    would never resume."""
+    context = unverified_context(maximum_version=version)
+    for server_name, tenant in (("mail.demo.test", "demo"), ("pop.other.test", "other")):
+        session = session_after_quit(sni_postamt.tls_port, context, server_name)
+        assert offer_session(sni_postamt.tls_port, context, session, server_name) == \
+            (True, der(tenant_certificates[tenant][0])), server_name
+
+
+def test_sessions_from_before_a_certificate_reload_resume(sni_postamt):
+    """A reload on SIGHUP builds new contexts; sessions issued before it still resume, so renewing a certificate does
+    not cost every polling client a full handshake."""
+    context = unverified_context()
+    sessions = {name: session_after_quit(sni_postamt.tls_port, context, name) for name in ("mail.demo.test", "postamt.test")}
+    wait_for_log(sni_postamt, "TLS certificates loaded", 1)
+    sni_postamt.process.send_signal(signal.SIGHUP)
+    wait_for_log(sni_postamt, "TLS certificates loaded", 2)
+    for name, session in sessions.items():
+        assert offer_session(sni_postamt.tls_port, context, session, name)[0], name
