@@ -7,6 +7,7 @@
 
 #include "Statements.h"
 #include "postamt/sdk/Plugin.hpp"
+#include "postamt/sdk/RuleBounds.hpp"
 #include "postamt/sdk/Uidl.hpp"
 
 namespace postamt::store_postgres {
@@ -77,6 +78,32 @@ void insertMessage(Connection& db, const sdk::Mailbox& mailbox, std::int64_t uid
   db.run(kInsertMessage, message);
 }
 
+// Bodies shared with other recipients stay until their last message goes. The
+// bodies are locked in one order first, so two sessions purging a shared body
+// neither deadlock nor both keep it.
+void purgeBodies(Connection& db, std::int64_t tenantId, const std::vector<std::string>& bodyIds) {
+  if (bodyIds.empty()) return;
+  Params ofBodies;
+  ofBodies.add(tenantId).addArray(bodyIds);
+  db.run(kLockBodies, ofBodies);
+  db.run(kPurgeBodies, ofBodies);
+}
+
+// A policy's retention, and the end of keep-on-server's days, in one statement
+// per maildrop open: the rules are evaluated in SQL, never message by message
+// in the policy. Runs in the transaction that takes the lock, so no session
+// sees it half done.
+void purgeExpired(Connection& db, const sdk::Mailbox& mailbox, const sdk::RuleBounds& rules) {
+  Params expired = mailboxParams(mailbox.tenantId, mailbox.address);
+  expired.add(rules.expireAfterSeconds).add(rules.expireLargerThan).add(rules.expireRetrievedOnly ? "true" : "false");
+  expired.add(rules.keepRetrievedSeconds);
+  const Result purged = db.run(kPurgeExpired, expired);
+  std::vector<std::string> bodyIds;
+  bodyIds.reserve(static_cast<std::size_t>(purged.rows()));
+  for (int row = 0; row < purged.rows(); ++row) bodyIds.push_back(purged.text(row, 0));
+  purgeBodies(db, mailbox.tenantId, bodyIds);
+}
+
 }  // namespace
 
 PostgresStore::PostgresStore(sdk::Host host, const sdk::Settings& settings)
@@ -95,14 +122,21 @@ PostgresStore::PostgresStore(sdk::Host host, const sdk::Settings& settings)
 }
 
 std::unique_ptr<sdk::Maildrop> PostgresStore::openMaildrop(const sdk::Mailbox& mailbox, const std::string& lockHolder) {
+  return openMaildropWithRules(mailbox, lockHolder, {});
+}
+
+std::unique_ptr<sdk::Maildrop> PostgresStore::openMaildropWithRules(const sdk::Mailbox& mailbox, const std::string& lockHolder,
+                                                                    const MaildropRules& rules) {
+  const sdk::RuleBounds bounds = sdk::RuleBounds::of(rules);
   LockLeases::Lock lock{mailbox.tenantId, mailbox.address, lockHolder};
-  // One transaction: a listing that fails leaves no lock behind.
+  // One transaction: a listing that fails leaves no lock behind, and no purge half done.
   const Result listing = pool_.run([&](Connection& db) {
     Transaction transaction(db);
     Params take = lockParams(lock);
     take.add(leaseSeconds_);
     if (db.run(kTakeLock, take).rows() == 0)
       throw sdk::Error(POSTAMT_IN_USE, "maildrop " + mailbox.address + " is locked by another session");
+    purgeExpired(db, mailbox, bounds);
     Result rows = db.run(kListing, mailboxParams(mailbox.tenantId, mailbox.address));
     transaction.commit();
     return rows;
@@ -112,7 +146,27 @@ std::unique_ptr<sdk::Maildrop> PostgresStore::openMaildrop(const sdk::Mailbox& m
   for (int row = 0; row < listing.rows(); ++row)
     messages.push_back({listing.integer(row, 0), listing.text(row, 1), static_cast<std::uint64_t>(listing.integer(row, 2)),
                         listing.integer(row, 3), static_cast<std::uint64_t>(listing.integer(row, 4))});
-  return std::make_unique<PostgresMaildrop>(host_, pool_, leases_, std::move(lock), leaseSeconds_, std::move(messages));
+  return std::make_unique<PostgresMaildrop>(host_, pool_, leases_, std::move(lock), leaseSeconds_, std::move(messages),
+                                            bounds.keepDeletedSeconds);
+}
+
+// Also while a session holds the maildrop: its listing was fixed at open, so
+// the restored messages show from its next login on.
+std::uint64_t PostgresStore::restore(const sdk::Mailbox& mailbox) {
+  return pool_.run([&](Connection& db) {
+    return static_cast<std::uint64_t>(db.run(kRestore, mailboxParams(mailbox.tenantId, mailbox.address)).integer(0, 0));
+  });
+}
+
+// A body shared by several recipients counts once per maildrop: each of them holds the message.
+sdk::Store::Usage PostgresStore::usage(std::int64_t tenantId, const sdk::Mailbox* mailbox) {
+  const Result sum = pool_.run([&](Connection& db) {
+    if (mailbox != nullptr) return db.run(kMaildropUsage, mailboxParams(tenantId, mailbox->address));
+    Params ofTenant;
+    ofTenant.add(tenantId);
+    return db.run(kTenantUsage, ofTenant);
+  });
+  return {static_cast<std::uint64_t>(sum.integer(0, 0)), static_cast<std::uint64_t>(sum.integer(0, 1))};
 }
 
 std::vector<postamt_status> PostgresStore::deliver(const std::vector<sdk::Mailbox>& recipients, sdk::MessageSource& message) {
@@ -171,17 +225,41 @@ postamt_status PostgresStore::importMessage(const sdk::Mailbox& mailbox, const s
 }
 
 PostgresMaildrop::PostgresMaildrop(sdk::Host host, ConnectionPool& pool, LockLeases& leases, LockLeases::Lock lock,
-                                   std::int64_t leaseSeconds, std::vector<ListedMessage> messages)
+                                   std::int64_t leaseSeconds, std::vector<ListedMessage> messages,
+                                   std::int64_t keepDeletedSeconds)
     : host_(host),
       pool_(pool),
       leases_(leases),
       lock_(std::move(lock)),
       leaseSeconds_(leaseSeconds),
-      messages_(std::move(messages)) {
+      messages_(std::move(messages)),
+      keepDeletedSeconds_(keepDeletedSeconds) {
   leases_.hold(lock_);
 }
 
+void PostgresMaildrop::markRetrieved(std::size_t index) noexcept {
+  if (index >= messages_.size()) return;
+  try {
+    retrieved_.push_back(std::to_string(messages_[index].uid));
+  } catch (const std::bad_alloc&) {
+    // Not recorded: the message is only kept longer than its rule says.
+  }
+}
+
 PostgresMaildrop::~PostgresMaildrop() {
+  chunk_.reset();
+  // Recorded while the lock is still ours, in one statement for the whole session.
+  if (!retrieved_.empty()) {
+    try {
+      pool_.run([&](Connection& db) {
+        Params marked = mailboxParams(lock_.tenantId, lock_.address);
+        marked.addArray(retrieved_);
+        return db.run(kMarkRetrieved, marked);
+      });
+    } catch (const std::exception& e) {
+      host_.log(POSTAMT_LOG_WARNING, kName, "retrievals from " + lock_.address + " not recorded: " + e.what());
+    }
+  }
   leases_.release(lock_);
   try {
     pool_.run([&](Connection& db) { return db.run(kReleaseLock, lockParams(lock_)); });
@@ -221,7 +299,8 @@ std::size_t PostgresMaildrop::read(std::size_t index, std::uint64_t offset, sdk:
 }
 
 // RFC 1939 section 6: the UPDATE state removes the marked messages, all in one
-// transaction, and only while the lock is still this session's.
+// transaction, and only while the lock is still this session's. Under
+// keep-on-server they are hidden instead, restorable until their days end.
 void PostgresMaildrop::expunge(sdk::Span<const std::size_t> indexes) {
   std::vector<std::string> uids, bodies;
   for (std::size_t index : indexes) {  // every index checked before anything changes
@@ -236,13 +315,15 @@ void PostgresMaildrop::expunge(sdk::Span<const std::size_t> indexes) {
     renew.add(leaseSeconds_);
     if (db.run(kRenewLock, renew).rows() == 0)
       throw sdk::Error(POSTAMT_IN_USE, "the lock on maildrop " + lock_.address + " was taken over by another session");
-    Params ofBodies;
-    ofBodies.add(lock_.tenantId).addArray(bodies);
-    db.run(kLockBodies, ofBodies);
     Params ofMessages = mailboxParams(lock_.tenantId, lock_.address);
     ofMessages.addArray(uids);
-    db.run(kDeleteMessages, ofMessages);
-    db.run(kPurgeBodies, ofBodies);  // bodies shared with other recipients stay until their last message goes
+    if (keepDeletedSeconds_ > 0) {
+      ofMessages.add(keepDeletedSeconds_);
+      db.run(kHideMessages, ofMessages);
+    } else {
+      db.run(kDeleteMessages, ofMessages);
+      purgeBodies(db, lock_.tenantId, bodies);
+    }
     transaction.commit();
     return 0;
   });

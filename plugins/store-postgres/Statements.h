@@ -14,7 +14,7 @@ namespace postamt::store_postgres {
 // crashed frontend cannot lock a maildrop for good. Creates a missing maildrop
 // with its uid_validity.
 inline constexpr const char* kTakeLock = "take_lock";
-// tenant, address -> uid, uidl, size, body_id, chunk_size: the whole listing at once.
+// tenant, address -> uid, uidl, size, body_id, chunk_size: the whole listing at once, hidden messages left out.
 inline constexpr const char* kListing = "listing";
 // tenant, body, seq -> data (binary)
 inline constexpr const char* kReadChunk = "read_chunk";
@@ -44,6 +44,21 @@ inline constexpr const char* kHasUidl = "has_uidl";
 // tenant, address, uid: keeps next_uid above an imported UIDL's own uid
 inline constexpr const char* kReserveUid = "reserve_uid";
 
+// tenant, address, expire-after seconds, larger-than octets, retrieved only (bool),
+// keep-retrieved seconds -> body_id of each message purged: what a policy's rules
+// expire and the hidden messages whose days are over (sdk::RuleBounds).
+inline constexpr const char* kPurgeExpired = "purge_expired";
+// tenant, address, uids[], seconds: keep-on-server hides instead of deleting
+inline constexpr const char* kHideMessages = "hide_messages";
+// tenant, address -> how many hidden messages are listed again
+inline constexpr const char* kRestore = "restore";
+// tenant, address, uids[]: the first retrieval only, so "N days after retrieval" counts from then
+inline constexpr const char* kMarkRetrieved = "mark_retrieved";
+// tenant, address -> messages, octets
+inline constexpr const char* kMaildropUsage = "maildrop_usage";
+// tenant -> messages, octets
+inline constexpr const char* kTenantUsage = "tenant_usage";
+
 inline const std::vector<PreparedStatement>& statements() {
   static const std::vector<PreparedStatement> all = {
       {kTakeLock,
@@ -56,7 +71,7 @@ inline const std::vector<PreparedStatement>& statements() {
       {kListing,
        "SELECT m.uid, m.uidl, m.size, m.body_id, b.chunk_size FROM messages m "
        "JOIN bodies b ON b.tenant_id = m.tenant_id AND b.body_id = m.body_id "
-       "WHERE m.tenant_id = $1 AND m.address = $2 ORDER BY m.uid"},
+       "WHERE m.tenant_id = $1 AND m.address = $2 AND m.hidden_until IS NULL ORDER BY m.uid"},
       {kReadChunk, "SELECT data FROM body_chunks WHERE tenant_id = $1 AND body_id = $2 AND seq = $3"},
       {kRenewLock,
        "UPDATE maildrops SET lock_expires_at = now() + make_interval(secs => $4) "
@@ -86,6 +101,25 @@ inline const std::vector<PreparedStatement>& statements() {
        "VALUES ($1, $2, $3, $4, $5, to_timestamp($6), $7)"},
       {kHasUidl, "SELECT 1 FROM messages WHERE tenant_id = $1 AND address = $2 AND uidl = $3"},
       {kReserveUid, "UPDATE maildrops SET next_uid = greatest(next_uid, $3) WHERE tenant_id = $1 AND address = $2"},
+      {kPurgeExpired,
+       "DELETE FROM messages WHERE tenant_id = $1 AND address = $2 AND "
+       "(hidden_until <= now() "
+       " OR ($3::bigint > 0 AND received_at < now() - make_interval(secs => $3::bigint) AND size > $4::bigint "
+       "     AND (NOT $5::boolean OR retrieved_at IS NOT NULL)) "
+       " OR ($6::bigint > 0 AND retrieved_at < now() - make_interval(secs => $6::bigint))) "
+       "RETURNING body_id"},
+      {kHideMessages,
+       "UPDATE messages SET hidden_until = now() + make_interval(secs => $4) "
+       "WHERE tenant_id = $1 AND address = $2 AND uid = ANY ($3::bigint[])"},
+      {kRestore,
+       "WITH restored AS (UPDATE messages SET hidden_until = NULL "
+       "WHERE tenant_id = $1 AND address = $2 AND hidden_until IS NOT NULL RETURNING 1) "
+       "SELECT count(*) FROM restored"},
+      {kMarkRetrieved,
+       "UPDATE messages SET retrieved_at = now() "
+       "WHERE tenant_id = $1 AND address = $2 AND uid = ANY ($3::bigint[]) AND retrieved_at IS NULL"},
+      {kMaildropUsage, "SELECT count(*), coalesce(sum(size), 0) FROM messages WHERE tenant_id = $1 AND address = $2"},
+      {kTenantUsage, "SELECT count(*), coalesce(sum(size), 0) FROM messages WHERE tenant_id = $1"},
   };
   return all;
 }
