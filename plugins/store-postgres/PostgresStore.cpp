@@ -21,6 +21,12 @@ constexpr std::uint64_t kChunkBytes = 256 * 1024;
 
 std::int64_t unixNow() { return static_cast<std::int64_t>(std::time(nullptr)); }
 
+// An int4 in PostgreSQL's binary format: network byte order.
+std::uint64_t bigEndian32(const char* value) {
+  const auto* octets = reinterpret_cast<const unsigned char*>(value);
+  return (std::uint64_t{octets[0]} << 24) | (std::uint64_t{octets[1]} << 16) | (std::uint64_t{octets[2]} << 8) | octets[3];
+}
+
 Params mailboxParams(std::int64_t tenantId, const std::string& address) {
   Params params;
   params.add(tenantId).add(address);
@@ -94,13 +100,22 @@ void purgeBodies(Connection& db, std::int64_t tenantId, const std::vector<std::s
 // in the policy. Runs in the transaction that takes the lock, so no session
 // sees it half done.
 void purgeExpired(Connection& db, const sdk::Mailbox& mailbox, const sdk::RuleBounds& rules) {
-  Params expired = mailboxParams(mailbox.tenantId, mailbox.address);
-  expired.add(rules.expireAfterSeconds).add(rules.expireLargerThan).add(rules.expireRetrievedOnly ? "true" : "false");
-  expired.add(rules.keepRetrievedSeconds);
-  const Result purged = db.run(kPurgeExpired, expired);
   std::vector<std::string> bodyIds;
-  bodyIds.reserve(static_cast<std::size_t>(purged.rows()));
-  for (int row = 0; row < purged.rows(); ++row) bodyIds.push_back(purged.text(row, 0));
+  const auto purge = [&](const char* statement, Params params) {
+    const Result purged = db.run(statement, params);
+    for (int row = 0; row < purged.rows(); ++row) bodyIds.push_back(purged.text(row, 0));
+  };
+  purge(kPurgeHidden, mailboxParams(mailbox.tenantId, mailbox.address));
+  if (rules.expireAfterSeconds > 0) {
+    Params old = mailboxParams(mailbox.tenantId, mailbox.address);
+    old.add(rules.expireAfterSeconds).add(rules.expireLargerThan).add(rules.expireRetrievedOnly ? "true" : "false");
+    purge(kPurgeOld, std::move(old));
+  }
+  if (rules.keepRetrievedSeconds > 0) {
+    Params retrieved = mailboxParams(mailbox.tenantId, mailbox.address);
+    retrieved.add(rules.keepRetrievedSeconds);
+    purge(kPurgeRetrieved, std::move(retrieved));
+  }
   purgeBodies(db, mailbox.tenantId, bodyIds);
 }
 
@@ -145,7 +160,7 @@ std::unique_ptr<sdk::Maildrop> PostgresStore::openMaildropWithRules(const sdk::M
   messages.reserve(static_cast<std::size_t>(listing.rows()));
   for (int row = 0; row < listing.rows(); ++row)
     messages.push_back({listing.integer(row, 0), listing.text(row, 1), static_cast<std::uint64_t>(listing.integer(row, 2)),
-                        listing.integer(row, 3), static_cast<std::uint64_t>(listing.integer(row, 4))});
+                        listing.integer(row, 3)});
   return std::make_unique<PostgresMaildrop>(host_, pool_, leases_, std::move(lock), leaseSeconds_, std::move(messages),
                                             bounds.keepDeletedSeconds);
 }
@@ -275,26 +290,26 @@ void PostgresMaildrop::list(const ListingFn& each) {
 std::size_t PostgresMaildrop::read(std::size_t index, std::uint64_t offset, sdk::Span<char> buffer) {
   const ListedMessage& entry = message(index);
   if (offset >= entry.size || buffer.empty()) return 0;
-  const auto seq = static_cast<std::int64_t>(offset / entry.chunkSize);
-  const std::uint64_t chunkStart = static_cast<std::uint64_t>(seq) * entry.chunkSize;
-  const std::size_t chunkLength = static_cast<std::size_t>(std::min(entry.chunkSize, entry.size - chunkStart));
-  if (!chunk_ || chunk_->index != index || chunk_->seq != seq) {
+  if (!chunk_ || chunk_->index != index || offset < chunk_->start || offset >= chunk_->start + chunk_->length) {
     chunk_.reset();
     Result data = pool_.run([&](Connection& db) {
       Params params;
-      params.add(lock_.tenantId).add(entry.bodyId).add(seq);
+      params.add(lock_.tenantId).add(entry.bodyId).add(static_cast<std::int64_t>(offset));
       return db.run(kReadChunk, params, true);
     });
-    if (data.rows() != 1 || data.length(0, 0) != chunkLength)
+    const std::uint64_t chunkSize = data.rows() == 1 && data.length(0, 0) == 4 ? bigEndian32(data.data(0, 0)) : 0;
+    const std::uint64_t start = chunkSize > 0 ? offset / chunkSize * chunkSize : 0;
+    const std::size_t length = static_cast<std::size_t>(std::min(chunkSize, entry.size - start));
+    if (chunkSize == 0 || data.length(0, 1) != length)
       throw sdk::Error(POSTAMT_PERM_FAIL, "message " + std::to_string(index + 1) + " of " + lock_.address +
-                                              " is damaged: chunk " + std::to_string(seq) + " of body " +
+                                              " is damaged: the chunk at octet " + std::to_string(offset) + " of body " +
                                               std::to_string(entry.bodyId) + " is missing or has the wrong size");
-    chunk_ = std::make_unique<CachedChunk>(CachedChunk{index, seq, std::move(data)});
+    chunk_ = std::make_unique<CachedChunk>(CachedChunk{index, start, length, std::move(data)});
   }
-  const std::size_t within = static_cast<std::size_t>(offset - chunkStart);
-  const std::size_t count = std::min(buffer.size(), chunkLength - within);
-  std::memcpy(buffer.data(), chunk_->data.data(0, 0) + within, count);
-  if (within + count == chunkLength) chunk_.reset();  // read to its end: free it now, not at the next read
+  const std::size_t within = static_cast<std::size_t>(offset - chunk_->start);
+  const std::size_t count = std::min(buffer.size(), chunk_->length - within);
+  std::memcpy(buffer.data(), chunk_->data.data(0, 1) + within, count);
+  if (within + count == chunk_->length) chunk_.reset();  // read to its end: free it now, not at the next read
   return count;
 }
 

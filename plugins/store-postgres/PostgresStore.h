@@ -45,7 +45,6 @@ struct ListedMessage {
   std::string uidl;
   std::uint64_t size;
   std::int64_t bodyId;
-  std::uint64_t chunkSize;
 };
 
 // An open maildrop holding the lock; LockLeases renews it until the maildrop
@@ -66,8 +65,9 @@ class PostgresMaildrop : public sdk::Maildrop {
   // chunk row serves several reads. At most one chunk per session in memory.
   struct CachedChunk {
     std::size_t index;
-    std::int64_t seq;
-    Result data;
+    std::uint64_t start;  // the offset of its first octet in the message
+    std::size_t length;
+    Result data;  // chunk_size (int4), data: binary
   };
 
   const ListedMessage& message(std::size_t index) const;
