@@ -7,6 +7,7 @@
 
 #include "Statements.h"
 #include "postamt/sdk/Plugin.hpp"
+#include "postamt/sdk/RuleBounds.hpp"
 #include "postamt/sdk/Uidl.hpp"
 
 namespace postamt::store_postgres {
@@ -19,6 +20,12 @@ const std::string kName = "store-postgres";
 constexpr std::uint64_t kChunkBytes = 256 * 1024;
 
 std::int64_t unixNow() { return static_cast<std::int64_t>(std::time(nullptr)); }
+
+// An int4 in PostgreSQL's binary format: network byte order.
+std::uint64_t bigEndian32(const char* value) {
+  const auto* octets = reinterpret_cast<const unsigned char*>(value);
+  return (std::uint64_t{octets[0]} << 24) | (std::uint64_t{octets[1]} << 16) | (std::uint64_t{octets[2]} << 8) | octets[3];
+}
 
 Params mailboxParams(std::int64_t tenantId, const std::string& address) {
   Params params;
@@ -77,6 +84,41 @@ void insertMessage(Connection& db, const sdk::Mailbox& mailbox, std::int64_t uid
   db.run(kInsertMessage, message);
 }
 
+// Bodies shared with other recipients stay until their last message goes. The
+// bodies are locked in one order first, so two sessions purging a shared body
+// neither deadlock nor both keep it.
+void purgeBodies(Connection& db, std::int64_t tenantId, const std::vector<std::string>& bodyIds) {
+  if (bodyIds.empty()) return;
+  Params ofBodies;
+  ofBodies.add(tenantId).addArray(bodyIds);
+  db.run(kLockBodies, ofBodies);
+  db.run(kPurgeBodies, ofBodies);
+}
+
+// A policy's retention, and the end of keep-on-server's days, in one statement
+// per maildrop open: the rules are evaluated in SQL, never message by message
+// in the policy. Runs in the transaction that takes the lock, so no session
+// sees it half done.
+void purgeExpired(Connection& db, const sdk::Mailbox& mailbox, const sdk::RuleBounds& rules) {
+  std::vector<std::string> bodyIds;
+  const auto purge = [&](const char* statement, Params params) {
+    const Result purged = db.run(statement, params);
+    for (int row = 0; row < purged.rows(); ++row) bodyIds.push_back(purged.text(row, 0));
+  };
+  purge(kPurgeHidden, mailboxParams(mailbox.tenantId, mailbox.address));
+  if (rules.expireAfterSeconds > 0) {
+    Params old = mailboxParams(mailbox.tenantId, mailbox.address);
+    old.add(rules.expireAfterSeconds).add(rules.expireLargerThan).add(rules.expireRetrievedOnly ? "true" : "false");
+    purge(kPurgeOld, std::move(old));
+  }
+  if (rules.keepRetrievedSeconds > 0) {
+    Params retrieved = mailboxParams(mailbox.tenantId, mailbox.address);
+    retrieved.add(rules.keepRetrievedSeconds);
+    purge(kPurgeRetrieved, std::move(retrieved));
+  }
+  purgeBodies(db, mailbox.tenantId, bodyIds);
+}
+
 }  // namespace
 
 PostgresStore::PostgresStore(sdk::Host host, const sdk::Settings& settings)
@@ -95,14 +137,21 @@ PostgresStore::PostgresStore(sdk::Host host, const sdk::Settings& settings)
 }
 
 std::unique_ptr<sdk::Maildrop> PostgresStore::openMaildrop(const sdk::Mailbox& mailbox, const std::string& lockHolder) {
+  return openMaildropWithRules(mailbox, lockHolder, {});
+}
+
+std::unique_ptr<sdk::Maildrop> PostgresStore::openMaildropWithRules(const sdk::Mailbox& mailbox, const std::string& lockHolder,
+                                                                    const MaildropRules& rules) {
+  const sdk::RuleBounds bounds = sdk::RuleBounds::of(rules);
   LockLeases::Lock lock{mailbox.tenantId, mailbox.address, lockHolder};
-  // One transaction: a listing that fails leaves no lock behind.
+  // One transaction: a listing that fails leaves no lock behind, and no purge half done.
   const Result listing = pool_.run([&](Connection& db) {
     Transaction transaction(db);
     Params take = lockParams(lock);
     take.add(leaseSeconds_);
     if (db.run(kTakeLock, take).rows() == 0)
       throw sdk::Error(POSTAMT_IN_USE, "maildrop " + mailbox.address + " is locked by another session");
+    purgeExpired(db, mailbox, bounds);
     Result rows = db.run(kListing, mailboxParams(mailbox.tenantId, mailbox.address));
     transaction.commit();
     return rows;
@@ -111,8 +160,28 @@ std::unique_ptr<sdk::Maildrop> PostgresStore::openMaildrop(const sdk::Mailbox& m
   messages.reserve(static_cast<std::size_t>(listing.rows()));
   for (int row = 0; row < listing.rows(); ++row)
     messages.push_back({listing.integer(row, 0), listing.text(row, 1), static_cast<std::uint64_t>(listing.integer(row, 2)),
-                        listing.integer(row, 3), static_cast<std::uint64_t>(listing.integer(row, 4))});
-  return std::make_unique<PostgresMaildrop>(host_, pool_, leases_, std::move(lock), leaseSeconds_, std::move(messages));
+                        listing.integer(row, 3)});
+  return std::make_unique<PostgresMaildrop>(host_, pool_, leases_, std::move(lock), leaseSeconds_, std::move(messages),
+                                            bounds.keepDeletedSeconds);
+}
+
+// Also while a session holds the maildrop: its listing was fixed at open, so
+// the restored messages show from its next login on.
+std::uint64_t PostgresStore::restore(const sdk::Mailbox& mailbox) {
+  return pool_.run([&](Connection& db) {
+    return static_cast<std::uint64_t>(db.run(kRestore, mailboxParams(mailbox.tenantId, mailbox.address)).integer(0, 0));
+  });
+}
+
+// A body shared by several recipients counts once per maildrop: each of them holds the message.
+sdk::Store::Usage PostgresStore::usage(std::int64_t tenantId, const sdk::Mailbox* mailbox) {
+  const Result sum = pool_.run([&](Connection& db) {
+    if (mailbox != nullptr) return db.run(kMaildropUsage, mailboxParams(tenantId, mailbox->address));
+    Params ofTenant;
+    ofTenant.add(tenantId);
+    return db.run(kTenantUsage, ofTenant);
+  });
+  return {static_cast<std::uint64_t>(sum.integer(0, 0)), static_cast<std::uint64_t>(sum.integer(0, 1))};
 }
 
 std::vector<postamt_status> PostgresStore::deliver(const std::vector<sdk::Mailbox>& recipients, sdk::MessageSource& message) {
@@ -171,17 +240,41 @@ postamt_status PostgresStore::importMessage(const sdk::Mailbox& mailbox, const s
 }
 
 PostgresMaildrop::PostgresMaildrop(sdk::Host host, ConnectionPool& pool, LockLeases& leases, LockLeases::Lock lock,
-                                   std::int64_t leaseSeconds, std::vector<ListedMessage> messages)
+                                   std::int64_t leaseSeconds, std::vector<ListedMessage> messages,
+                                   std::int64_t keepDeletedSeconds)
     : host_(host),
       pool_(pool),
       leases_(leases),
       lock_(std::move(lock)),
       leaseSeconds_(leaseSeconds),
-      messages_(std::move(messages)) {
+      messages_(std::move(messages)),
+      keepDeletedSeconds_(keepDeletedSeconds) {
   leases_.hold(lock_);
 }
 
+void PostgresMaildrop::markRetrieved(std::size_t index) noexcept {
+  if (index >= messages_.size()) return;
+  try {
+    retrieved_.push_back(std::to_string(messages_[index].uid));
+  } catch (const std::bad_alloc&) {
+    // Not recorded: the message is only kept longer than its rule says.
+  }
+}
+
 PostgresMaildrop::~PostgresMaildrop() {
+  chunk_.reset();
+  // Recorded while the lock is still ours, in one statement for the whole session.
+  if (!retrieved_.empty()) {
+    try {
+      pool_.run([&](Connection& db) {
+        Params marked = mailboxParams(lock_.tenantId, lock_.address);
+        marked.addArray(retrieved_);
+        return db.run(kMarkRetrieved, marked);
+      });
+    } catch (const std::exception& e) {
+      host_.log(POSTAMT_LOG_WARNING, kName, "retrievals from " + lock_.address + " not recorded: " + e.what());
+    }
+  }
   leases_.release(lock_);
   try {
     pool_.run([&](Connection& db) { return db.run(kReleaseLock, lockParams(lock_)); });
@@ -197,31 +290,32 @@ void PostgresMaildrop::list(const ListingFn& each) {
 std::size_t PostgresMaildrop::read(std::size_t index, std::uint64_t offset, sdk::Span<char> buffer) {
   const ListedMessage& entry = message(index);
   if (offset >= entry.size || buffer.empty()) return 0;
-  const auto seq = static_cast<std::int64_t>(offset / entry.chunkSize);
-  const std::uint64_t chunkStart = static_cast<std::uint64_t>(seq) * entry.chunkSize;
-  const std::size_t chunkLength = static_cast<std::size_t>(std::min(entry.chunkSize, entry.size - chunkStart));
-  if (!chunk_ || chunk_->index != index || chunk_->seq != seq) {
+  if (!chunk_ || chunk_->index != index || offset < chunk_->start || offset >= chunk_->start + chunk_->length) {
     chunk_.reset();
     Result data = pool_.run([&](Connection& db) {
       Params params;
-      params.add(lock_.tenantId).add(entry.bodyId).add(seq);
+      params.add(lock_.tenantId).add(entry.bodyId).add(static_cast<std::int64_t>(offset));
       return db.run(kReadChunk, params, true);
     });
-    if (data.rows() != 1 || data.length(0, 0) != chunkLength)
+    const std::uint64_t chunkSize = data.rows() == 1 && data.length(0, 0) == 4 ? bigEndian32(data.data(0, 0)) : 0;
+    const std::uint64_t start = chunkSize > 0 ? offset / chunkSize * chunkSize : 0;
+    const std::size_t length = static_cast<std::size_t>(std::min(chunkSize, entry.size - start));
+    if (chunkSize == 0 || data.length(0, 1) != length)
       throw sdk::Error(POSTAMT_PERM_FAIL, "message " + std::to_string(index + 1) + " of " + lock_.address +
-                                              " is damaged: chunk " + std::to_string(seq) + " of body " +
+                                              " is damaged: the chunk at octet " + std::to_string(offset) + " of body " +
                                               std::to_string(entry.bodyId) + " is missing or has the wrong size");
-    chunk_ = std::make_unique<CachedChunk>(CachedChunk{index, seq, std::move(data)});
+    chunk_ = std::make_unique<CachedChunk>(CachedChunk{index, start, length, std::move(data)});
   }
-  const std::size_t within = static_cast<std::size_t>(offset - chunkStart);
-  const std::size_t count = std::min(buffer.size(), chunkLength - within);
-  std::memcpy(buffer.data(), chunk_->data.data(0, 0) + within, count);
-  if (within + count == chunkLength) chunk_.reset();  // read to its end: free it now, not at the next read
+  const std::size_t within = static_cast<std::size_t>(offset - chunk_->start);
+  const std::size_t count = std::min(buffer.size(), chunk_->length - within);
+  std::memcpy(buffer.data(), chunk_->data.data(0, 1) + within, count);
+  if (within + count == chunk_->length) chunk_.reset();  // read to its end: free it now, not at the next read
   return count;
 }
 
 // RFC 1939 section 6: the UPDATE state removes the marked messages, all in one
-// transaction, and only while the lock is still this session's.
+// transaction, and only while the lock is still this session's. Under
+// keep-on-server they are hidden instead, restorable until their days end.
 void PostgresMaildrop::expunge(sdk::Span<const std::size_t> indexes) {
   std::vector<std::string> uids, bodies;
   for (std::size_t index : indexes) {  // every index checked before anything changes
@@ -236,13 +330,15 @@ void PostgresMaildrop::expunge(sdk::Span<const std::size_t> indexes) {
     renew.add(leaseSeconds_);
     if (db.run(kRenewLock, renew).rows() == 0)
       throw sdk::Error(POSTAMT_IN_USE, "the lock on maildrop " + lock_.address + " was taken over by another session");
-    Params ofBodies;
-    ofBodies.add(lock_.tenantId).addArray(bodies);
-    db.run(kLockBodies, ofBodies);
     Params ofMessages = mailboxParams(lock_.tenantId, lock_.address);
     ofMessages.addArray(uids);
-    db.run(kDeleteMessages, ofMessages);
-    db.run(kPurgeBodies, ofBodies);  // bodies shared with other recipients stay until their last message goes
+    if (keepDeletedSeconds_ > 0) {
+      ofMessages.add(keepDeletedSeconds_);
+      db.run(kHideMessages, ofMessages);
+    } else {
+      db.run(kDeleteMessages, ofMessages);
+      purgeBodies(db, lock_.tenantId, bodies);
+    }
     transaction.commit();
     return 0;
   });

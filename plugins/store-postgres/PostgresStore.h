@@ -24,6 +24,10 @@ class PostgresStore : public sdk::Store {
   PostgresStore(sdk::Host host, const sdk::Settings& settings);
 
   std::unique_ptr<sdk::Maildrop> openMaildrop(const sdk::Mailbox& mailbox, const std::string& lockHolder) override;
+  std::unique_ptr<sdk::Maildrop> openMaildropWithRules(const sdk::Mailbox& mailbox, const std::string& lockHolder,
+                                                       const MaildropRules& rules) override;
+  std::uint64_t restore(const sdk::Mailbox& mailbox) override;
+  Usage usage(std::int64_t tenantId, const sdk::Mailbox* mailbox) override;
   std::vector<postamt_status> deliver(const std::vector<sdk::Mailbox>& recipients, sdk::MessageSource& message) override;
   postamt_status importMessage(const sdk::Mailbox& mailbox, const std::string& uidl, std::int64_t receivedAt,
                                sdk::MessageSource& message) override;
@@ -41,7 +45,6 @@ struct ListedMessage {
   std::string uidl;
   std::uint64_t size;
   std::int64_t bodyId;
-  std::uint64_t chunkSize;
 };
 
 // An open maildrop holding the lock; LockLeases renews it until the maildrop
@@ -49,20 +52,22 @@ struct ListedMessage {
 class PostgresMaildrop : public sdk::Maildrop {
  public:
   PostgresMaildrop(sdk::Host host, ConnectionPool& pool, LockLeases& leases, LockLeases::Lock lock, std::int64_t leaseSeconds,
-                   std::vector<ListedMessage> messages);
+                   std::vector<ListedMessage> messages, std::int64_t keepDeletedSeconds);
   ~PostgresMaildrop() override;
 
   void list(const ListingFn& each) override;
   std::size_t read(std::size_t index, std::uint64_t offset, sdk::Span<char> buffer) override;
   void expunge(sdk::Span<const std::size_t> indexes) override;
+  void markRetrieved(std::size_t index) noexcept override;
 
  private:
   // The chunk last read: RETR asks for less than a chunk at a time, so one
   // chunk row serves several reads. At most one chunk per session in memory.
   struct CachedChunk {
     std::size_t index;
-    std::int64_t seq;
-    Result data;
+    std::uint64_t start;  // the offset of its first octet in the message
+    std::size_t length;
+    Result data;  // chunk_size (int4), data: binary
   };
 
   const ListedMessage& message(std::size_t index) const;
@@ -73,6 +78,8 @@ class PostgresMaildrop : public sdk::Maildrop {
   const LockLeases::Lock lock_;
   const std::int64_t leaseSeconds_;
   const std::vector<ListedMessage> messages_;
+  const std::int64_t keepDeletedSeconds_;  // keep-on-server: expunge() hides for this long; 0 removes
+  std::vector<std::string> retrieved_;     // UIDs sent whole, recorded when the maildrop closes
   std::unique_ptr<CachedChunk> chunk_;
 };
 

@@ -14,9 +14,9 @@ namespace postamt::store_postgres {
 // crashed frontend cannot lock a maildrop for good. Creates a missing maildrop
 // with its uid_validity.
 inline constexpr const char* kTakeLock = "take_lock";
-// tenant, address -> uid, uidl, size, body_id, chunk_size: the whole listing at once.
+// tenant, address -> uid, uidl, size, body_id: the whole listing at once, hidden messages left out.
 inline constexpr const char* kListing = "listing";
-// tenant, body, seq -> data (binary)
+// tenant, body, offset -> chunk_size, data (binary) of the chunk holding that octet
 inline constexpr const char* kReadChunk = "read_chunk";
 // tenant, address, holder, lease seconds -> a row while the lock is still ours
 inline constexpr const char* kRenewLock = "renew_lock";
@@ -44,6 +44,25 @@ inline constexpr const char* kHasUidl = "has_uidl";
 // tenant, address, uid: keeps next_uid above an imported UIDL's own uid
 inline constexpr const char* kReserveUid = "reserve_uid";
 
+// The purge as a maildrop opens (sdk::RuleBounds), each -> body_id of every message
+// purged, each on its own index so a maildrop with nothing due is not read through.
+// tenant, address: hidden messages whose days are over
+inline constexpr const char* kPurgeHidden = "purge_hidden";
+// tenant, address, expire-after seconds, larger-than octets, retrieved only (bool)
+inline constexpr const char* kPurgeOld = "purge_old";
+// tenant, address, keep-retrieved seconds
+inline constexpr const char* kPurgeRetrieved = "purge_retrieved";
+// tenant, address, uids[], seconds: keep-on-server hides instead of deleting
+inline constexpr const char* kHideMessages = "hide_messages";
+// tenant, address -> how many hidden messages are listed again
+inline constexpr const char* kRestore = "restore";
+// tenant, address, uids[]: the first retrieval only, so "N days after retrieval" counts from then
+inline constexpr const char* kMarkRetrieved = "mark_retrieved";
+// tenant, address -> messages, octets
+inline constexpr const char* kMaildropUsage = "maildrop_usage";
+// tenant -> messages, octets
+inline constexpr const char* kTenantUsage = "tenant_usage";
+
 inline const std::vector<PreparedStatement>& statements() {
   static const std::vector<PreparedStatement> all = {
       {kTakeLock,
@@ -54,10 +73,12 @@ inline const std::vector<PreparedStatement>& statements() {
        "WHERE m.lock_holder IS NULL OR m.lock_holder = excluded.lock_holder OR m.lock_expires_at < now() "
        "RETURNING 1"},
       {kListing,
-       "SELECT m.uid, m.uidl, m.size, m.body_id, b.chunk_size FROM messages m "
-       "JOIN bodies b ON b.tenant_id = m.tenant_id AND b.body_id = m.body_id "
-       "WHERE m.tenant_id = $1 AND m.address = $2 ORDER BY m.uid"},
-      {kReadChunk, "SELECT data FROM body_chunks WHERE tenant_id = $1 AND body_id = $2 AND seq = $3"},
+       "SELECT uid, uidl, size, body_id FROM messages "
+       "WHERE tenant_id = $1 AND address = $2 AND hidden_until IS NULL ORDER BY uid"},
+      {kReadChunk,
+       "SELECT b.chunk_size, c.data FROM bodies b JOIN body_chunks c "
+       "ON c.tenant_id = b.tenant_id AND c.body_id = b.body_id AND c.seq = $3::bigint / b.chunk_size "
+       "WHERE b.tenant_id = $1 AND b.body_id = $2"},
       {kRenewLock,
        "UPDATE maildrops SET lock_expires_at = now() + make_interval(secs => $4) "
        "WHERE tenant_id = $1 AND address = $2 AND lock_holder = $3 RETURNING 1"},
@@ -86,6 +107,25 @@ inline const std::vector<PreparedStatement>& statements() {
        "VALUES ($1, $2, $3, $4, $5, to_timestamp($6), $7)"},
       {kHasUidl, "SELECT 1 FROM messages WHERE tenant_id = $1 AND address = $2 AND uidl = $3"},
       {kReserveUid, "UPDATE maildrops SET next_uid = greatest(next_uid, $3) WHERE tenant_id = $1 AND address = $2"},
+      {kPurgeHidden, "DELETE FROM messages WHERE tenant_id = $1 AND address = $2 AND hidden_until <= now() RETURNING body_id"},
+      {kPurgeOld,
+       "DELETE FROM messages WHERE tenant_id = $1 AND address = $2 AND received_at < now() - make_interval(secs => $3) "
+       "AND size > $4 AND (NOT $5::boolean OR retrieved_at IS NOT NULL) RETURNING body_id"},
+      {kPurgeRetrieved,
+       "DELETE FROM messages WHERE tenant_id = $1 AND address = $2 AND retrieved_at < now() - make_interval(secs => $3) "
+       "RETURNING body_id"},
+      {kHideMessages,
+       "UPDATE messages SET hidden_until = now() + make_interval(secs => $4) "
+       "WHERE tenant_id = $1 AND address = $2 AND uid = ANY ($3::bigint[])"},
+      {kRestore,
+       "WITH restored AS (UPDATE messages SET hidden_until = NULL "
+       "WHERE tenant_id = $1 AND address = $2 AND hidden_until IS NOT NULL RETURNING 1) "
+       "SELECT count(*) FROM restored"},
+      {kMarkRetrieved,
+       "UPDATE messages SET retrieved_at = now() "
+       "WHERE tenant_id = $1 AND address = $2 AND uid = ANY ($3::bigint[]) AND retrieved_at IS NULL"},
+      {kMaildropUsage, "SELECT count(*), coalesce(sum(size), 0) FROM messages WHERE tenant_id = $1 AND address = $2"},
+      {kTenantUsage, "SELECT count(*), coalesce(sum(size), 0) FROM messages WHERE tenant_id = $1"},
   };
   return all;
 }

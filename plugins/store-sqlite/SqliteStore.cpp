@@ -7,6 +7,7 @@
 #include <ctime>
 
 #include "postamt/sdk/Plugin.hpp"
+#include "postamt/sdk/RuleBounds.hpp"
 #include "postamt/sdk/Uidl.hpp"
 
 namespace postamt::store_sqlite {
@@ -75,8 +76,7 @@ void purgeBodies(Connection& db, const std::vector<std::int64_t>& bodyIds) {
 // A policy's retention, and the end of keep-on-server's days, in one statement
 // per maildrop open: the rules are evaluated here, never message by message in
 // the policy. Runs under the maildrop lock, so no session sees it half done.
-void purgeExpired(Connection& db, const sdk::Mailbox& mailbox, const sdk::Store::MaildropRules& rules, std::int64_t now) {
-  constexpr std::int64_t kDay = 24 * 60 * 60;
+void purgeExpired(Connection& db, const sdk::Mailbox& mailbox, const sdk::RuleBounds& rules, std::int64_t now) {
   Statement expired(db,
                     "DELETE FROM messages WHERE tenant_id = ?1 AND address = ?2 AND "
                     "((hidden_until IS NOT NULL AND hidden_until <= ?3) "
@@ -84,10 +84,8 @@ void purgeExpired(Connection& db, const sdk::Mailbox& mailbox, const sdk::Store:
                     " OR (?7 > 0 AND retrieved_at IS NOT NULL AND retrieved_at < ?3 - ?7)) "
                     "RETURNING body_id");
   expired.bind(1, mailbox.tenantId).bind(2, mailbox.address).bind(3, now);
-  expired.bind(4, rules.expireAfterDays > 0 ? rules.expireAfterDays * kDay : 0);
-  expired.bind(5, static_cast<std::int64_t>(std::min<std::uint64_t>(rules.expireLargerThan, INT64_MAX)));
-  expired.bind(6, std::int64_t{rules.expireRetrievedOnly ? 1 : 0});
-  expired.bind(7, rules.keepRetrievedDays > 0 ? rules.keepRetrievedDays * kDay : 0);
+  expired.bind(4, rules.expireAfterSeconds).bind(5, rules.expireLargerThan);
+  expired.bind(6, std::int64_t{rules.expireRetrievedOnly ? 1 : 0}).bind(7, rules.keepRetrievedSeconds);
   std::vector<std::int64_t> bodyIds;
   while (expired.step()) bodyIds.push_back(expired.integer(0));
   purgeBodies(db, bodyIds);
@@ -138,7 +136,8 @@ std::unique_ptr<sdk::Maildrop> SqliteStore::openMaildropWithRules(const sdk::Mai
   lock.bind(1, mailbox.tenantId).bind(2, mailbox.address).bind(3, lockHolder).bind(4, now + leaseSeconds_).bind(5, now).step();
   if (db.changes() == 0) throw sdk::Error(POSTAMT_IN_USE, "maildrop " + mailbox.address + " is locked by another session");
 
-  purgeExpired(db, mailbox, rules, now);
+  const sdk::RuleBounds bounds = sdk::RuleBounds::of(rules);
+  purgeExpired(db, mailbox, bounds, now);
   std::vector<ListedMessage> messages;
   Statement listing(db,
                     "SELECT uid, uidl, size, body_id FROM messages WHERE tenant_id = ?1 AND address = ?2 AND hidden_until IS NULL "
@@ -147,8 +146,8 @@ std::unique_ptr<sdk::Maildrop> SqliteStore::openMaildropWithRules(const sdk::Mai
   while (listing.step())
     messages.push_back({listing.integer(0), listing.text(1), static_cast<std::uint64_t>(listing.integer(2)), listing.integer(3)});
   transaction.commit();
-  return std::make_unique<SqliteMaildrop>(host_, pool_, durableWrites_, locks_, lockWrites_, mailbox, lockHolder, leaseSeconds_, now + leaseSeconds_,
-                                          std::move(messages), rules.keepDeletedDays);
+  return std::make_unique<SqliteMaildrop>(host_, pool_, durableWrites_, locks_, lockWrites_, mailbox, lockHolder, leaseSeconds_,
+                                          now + leaseSeconds_, std::move(messages), bounds.keepDeletedSeconds);
 }
 
 std::uint64_t SqliteStore::restore(const sdk::Mailbox& mailbox) {
@@ -258,7 +257,7 @@ SqliteMaildrop::SqliteMaildrop(sdk::Host host, ConnectionPool& pool, CommitGroup
                                std::mutex& lockWrites,
                                sdk::Mailbox mailbox, std::string lockHolder,
                                std::int64_t leaseSeconds, std::int64_t lockExpiresAt, std::vector<ListedMessage> messages,
-                               std::int64_t keepDeletedDays)
+                               std::int64_t keepDeletedSeconds)
     : host_(host),
       pool_(pool),
       durableWrites_(durableWrites),
@@ -269,7 +268,7 @@ SqliteMaildrop::SqliteMaildrop(sdk::Host host, ConnectionPool& pool, CommitGroup
       leaseSeconds_(leaseSeconds),
       lockExpiresAt_(lockExpiresAt),
       messages_(std::move(messages)),
-      keepDeletedDays_(keepDeletedDays) {}
+      keepDeletedSeconds_(keepDeletedSeconds) {}
 
 void SqliteMaildrop::markRetrieved(std::size_t index) noexcept {
   if (index >= messages_.size()) return;
@@ -356,18 +355,18 @@ void SqliteMaildrop::expunge(sdk::Span<const std::size_t> indexes) {
   durableWrites_.run([&](Connection& db) {
     expiresAt = renewLock(db, unixNow());
     // Keep-on-server: hidden from every listing until the days are over (purgeExpired), restorable until then.
-    Statement remove(db, keepDeletedDays_ > 0
+    Statement remove(db, keepDeletedSeconds_ > 0
                              ? "UPDATE messages SET hidden_until = ?4 WHERE tenant_id = ?1 AND address = ?2 AND uid = ?3"
                              : "DELETE FROM messages WHERE tenant_id = ?1 AND address = ?2 AND uid = ?3");
     remove.bind(1, mailbox_.tenantId).bind(2, mailbox_.address);
-    if (keepDeletedDays_ > 0) remove.bind(4, unixNow() + keepDeletedDays_ * 24 * 60 * 60);
+    if (keepDeletedSeconds_ > 0) remove.bind(4, unixNow() + keepDeletedSeconds_);
     std::vector<std::int64_t> bodyIds;
     for (std::size_t index : indexes) {
       remove.bind(3, messages_[index].uid).step();
       remove.reset();
       bodyIds.push_back(messages_[index].bodyId);
     }
-    if (keepDeletedDays_ == 0) purgeBodies(db, bodyIds);
+    if (keepDeletedSeconds_ == 0) purgeBodies(db, bodyIds);
   });
   lockExpiresAt_ = expiresAt;
 }

@@ -60,7 +60,7 @@ class SqliteMaildrop : public sdk::Maildrop {
  public:
   SqliteMaildrop(sdk::Host host, ConnectionPool& pool, CommitGroup& durableWrites, ConnectionPool& locks, std::mutex& lockWrites,
                  sdk::Mailbox mailbox, std::string lockHolder, std::int64_t leaseSeconds, std::int64_t lockExpiresAt,
-                 std::vector<ListedMessage> messages, std::int64_t keepDeletedDays);
+                 std::vector<ListedMessage> messages, std::int64_t keepDeletedSeconds);
   ~SqliteMaildrop() override;
 
   void list(const ListingFn& each) override;
@@ -95,7 +95,7 @@ class SqliteMaildrop : public sdk::Maildrop {
   const std::int64_t leaseSeconds_;
   std::int64_t lockExpiresAt_;
   const std::vector<ListedMessage> messages_;
-  const std::int64_t keepDeletedDays_;  // keep-on-server: expunge() hides for this many days; 0 removes
+  const std::int64_t keepDeletedSeconds_;  // keep-on-server: expunge() hides for this long; 0 removes
   std::vector<std::int64_t> retrieved_;  // UIDs sent whole, recorded when the maildrop closes
   std::unique_ptr<OpenBody> body_;
 };

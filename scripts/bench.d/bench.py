@@ -20,6 +20,7 @@ import pidfile
 import postamt
 import report
 import scenarios
+import stores
 import tls
 
 MAX_SESSIONS = corpus.HOLD.count + 200
@@ -82,6 +83,7 @@ def main():
     parser.add_argument("--out", type=pathlib.Path, required=True)
     parser.add_argument("--repeats", type=int, default=3)
     every = scenarios.SCENARIOS + tls.SCENARIOS
+    parser.add_argument("--store", choices=stores.NAMES, default="sqlite", help="Postamt's store in every scenario")
     parser.add_argument("--only", default="", help="comma-separated scenario keys: " + ",".join(s.key for s in every))
     args = parser.parse_args()
     chosen = [s for s in every if not args.only or s.key in args.only.split(",")]
@@ -91,12 +93,14 @@ def main():
     pids = pidfile.PidFile(args.work / "pids")
     context = Context(loadgen.Loadgen(args.build / "tests" / "bench" / "postamt-loadgen", pids), args.work)
     certificate = tls.certificate(args.work)
-    servers = [postamt.Postamt(args.build, args.work / "postamt", pids, MAX_SESSIONS, certificate),
-               dovecot.Dovecot(args.work / "dovecot", pids, MAX_SESSIONS, certificate)]
+    store = stores.open_store(args.store, postamt.integration_fixtures(args.build))
+    servers = []
     started = datetime.datetime.now(datetime.timezone.utc)
     load_before = os.getloadavg()
     hashed = dovecot.password_hash(corpus.PASSWORD)
     try:
+        servers = [postamt.Postamt(args.build, args.work / "postamt", pids, MAX_SESSIONS, certificate, store),
+                   dovecot.Dovecot(args.work / "dovecot", pids, MAX_SESSIONS, certificate)]
         for server in servers:
             server.add_users(corpus.ALL_USERS.addresses(), hashed)
             server.start()
@@ -105,6 +109,11 @@ def main():
             seed(server, context)
             way = "LMTP" if server.lmtp_port is not None else "postamtctl deliver"
             print(f"==> seeded {server.name} through {way} in {time.monotonic() - began:.1f} s", flush=True)
+            for scenario in chosen:
+                if scenario.prepare is not None:
+                    began = time.monotonic()
+                    scenario.prepare(server, context)
+                    print(f"==> prepared {scenario.key} on {server.name} in {time.monotonic() - began:.1f} s", flush=True)
 
         runs = {}
         for scenario in chosen:
@@ -118,6 +127,7 @@ def main():
     finally:
         for server in servers:
             server.stop()
+        store.stop()
         # The work directory goes when the run ends; the servers' logs explain its failures.
         args.out.parent.mkdir(parents=True, exist_ok=True)
         for server in servers:
@@ -129,7 +139,7 @@ def main():
     print()
     print(report.render(rows))
     fewer = [f"{s.key}: {s.runs(args.repeats)}" for s in chosen if s.runs(args.repeats) < args.repeats]
-    print(f"P/D: Postamt's figure divided by Dovecot's; medians of {args.repeats} runs"
+    print(f"Postamt on store-{args.store}. P/D: Postamt's figure divided by Dovecot's; medians of {args.repeats} runs"
           + (f" ({', '.join(fewer)})" if fewer else "") + ".")
     for name, lines in trouble.items():
         if lines:
@@ -140,6 +150,7 @@ def main():
         "cpus": os.cpu_count(),
         "load_average_before": load_before,
         "repeats": args.repeats,
+        "store": args.store,
         "postamt_speaks_lmtp": postamt.SPEAKS_LMTP,
         "table": rows,
         "log_warnings": {name: len(lines) for name, lines in trouble.items()},

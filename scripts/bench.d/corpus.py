@@ -31,7 +31,7 @@ class Maildrops:
     size: int
 
 
-ALL_USERS = Users(0, 5100)
+ALL_USERS = Users(0, 5101)
 # download: 100 maildrops x 20 messages of 20 KB at 8 clients; 10 messages of 5 MB at 4 clients
 # (8 maildrops, so no client ever logs in to the maildrop another just left).
 SMALL = Maildrops(Users(0, 100), per_user=20, size=20_000)
@@ -46,6 +46,8 @@ HOLD = Users(0, 5000)
 # deliver: LMTP recipients nobody else reads.
 DELIVER = Users(5000, 100)
 DELIVER_SIZE = SMALL.size
+# bigdrop: one maildrop of 100,000 messages (bigdrop.py seeds it).
+BIGDROP = Users(5100, 1)
 
 
 def address(index: int) -> str:

@@ -49,6 +49,12 @@ ROWS = (
     Row("hold", "kib_per_session", "hold: memory per session KiB (PSS)", at_most(64, "KiB")),
     Row("big", "rss_growth_mib", "RETR 50 MB: RSS growth MiB", at_most(8, "MiB")),
     Row("big", "seconds", "RETR 50 MB: seconds"),
+    Row("bigdrop", "uidl_s", "UIDL of 100,000 msgs: seconds", at_most(0.5, "s")),
+    Row("bigdrop", "session_s", "connect to UIDL's end, 100,000 msgs: s"),
+    Row("frontends", "login_one", "login, 1 frontend, 16 clients: sessions/s"),
+    Row("frontends", "login_ratio", "login: 2 frontends / 1", Target(">= 1", lambda p, d: p >= 1)),
+    Row("frontends", "download_one", "download 20 KB, 1 frontend: MB/s"),
+    Row("frontends", "download_ratio", "download: 2 frontends / 1", Target(">= 1", lambda p, d: p >= 1)),
 )
 
 

@@ -5,7 +5,9 @@ import dataclasses
 import time
 import typing
 
+import bigdrop
 import corpus
+import frontends
 import memory
 
 HOLD_NOOP_INTERVAL = 3  # seconds between the NOOPs of each held session
@@ -18,6 +20,7 @@ class Scenario:
     title: str
     run: typing.Callable  # (server, context) -> dict of figures, or None
     most_runs: typing.Optional[int] = None  # fewer runs than --repeats asks for
+    prepare: typing.Optional[typing.Callable] = None  # (server, context), once after seeding, when chosen
 
     def runs(self, repeats: int) -> int:
         return min(repeats, self.most_runs or repeats)
@@ -93,4 +96,6 @@ SCENARIOS = (
     # Once: logging in 5,000 sessions takes Dovecot about 100 s (a process each),
     # and three runs would take the whole benchmark near its 15 minutes.
     Scenario("hold", "5,000 authenticated idle sessions, NOOP every 3 s", hold, most_runs=1),
+    Scenario("bigdrop", "log in to 100,000 messages, STAT, UIDL, QUIT", bigdrop.run, prepare=bigdrop.prepare),
+    Scenario("frontends", "login and download, two frontends on one database vs one", frontends.run),
 )

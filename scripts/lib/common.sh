@@ -48,11 +48,13 @@ install_packages() {
   return 0
 }
 
-# build DIR TYPE [extra cmake args...]: configures once, then builds with both cores.
+# build DIR TYPE [extra cmake args...]: configures once, then builds with both cores
+# (POSTAMT_BUILD_JOBS=1 on a machine shared with others), everything or the
+# targets in BUILD_TARGETS.
 build() {
   local dir=$1 type=$2
   shift 2
   echo "==> building $type in $dir"
   cmake -S "$ROOT" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE="$type" "$@" >/dev/null
-  cmake --build "$dir" -j2
+  cmake --build "$dir" -j"${POSTAMT_BUILD_JOBS:-2}" ${BUILD_TARGETS:+--target ${BUILD_TARGETS[@]}}
 }

@@ -110,12 +110,15 @@ class PgCluster:
             self.process.wait()
         self.process = None
 
-    def psql(self, *statements: str, database: str = "postgres") -> str:
+    def psql(self, *statements: str, database: str = "postgres", input: str = None) -> str:
+        """Runs the statements, then any SQL (or COPY data) on `input`, as the superuser."""
         argv = [str(BIN / "psql"), "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1",
                 "-p", str(self.port), "-U", "postgres", "-d", database]
         for sql in statements:
             argv += ["-c", sql]
-        return subprocess.run(argv, check=True, capture_output=True, text=True, timeout=60).stdout
+        if input is not None:
+            argv += ["-f", "-"]
+        return subprocess.run(argv, check=True, capture_output=True, text=True, timeout=300, input=input).stdout
 
     def query(self, sql: str) -> str:
         """Runs `sql` in the test database as the superuser; the rows, `|`-separated."""

@@ -1,11 +1,10 @@
 """Lua policies per tenant (issue 6), driven with real poplib and smtplib.LMTP
 against a real postamtd: login delay, CAPA values, quota refusals, delivery
-refusals, and the fall-back when a script breaks."""
+refusals, and the fall-back when a script breaks; on both stores."""
 
 import pathlib
 import poplib
 import smtplib
-import sqlite3
 import time
 
 import pytest
@@ -15,6 +14,8 @@ from test_lmtp import transaction
 
 EXAMPLES = pathlib.Path(__file__).resolve().parents[2] / "policies" / "examples"
 POLICY = {"policy__main__plugin": "policy-lua", "policy__main__instruction_limit": "200000"}
+
+pytestmark = pytest.mark.backends("sqlite", "postgres")
 
 
 @pytest.fixture
@@ -30,6 +31,17 @@ def set_policy(server, tenant, script, check=True):
     else:
         path = EXAMPLES / script if isinstance(script, str) else script
     return server.ctl("policy", "set", tenant, str(path), check=check)
+
+
+def backdate(server, column, days, where="1 = 1"):
+    """Moves a message time `days` into the past, as if that much time had gone by: store-sqlite keeps
+    seconds since the epoch, store-postgres timestamptz."""
+    shift = f"interval '{days} days'" if server.backend == "postgres" else f"{days} * 86400"
+    server.sql(f"UPDATE messages SET {column} = {column} - {shift} WHERE {where}")
+
+
+def count(server, query):
+    return int(server.sql(query).strip())
 
 
 def pop(server, user):
@@ -206,6 +218,43 @@ def test_keep_on_server_hides_deleted_mail_until_it_is_restored(server):
     client.quit()
 
 
+def test_deleted_mail_kept_on_the_server_goes_for_good_when_its_days_are_over(server):
+    set_policy(server, "demo", "keep-on-server.lua")  # keep_deleted_days = 14
+    time.sleep(1.2)
+    seed(server, "alice@demo.test", b"Subject: first\r\n\r\none\r\n")
+    seed(server, "alice@demo.test", b"Subject: second\r\n\r\ntwo\r\n")
+    client = pop(server, "alice@demo.test")
+    client.dele(1)
+    client.quit()
+    backdate(server, "hidden_until", 15)
+    client = pop(server, "alice@demo.test")
+    assert client.stat()[0] == 1
+    assert client.retr(1)[1][-1] == b"two"
+    client.quit()
+    assert server.ctl("maildrop", "restore", "alice@demo.test").stdout == b"alice@demo.test: 0 message(s) restored\n"
+    # Purged, not hidden: the message and its body are gone from the store.
+    assert count(server, "SELECT count(*) FROM messages") == 1
+    assert count(server, "SELECT count(*) FROM bodies") == 1
+
+
+def test_retention_of_retrieved_large_mail_leaves_small_and_unread_mail(server):
+    set_policy(server, "demo", "function retention(a) return {older_than_days = 30, larger_than = 1000, retrieved_only = true} end")
+    time.sleep(1.2)
+    seed(server, "alice@demo.test", b"Subject: small\r\n\r\nsmall\r\n")
+    seed(server, "alice@demo.test", b"Subject: large read\r\n\r\n" + b"x" * 2000 + b"\r\n")
+    seed(server, "alice@demo.test", b"Subject: large unread\r\n\r\n" + b"y" * 2000 + b"\r\n")
+    client = pop(server, "alice@demo.test")
+    for n in (1, 2):
+        client.retr(n)
+    client.quit()
+    backdate(server, "received_at", 31)
+    client = pop(server, "alice@demo.test")
+    assert client.stat()[0] == 2  # the large message read and old: gone; small or unread ones stay
+    assert client.retr(1)[1][-1] == b"small"
+    assert client.retr(2)[1][-1] == b"y" * 2000
+    client.quit()
+
+
 def test_mail_left_on_the_server_goes_days_after_its_first_retrieval(server):
     set_policy(server, "demo", "keep-on-server.lua")
     time.sleep(1.2)
@@ -216,8 +265,7 @@ def test_mail_left_on_the_server_goes_days_after_its_first_retrieval(server):
     client.retr(1)
     client.top(2, 0)  # TOP is no retrieval
     client.quit()
-    with sqlite3.connect(server.values["directory.connect"]) as db:
-        db.execute("UPDATE messages SET retrieved_at = retrieved_at - 31 * 86400")
+    backdate(server, "retrieved_at", 31)
     client = pop(server, "alice@demo.test")
     assert client.stat()[0] == 1
     assert client.retr(1)[1][-1] == b"unread"
@@ -230,13 +278,10 @@ def test_the_background_purge_reaches_users_who_never_log_in_but_not_a_held_mail
     for user in ("alice@demo.test", "bob@demo.test"):
         seed(server, user, b"Subject: old\r\n\r\nold\r\n")
     held = pop(server, "bob@demo.test")  # RFC 1939 section 8: the sweep must leave a locked maildrop alone
-    database = server.values["directory.connect"]
-    with sqlite3.connect(database) as db:
-        db.execute("UPDATE messages SET received_at = received_at - 31 * 86400")
+    backdate(server, "received_at", 31)
 
     def remaining(user):
-        with sqlite3.connect(database) as db:
-            return db.execute("SELECT count(*) FROM messages WHERE address = ?", (user,)).fetchone()[0]
+        return count(server, f"SELECT count(*) FROM messages WHERE address = '{user}'")
 
     deadline = time.monotonic() + 10
     while remaining("alice@demo.test") and time.monotonic() < deadline:
@@ -257,15 +302,13 @@ def test_retention_purges_old_mail_as_the_maildrop_opens_and_capa_shows_expire(s
     time.sleep(1.2)
     seed(server, "alice@demo.test", b"Subject: old\r\n\r\nold\r\n")
     seed(server, "alice@demo.test", b"Subject: new\r\n\r\nnew\r\n")
-    with sqlite3.connect(server.values["directory.connect"]) as db:
-        db.execute("UPDATE messages SET received_at = received_at - 31 * 86400 WHERE uid = 1")
+    backdate(server, "received_at", 31, where="uid = 1")
     client = pop(server, "alice@demo.test")
     assert client.stat()[0] == 1
     assert capabilities(client)["EXPIRE"] == ["30"]  # RFC 2449 section 6.7
     assert client.retr(1)[1][-1] == b"new"
     client.quit()
-    with sqlite3.connect(server.values["directory.connect"]) as db:
-        assert db.execute("SELECT count(*) FROM messages").fetchone()[0] == 1
+    assert count(server, "SELECT count(*) FROM messages") == 1
 
 
 def test_policy_test_prints_every_hooks_decision_for_a_user_and_changes_nothing(server):
@@ -285,8 +328,7 @@ end
     assert out[1:4] == ["retention: no opinion", "keep_on_server: no opinion", "quota: no opinion"]  # the script's override
     missing = server.ctl("policy", "test", "demo", "--user", "nobody@demo.test", check=False)
     assert missing.returncode == 1 and b"no user nobody@demo.test" in missing.stderr
-    with sqlite3.connect(server.values["directory.connect"]) as db:
-        assert db.execute("SELECT count(*) FROM last_logins").fetchone()[0] == 0
+    assert count(server, "SELECT count(*) FROM last_logins") == 0
 
 
 def test_a_broken_script_falls_back_per_hook_and_logs_one_line(server):
