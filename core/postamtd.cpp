@@ -28,10 +28,12 @@
 #include "net/Server.h"
 #include "plugin/PluginHost.h"
 #include "plugin/PluginInstances.h"
+#include "policy/DeviceTracking.h"
 #include "policy/PurgeSweep.h"
 #include "policy/TenantPolicies.h"
 #include "tenant/Directory.h"
 #include "tenant/MailboxResolver.h"
+#include "tenant/DeviceDirectory.h"
 #include "tenant/PolicyDirectory.h"
 #include "tenant/TenantLogin.h"
 
@@ -133,12 +135,14 @@ int main(int argc, char** argv) {
     postamt::tenant::PolicyDirectory policyDirectory(config.directoryConnector, config.directoryConnect);
     postamt::policy::TenantPolicies policies(policyDirectory, instances);
     const std::string lockOwner = Poco::Net::DNS::hostName() + ":" + std::to_string(getpid());
-    postamt::tenant::TenantLogin login(resolver, policies, lockOwner);
+    postamt::tenant::DeviceDirectory deviceDirectory(config.directoryConnector, config.directoryConnect);
+    postamt::policy::DeviceTracking devices(deviceDirectory);
+    postamt::tenant::TenantLogin login(resolver, policies, devices, lockOwner);
     // The background purge of policies' expired and grace-ended messages: a batch every interval; 0 turns it off.
     const int purgeEvery = config.raw->getInt("purge.interval_seconds", 60);
     const int purgeBatch = config.raw->getInt("purge.batch", 50);
     if (purgeEvery < 0 || purgeBatch < 1) throw std::invalid_argument("purge.interval_seconds must be 0 or more, purge.batch 1 or more");
-    postamt::policy::PurgeSweep sweep(directory, instances, policies, lockOwner + ":purge", static_cast<std::size_t>(purgeBatch));
+    postamt::policy::PurgeSweep sweep(directory, instances, policies, devices, lockOwner + ":purge", static_cast<std::size_t>(purgeBatch));
 
     postamt::delivery::TenantDelivery delivery(resolver, policies);
 

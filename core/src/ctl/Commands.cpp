@@ -10,6 +10,7 @@
 
 #include "auth/OAuthToken.h"
 #include "ctl/Context.h"
+#include "ctl/DeviceCommands.h"
 #include "ctl/PolicyCommands.h"
 #include "db/PostgresMigrator.h"
 #include "db/SqliteMigrator.h"
@@ -313,6 +314,9 @@ const std::map<std::string, Handler>& commands() {
       {"policy show", policyShow},
       {"policy fallback", policyFallback},
       {"policy test", policyTest},
+      {"device tracking", deviceTracking},
+      {"device list", deviceList},
+      {"device remove", deviceRemove},
   };
   return table;
 }
@@ -346,7 +350,11 @@ const char* usageText() {
          "                                       what a hook does when the script fails (default open)\n"
          "  policy test TENANT --user ADDRESS [--remote IP]\n"
          "                                       every hook's decision for that user; changes nothing\n"
-         "  usage TENANT|ADDRESS                 messages and octets stored, against the quota hook's limits\n";
+         "  usage TENANT|ADDRESS                 messages and octets stored, against the quota hook's limits\n"
+         "  device tracking TENANT on [--separator +] [--grace 30d] | device tracking TENANT off\n"
+         "                                       several devices per user: ADDRESS+DEVICE logins (policies/README.md)\n"
+         "  device list ADDRESS | device remove ADDRESS DEVICE\n"
+         "                                       a user's devices; removing one releases what only it held\n";
 }
 
 void runCommand(Context& context, const Arguments& arguments) {
