@@ -27,9 +27,10 @@ MAX_SESSIONS = corpus.HOLD.count + 200
 class Context:
     """What the scenarios share: the load generator and the message files."""
 
-    def __init__(self, generator: loadgen.Loadgen, work: pathlib.Path):
+    def __init__(self, generator: loadgen.Loadgen, work: pathlib.Path, build: pathlib.Path):
         self.loadgen = generator
         self.work = work
+        self.build = build
 
     def message(self, size: int) -> pathlib.Path:
         return corpus.message_file(self.work, size)
@@ -88,7 +89,7 @@ def main():
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
 
     pids = pidfile.PidFile(args.work / "pids")
-    context = Context(loadgen.Loadgen(args.build / "tests" / "bench" / "postamt-loadgen", pids), args.work)
+    context = Context(loadgen.Loadgen(args.build / "tests" / "bench" / "postamt-loadgen", pids), args.work, args.build)
     servers = [postamt.Postamt(args.build, args.work / "postamt", pids, MAX_SESSIONS),
                dovecot.Dovecot(args.work / "dovecot", pids, MAX_SESSIONS)]
     started = datetime.datetime.now(datetime.timezone.utc)

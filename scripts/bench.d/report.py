@@ -49,6 +49,13 @@ ROWS = (
     Row("hold", "kib_per_session", "hold: memory per session KiB (PSS)", at_most(64, "KiB")),
     Row("big", "rss_growth_mib", "RETR 50 MB: RSS growth MiB", at_most(8, "MiB")),
     Row("big", "seconds", "RETR 50 MB: seconds"),
+    Row("policy-open", "seconds_without", "open 50,000 msgs, no policy: seconds"),
+    Row("policy-open", "seconds_with", "open 50,000 msgs, example policy: seconds"),
+    Row("policy-open", "ratio", "open 50,000 msgs: with / without policy", at_most(1.5, "x")),
+    Row("policy-login", "hook_median_us", "login hook: median us per call", at_most(50, "us")),
+    Row("policy-login", "rate_without", "login, 8 clients, no policy: sessions/s"),
+    Row("policy-login", "rate_with", "login, 8 clients, login hook: sessions/s"),
+    Row("policy-login", "p50_added_us", "login, 8 clients: p50 added by the policy, us"),
 )
 
 

@@ -7,6 +7,7 @@ import typing
 
 import corpus
 import memory
+import policy
 
 HOLD_NOOP_INTERVAL = 3  # seconds between the NOOPs of each held session
 HOLD_SECONDS = 10       # held this long once all are logged in; memory is read meanwhile
@@ -93,4 +94,6 @@ SCENARIOS = (
     # Once: logging in 5,000 sessions takes Dovecot about 100 s (a process each),
     # and three runs would take the whole benchmark near its 15 minutes.
     Scenario("hold", "5,000 authenticated idle sessions, NOOP every 3 s", hold, most_runs=1),
+    Scenario("policy-open", "open a 50,000-message maildrop, with and without a policy (Postamt only)", policy.maildrop_open),
+    Scenario("policy-login", "a policy's login hook: per call, and login-8 with and without (Postamt only)", policy.login_hook),
 )

@@ -312,6 +312,7 @@ const std::map<std::string, Handler>& commands() {
       {"maildrop restore", maildropRestore},
       {"policy set", policySet},
       {"policy show", policyShow},
+      {"policy del", policyDel},
       {"policy fallback", policyFallback},
       {"policy test", policyTest},
       {"device tracking", deviceTracking},
@@ -346,6 +347,7 @@ const char* usageText() {
          "  policy set TENANT FILE [--instance policy.main]\n"
          "                                       store the tenant's Lua policy, if it compiles and passes a dry run\n"
          "  policy show TENANT                   the stored script, its version and each hook's fallback\n"
+         "  policy del TENANT                    remove the tenant's policy\n"
          "  policy fallback TENANT HOOK open|closed\n"
          "                                       what a hook does when the script fails (default open)\n"
          "  policy test TENANT --user ADDRESS [--remote IP]\n"
