@@ -27,7 +27,9 @@
 #include "metrics/Registry.h"
 #include "metrics/SessionMetrics.h"
 #include "net/Server.h"
+#include "policy/DeviceTracking.h"
 #include "tenant/CurrentGeneration.h"
+#include "tenant/DeviceDirectory.h"
 #include "tenant/Directory.h"
 #include "tenant/ServiceGeneration.h"
 
@@ -189,11 +191,14 @@ int main(int argc, char** argv) {
     postamt::tenant::Directory directory(config.directoryConnector, config.directoryConnect);
     postamt::tenant::PolicyDirectory policyDirectory(config.directoryConnector, config.directoryConnect);
     const std::string lockOwner = Poco::Net::DNS::hostName() + ":" + std::to_string(getpid());
+    postamt::tenant::DeviceDirectory deviceDirectory(config.directoryConnector, config.directoryConnect);
+    postamt::policy::DeviceTracking devices(deviceDirectory);
     // The background purge of policies' expired and grace-ended messages: a batch every interval; 0 turns it off.
     const int purgeEvery = config.raw->getInt("purge.interval_seconds", 60);
     const int purgeBatch = config.raw->getInt("purge.batch", 50);
     if (purgeEvery < 0 || purgeBatch < 1) throw std::invalid_argument("purge.interval_seconds must be 0 or more, purge.batch 1 or more");
-    const postamt::tenant::ServiceGeneration::Sources sources{host, directory, policyDirectory, config.defaultDomain, lockOwner,
+    const postamt::tenant::ServiceGeneration::Sources sources{host, directory, policyDirectory, devices, config.defaultDomain,
+                                                              lockOwner,
                                                               static_cast<std::size_t>(purgeBatch)};
     postamt::tenant::Generations generations(std::make_shared<postamt::tenant::ServiceGeneration>(config.raw, sources));
     postamt::tenant::CurrentLogin login(generations);

@@ -29,9 +29,10 @@ MAX_SESSIONS = corpus.HOLD.count + 200
 class Context:
     """What the scenarios share: the load generator and the message files."""
 
-    def __init__(self, generator: loadgen.Loadgen, work: pathlib.Path):
+    def __init__(self, generator: loadgen.Loadgen, work: pathlib.Path, build: pathlib.Path):
         self.loadgen = generator
         self.work = work
+        self.build = build
 
     def message(self, size: int) -> pathlib.Path:
         return corpus.message_file(self.work, size)
@@ -91,7 +92,7 @@ def main():
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
 
     pids = pidfile.PidFile(args.work / "pids")
-    context = Context(loadgen.Loadgen(args.build / "tests" / "bench" / "postamt-loadgen", pids), args.work)
+    context = Context(loadgen.Loadgen(args.build / "tests" / "bench" / "postamt-loadgen", pids), args.work, args.build)
     certificate = tls.certificate(args.work)
     store = stores.open_store(args.store, postamt.integration_fixtures(args.build))
     servers = []

@@ -50,6 +50,8 @@ class Postamt:
             log__level="information",
             # Like Dovecot's process_limit: room for the hold scenario's sessions.
             server__max_connections=max_sessions,
+            # The instance the policy scenarios' tenant policy runs on; no tenant has a policy until one is set.
+            policy__main__plugin="policy-lua",
             **tls,
             **(lmtp if SPEAKS_LMTP else {}), **shared)
         self.port = self.server.port

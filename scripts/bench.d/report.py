@@ -55,6 +55,13 @@ ROWS = (
     Row("frontends", "login_ratio", "login: 2 frontends / 1", Target(">= 1", lambda p, d: p >= 1)),
     Row("frontends", "download_one", "download 20 KB, 1 frontend: MB/s"),
     Row("frontends", "download_ratio", "download: 2 frontends / 1", Target(">= 1", lambda p, d: p >= 1)),
+    Row("policy-open", "seconds_without", "open 50,000 msgs, no policy: seconds"),
+    Row("policy-open", "seconds_with", "open 50,000 msgs, example policy: seconds"),
+    Row("policy-open", "ratio", "open 50,000 msgs: with / without policy", at_most(1.5, "x")),
+    Row("policy-login", "hook_median_us", "login hook: median us per call", at_most(50, "us")),
+    Row("policy-login", "rate_without", "login, 8 clients, no policy: sessions/s"),
+    Row("policy-login", "rate_with", "login, 8 clients, login hook: sessions/s"),
+    Row("policy-login", "p50_added_us", "login, 8 clients: p50 added by the policy, us"),
 )
 
 

@@ -9,6 +9,7 @@ import bigdrop
 import corpus
 import frontends
 import memory
+import policy
 
 HOLD_NOOP_INTERVAL = 3  # seconds between the NOOPs of each held session
 HOLD_SECONDS = 10       # held this long once all are logged in; memory is read meanwhile
@@ -98,4 +99,6 @@ SCENARIOS = (
     Scenario("hold", "5,000 authenticated idle sessions, NOOP every 3 s", hold, most_runs=1),
     Scenario("bigdrop", "log in to 100,000 messages, STAT, UIDL, QUIT", bigdrop.run, prepare=bigdrop.prepare),
     Scenario("frontends", "login and download, two frontends on one database vs one", frontends.run),
+    Scenario("policy-open", "open a 50,000-message maildrop, with and without a policy (Postamt only)", policy.maildrop_open),
+    Scenario("policy-login", "a policy's login hook: per call, and login-8 with and without (Postamt only)", policy.login_hook),
 )

@@ -32,7 +32,9 @@ def test_one_frontend_serves_tenants_on_two_clusters(make_postamt, far_cluster):
     server = make_postamt()  # directory, users and store.main in the session's cluster
     server.configure(store__far__plugin="store-postgres", store__far__connect=far_cluster.conninfo)
     migrated = server.ctl("db", "migrate").stdout.decode()
-    newest = len(list((pathlib.Path(__file__).resolve().parents[2] / "schemas" / "postgres").glob("*.sql")))
+    # A migration's number is its version ("007_devices.sql" is 7); the newest need not be the count of files.
+    schemas = pathlib.Path(__file__).resolve().parents[2] / "schemas" / "postgres"
+    newest = max(int(p.name.split("_")[0]) for p in schemas.glob("*.sql"))
     assert f"on 127.0.0.1:{far_cluster.port}: schema version {newest} (migrated from 0)" in migrated, migrated
     assert "password" not in migrated
     server.ctl("tenant", "add", "far", "--store", "store.far")

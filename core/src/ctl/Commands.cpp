@@ -10,6 +10,7 @@
 
 #include "auth/OAuthToken.h"
 #include "ctl/Context.h"
+#include "ctl/DeviceCommands.h"
 #include "ctl/PolicyCommands.h"
 #include "db/PostgresMigrator.h"
 #include "db/SqliteMigrator.h"
@@ -311,8 +312,12 @@ const std::map<std::string, Handler>& commands() {
       {"maildrop restore", maildropRestore},
       {"policy set", policySet},
       {"policy show", policyShow},
+      {"policy del", policyDel},
       {"policy fallback", policyFallback},
       {"policy test", policyTest},
+      {"device tracking", deviceTracking},
+      {"device list", deviceList},
+      {"device remove", deviceRemove},
   };
   return table;
 }
@@ -342,11 +347,16 @@ const char* usageText() {
          "  policy set TENANT FILE [--instance policy.main]\n"
          "                                       store the tenant's Lua policy, if it compiles and passes a dry run\n"
          "  policy show TENANT                   the stored script, its version and each hook's fallback\n"
+         "  policy del TENANT                    remove the tenant's policy\n"
          "  policy fallback TENANT HOOK open|closed\n"
          "                                       what a hook does when the script fails (default open)\n"
          "  policy test TENANT --user ADDRESS [--remote IP]\n"
          "                                       every hook's decision for that user; changes nothing\n"
-         "  usage TENANT|ADDRESS                 messages and octets stored, against the quota hook's limits\n";
+         "  usage TENANT|ADDRESS                 messages and octets stored, against the quota hook's limits\n"
+         "  device tracking TENANT on [--separator +] [--grace 30d] | device tracking TENANT off\n"
+         "                                       several devices per user: ADDRESS+DEVICE logins (policies/README.md)\n"
+         "  device list ADDRESS | device remove ADDRESS DEVICE\n"
+         "                                       a user's devices; removing one releases what only it held\n";
 }
 
 void runCommand(Context& context, const Arguments& arguments) {

@@ -31,6 +31,11 @@ policy::TenantPolicies& Context::policies() {
   return *policies_;
 }
 
+tenant::DeviceDirectory& Context::devices() {
+  if (!devices_) devices_ = std::make_unique<tenant::DeviceDirectory>(config_.directoryConnector, config_.directoryConnect);
+  return *devices_;
+}
+
 tenant::ResolvedMailbox Context::resolve(const std::string& address) {
   auto result = resolver().resolve(address);
   if (!result.mailbox) throw CommandError(result.error);

@@ -10,6 +10,7 @@
 #include "plugin/PluginHost.h"
 #include "plugin/PluginInstances.h"
 #include "policy/TenantPolicies.h"
+#include "tenant/DeviceDirectory.h"
 #include "tenant/Directory.h"
 #include "tenant/MailboxResolver.h"
 #include "tenant/PolicyDirectory.h"
@@ -39,6 +40,7 @@ class Context {
   plugin::PluginInstances& instances();
   tenant::MailboxResolver& resolver();
   policy::TenantPolicies& policies();
+  tenant::DeviceDirectory& devices();
   tenant::ResolvedMailbox resolve(const std::string& address);  // throws CommandError
   std::istream& in;
   std::ostream& out;
@@ -51,6 +53,7 @@ class Context {
   std::unique_ptr<tenant::MailboxResolver> resolver_;
   std::unique_ptr<tenant::PolicyDirectory> policyDirectory_;
   std::unique_ptr<policy::TenantPolicies> policies_;
+  std::unique_ptr<tenant::DeviceDirectory> devices_;
 };
 
 using Arguments = std::vector<std::string>;

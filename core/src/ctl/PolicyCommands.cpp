@@ -85,6 +85,14 @@ void policyShow(Context& c, const Arguments& args) {
   if (!stored->script.empty() && stored->script.back() != '\n') c.out << "\n";
 }
 
+// Frontends notice within a second that the version is gone, and run the tenant's next sessions without a policy.
+void policyDel(Context& c, const Arguments& args) {
+  if (args.size() != 1) throw UsageError("policy del TENANT");
+  const tenant::Tenant tenant = requireTenant(c, args[0]);
+  if (!c.policies().directory().removePolicy(tenant.id)) throw CommandError("tenant " + tenant.name + " has no policy");
+  c.out << "tenant " << tenant.name << ": policy removed\n";
+}
+
 // Every hook asked about one user as postamtd would ask it (the user's real
 // last login; the remote address from --remote, else 192.0.2.1), changing
 // nothing: no login recorded, no maildrop opened.

@@ -2,13 +2,21 @@
 
 #include <Poco/Logger.h>
 
+#include <ctime>
+
+#include "policy/DeviceMaildrop.h"
 #include "policy/MaildropPolicy.h"
 
 namespace postamt::policy {
 
 PurgeSweep::PurgeSweep(tenant::Directory& directory, plugin::PluginInstances& instances, TenantPolicies& policies,
-                       std::string lockHolder, std::size_t batch)
-    : directory_(directory), instances_(instances), policies_(policies), lockHolder_(std::move(lockHolder)), batch_(batch) {}
+                       DeviceTracking& devices, std::string lockHolder, std::size_t batch)
+    : directory_(directory),
+      instances_(instances),
+      policies_(policies),
+      devices_(devices),
+      lockHolder_(std::move(lockHolder)),
+      batch_(batch) {}
 
 std::size_t PurgeSweep::step() {
   if (pending_.empty()) startRound();
@@ -21,10 +29,10 @@ std::size_t PurgeSweep::step() {
   return purged;
 }
 
-// The users of every tenant with a policy; a tenant without one has nothing to purge.
+// The users of every tenant with a policy or device tracking; another tenant has nothing to purge.
 void PurgeSweep::startRound() {
   for (const auto& tenant : directory_.tenants()) {
-    if (!policies_.directory().version(tenant.id)) continue;
+    if (!policies_.directory().version(tenant.id) && !devices_.settings(tenant.id)) continue;
     plugin::AuthInstance* auth = instances_.auth(tenant.authInstance);
     if (auth == nullptr) continue;
     const auto listed = auth->listUsers(tenant.id, [&](const std::string& address, bool) {
@@ -40,14 +48,26 @@ bool PurgeSweep::purge(const Visit& visit) {
   plugin::StoreInstance* store = instances_.store(visit.tenant.storeInstance);
   if (!address || store == nullptr) return false;
   const auto maildrop = maildropPolicy(policies_, visit.tenant, visit.address);
+  if (maildrop.refused) return false;
   const auto rules = maildrop.rules();
-  if (maildrop.refused || !rules) return false;
+  const auto tracking = devices_.settings(visit.tenant.id);
+  const auto recorded = tracking ? devices_.directory().userDevices(visit.tenant.id, visit.address) : tenant::UserDevices{};
+  if (!rules && recorded.deletions.empty()) return false;
   // Opening applies the rules under the lock; closing at once applies nothing else.
-  const auto opened = store->open(tenant::Mailbox(visit.tenant.id, *address), lockHolder_, &*rules);
+  const auto opened = store->open(tenant::Mailbox(visit.tenant.id, *address), lockHolder_, rules ? &*rules : nullptr);
   if (opened.status != POSTAMT_OK && opened.status != POSTAMT_IN_USE) {
     Poco::Logger::get("purge").warning("%s: %s", visit.address, opened.error);
   }
-  return opened.status == POSTAMT_OK;
+  if (opened.status != POSTAMT_OK) return false;
+  if (!recorded.deletions.empty()) {
+    try {
+      releaseUnheld(*opened.maildrop, devices_.directory(), recorded, visit.tenant.id, visit.address, std::time(nullptr),
+                    tracking->graceSeconds);
+    } catch (const pop3::StoreError& e) {
+      Poco::Logger::get("purge").warning("%s: cannot expunge what no device holds: %s", visit.address, std::string(e.what()));
+    }
+  }
+  return true;
 }
 
 }  // namespace postamt::policy

@@ -74,6 +74,15 @@ std::int64_t PolicyDirectory::setPolicy(std::int64_t tenantId, const std::string
   });
 }
 
+bool PolicyDirectory::removePolicy(std::int64_t tenantId) {
+  return withSession(pool_, [&](Poco::Data::Session& s) {
+    s << inDialect(s, "DELETE FROM policy_fallbacks WHERE tenant_id = ?"), use(tenantId), now;
+    Poco::Data::Statement statement(s);
+    statement << inDialect(s, "DELETE FROM policies WHERE tenant_id = ?"), use(tenantId);
+    return statement.execute() > 0;
+  });
+}
+
 void PolicyDirectory::setFallback(std::int64_t tenantId, const std::string& hook, const std::string& mode) {
   withSession(pool_, [&](Poco::Data::Session& s) {
     std::string h = hook, m = mode;

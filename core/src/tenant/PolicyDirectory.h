@@ -29,6 +29,8 @@ class PolicyDirectory {
   bool anyPolicy();
   // Stores the script under a version the tenant has never had.
   std::int64_t setPolicy(std::int64_t tenantId, const std::string& instance, const std::string& script);
+  // Removes the script and its fallbacks; false when the tenant had none.
+  bool removePolicy(std::int64_t tenantId);
   // A new version too, so frontends pick the change up with the script.
   void setFallback(std::int64_t tenantId, const std::string& hook, const std::string& mode);
 

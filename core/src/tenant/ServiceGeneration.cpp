@@ -7,8 +7,8 @@ ServiceGeneration::ServiceGeneration(Poco::AutoPtr<Poco::Util::AbstractConfigura
       instances(*config, sources.host),
       resolver(sources.directory, instances, sources.defaultDomain),
       policies(sources.policyDirectory, instances),
-      login(resolver, policies, sources.lockOwner),
+      login(resolver, policies, sources.devices, sources.lockOwner),
       delivery(resolver, policies),
-      sweep(sources.directory, instances, policies, sources.lockOwner + ":purge", sources.purgeBatch) {}
+      sweep(sources.directory, instances, policies, sources.devices, sources.lockOwner + ":purge", sources.purgeBatch) {}
 
 }  // namespace postamt::tenant

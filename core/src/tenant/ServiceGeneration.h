@@ -10,6 +10,7 @@
 #include "delivery/TenantDelivery.h"
 #include "plugin/PluginHost.h"
 #include "plugin/PluginInstances.h"
+#include "policy/DeviceTracking.h"
 #include "policy/PurgeSweep.h"
 #include "policy/TenantPolicies.h"
 #include "tenant/Directory.h"
@@ -28,6 +29,7 @@ struct ServiceGeneration {
     plugin::PluginHost& host;
     Directory& directory;
     PolicyDirectory& policyDirectory;
+    policy::DeviceTracking& devices;
     std::string defaultDomain;
     std::string lockOwner;
     std::size_t purgeBatch;

@@ -7,6 +7,9 @@
 #include <map>
 
 #include "plugin/HostApi.h"
+#include "policy/DeviceMaildrop.h"
+#include "policy/DeviceName.h"
+#include "policy/DeviceTracking.h"
 #include "policy/LoginRule.h"
 #include "policy/MaildropPolicy.h"
 #include "policy/TenantPolicies.h"
@@ -40,8 +43,27 @@ void spendPasswordCheckTime(const std::string& password) {
 
 }  // namespace
 
-TenantLogin::TenantLogin(MailboxResolver& resolver, policy::TenantPolicies& policies, std::string lockOwner)
-    : resolver_(resolver), policies_(policies), lockOwner_(std::move(lockOwner)) {}
+TenantLogin::TenantLogin(MailboxResolver& resolver, policy::TenantPolicies& policies, policy::DeviceTracking& devices,
+                         std::string lockOwner)
+    : resolver_(resolver), policies_(policies), devices_(devices), lockOwner_(std::move(lockOwner)) {}
+
+TenantLogin::Resolved TenantLogin::resolve(const std::string& user) {
+  Resolved resolved{resolver_.resolve(user), std::nullopt};
+  if (!resolved.result.mailbox) return resolved;
+  ResolvedMailbox& target = *resolved.result.mailbox;
+  const auto tracking = devices_.settings(target.tenant.id);
+  if (!tracking) return resolved;
+  const auto name = policy::DeviceName::split(target.mailbox.address.localPart, tracking->separator);
+  if (!name) {
+    resolved.result.mailbox.reset();
+    resolved.result.error = "'" + user + "' names no valid device (letters, digits, '.', '_', '-', at most 32)";
+    return resolved;
+  }
+  if (name->device.empty()) return resolved;
+  resolved.device = DeviceLogin{name->device, tracking->graceSeconds};
+  target.mailbox = Mailbox(target.tenant.id, Address{name->localPart, target.mailbox.address.domain});
+  return resolved;
+}
 
 // RFC 2449 sections 6.5 and 6.7: before login the user is unknown, and with
 // policies in the directory LOGIN-DELAY and EXPIRE vary by user; the least
@@ -55,7 +77,8 @@ std::optional<pop3::PolicyAnnouncement> TenantLogin::announcedBeforeLogin() {
   return pop3::PolicyAnnouncement{0, 0, true};
 }
 
-TenantLogin::PolicyAnswer TenantLogin::askPolicy(const pop3::LoginRequest& request, const ResolvedMailbox& target, std::int64_t now) {
+TenantLogin::PolicyAnswer TenantLogin::askPolicy(const pop3::LoginRequest& request, const ResolvedMailbox& target,
+                                                 std::int64_t now) {
   PolicyAnswer said;
   const std::string& address = target.mailbox.fullAddress;
   sdk::PolicyValues arguments{
@@ -109,7 +132,7 @@ pop3::LoginResult TenantLogin::login(const pop3::LoginRequest& request) { return
 sasl::StoredSecret TenantLogin::storedSecret(const std::string& user) {
   using Status = sasl::StoredSecret::Status;
   try {
-    auto resolved = resolver_.resolve(user);
+    auto resolved = resolve(user).result;
     if (!resolved.mailbox) {
       return {resolved.failure == MailboxResolver::Failure::MissingInstance ? Status::TempFail : Status::Missing, {}};
     }
@@ -131,9 +154,10 @@ sasl::StoredSecret TenantLogin::storedSecret(const std::string& user) {
 
 sasl::TokenCheck TenantLogin::verifyBearerToken(const std::string& user, const std::string& token) {
   try {
-    auto resolved = resolver_.resolve(user);
+    auto resolved = resolve(user).result;
     if (!resolved.mailbox) {
-      return resolved.failure == MailboxResolver::Failure::MissingInstance ? sasl::TokenCheck::TempFail : sasl::TokenCheck::Invalid;
+      return resolved.failure == MailboxResolver::Failure::MissingInstance ? sasl::TokenCheck::TempFail
+                                                                           : sasl::TokenCheck::Invalid;
     }
     const auto issuer = resolver_.directory().oauthIssuer(resolved.mailbox->tenant.id);
     const auto verdict = issuer ? auth::verifyBearerToken(*issuer, token, resolved.mailbox->mailbox.fullAddress)
@@ -152,14 +176,14 @@ void TenantLogin::loginFailed(const pop3::LoginRequest& request, const std::stri
 
 pop3::LoginResult TenantLogin::openProven(const pop3::LoginRequest& request) {
   try {
-    auto resolved = resolver_.resolve(request.user);
+    auto [resolved, device] = resolve(request.user);
     if (!resolved.mailbox) return logged(request, answer(Outcome::TempFail, "proven user no longer resolves: " + resolved.error));
     // The user may have been disabled since the mechanism read the secret.
     const auto found = resolved.mailbox->auth.lookup(resolved.mailbox->mailbox);
     const ResolvedMailbox& target = *resolved.mailbox;
     if (found.status == POSTAMT_TEMP_FAIL) return logged(request, inTenant(target, answer(Outcome::TempFail, found.error)));
     if (found.status != POSTAMT_OK) return logged(request, inTenant(target, answer(Outcome::Denied, found.error)));
-    return logged(request, inTenant(target, open(request, *resolved.mailbox)));
+    return logged(request, inTenant(target, open(request, *resolved.mailbox, device)));
   } catch (const DirectoryError& e) {
     return logged(request, answer(Outcome::TempFail, e.what()));
   }
@@ -180,23 +204,24 @@ pop3::LoginResult TenantLogin::logged(const pop3::LoginRequest& request, pop3::L
 
 pop3::LoginResult TenantLogin::authenticate(const pop3::LoginRequest& request) {
   try {
-    auto resolved = resolver_.resolve(request.user);
+    auto [resolved, device] = resolve(request.user);
     if (!resolved.mailbox) {
       spendPasswordCheckTime(request.password);
       const auto outcome = resolved.failure == MailboxResolver::Failure::MissingInstance ? Outcome::TempFail : Outcome::Denied;
       return answer(outcome, resolved.error);
     }
-    return inTenant(*resolved.mailbox, verifyAndOpen(*resolved.mailbox, request));
+    return inTenant(*resolved.mailbox, verifyAndOpen(*resolved.mailbox, device, request));
   } catch (const DirectoryError& e) {
     return answer(Outcome::TempFail, e.what());
   }
 }
 
-pop3::LoginResult TenantLogin::verifyAndOpen(ResolvedMailbox& target, const pop3::LoginRequest& request) {
+pop3::LoginResult TenantLogin::verifyAndOpen(ResolvedMailbox& target, const std::optional<DeviceLogin>& device,
+                                             const pop3::LoginRequest& request) {
   const auto verified = target.auth.verifyPassword(target.mailbox, request.password);
   switch (verified.status) {
     case POSTAMT_OK:
-      return open(request, target);
+      return open(request, target, device);
     case POSTAMT_NOT_FOUND:
       spendPasswordCheckTime(request.password);
       return answer(Outcome::Denied, verified.error);
@@ -210,16 +235,30 @@ pop3::LoginResult TenantLogin::verifyAndOpen(ResolvedMailbox& target, const pop3
 }
 
 // The tenant's policy may still refuse a user whose identity is proven; else the maildrop opens under its rules.
-pop3::LoginResult TenantLogin::open(const pop3::LoginRequest& request, ResolvedMailbox& target) {
+pop3::LoginResult TenantLogin::open(const pop3::LoginRequest& request, ResolvedMailbox& target,
+                                    const std::optional<DeviceLogin>& device) {
   const std::int64_t now = std::time(nullptr);
   PolicyAnswer said = askPolicy(request, target, now);
   if (said.refusal) return std::move(*said.refusal);
+  // Devices register at their first login; a limit, since the client chooses the name.
+  if (device && !devices_.directory().registerDevice(target.tenant.id, target.mailbox.fullAddress, device->device, now,
+                                                     policy::DeviceTracking::kMaxDevicesPerUser)) {
+    return answer(Outcome::PermFail, "user has " + std::to_string(policy::DeviceTracking::kMaxDevicesPerUser) +
+                                         " devices already; postamtctl device remove frees one");
+  }
   const std::string holder = lockOwner_ + ":" + std::to_string(++sessionCounter_);
   auto opened = target.store.open(target.mailbox, holder, said.rules ? &*said.rules : nullptr);
   switch (opened.status) {
     case POSTAMT_OK: {
       pop3::LoginResult result = answer(Outcome::Ok, "tenant=" + target.tenant.name);
       result.maildrop = std::move(opened.maildrop);
+      if (device) {
+        result.text += " device=" + device->device;
+        result.maildrop = std::make_unique<policy::DeviceMaildrop>(
+            std::move(result.maildrop), devices_.directory(),
+            policy::DeviceMaildrop::Owner{target.tenant.id, target.mailbox.fullAddress, device->device}, now,
+            device->graceSeconds);
+      }
       result.announced = said.announced;
       try {
         // A write per login, so only while some tenant has a policy that may ask for it (checked once a second).

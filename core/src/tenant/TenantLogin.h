@@ -7,8 +7,9 @@
 #include "tenant/MailboxResolver.h"
 
 namespace postamt::policy {
+class DeviceTracking;
 class TenantPolicies;
-}
+}  // namespace postamt::policy
 
 namespace postamt::tenant {
 
@@ -19,7 +20,8 @@ namespace postamt::tenant {
 class TenantLogin : public pop3::Authenticator {
  public:
   // `lockOwner` names this process in maildrop locks ("host:pid").
-  TenantLogin(MailboxResolver& resolver, policy::TenantPolicies& policies, std::string lockOwner);
+  TenantLogin(MailboxResolver& resolver, policy::TenantPolicies& policies, policy::DeviceTracking& devices,
+              std::string lockOwner);
 
   pop3::LoginResult login(const pop3::LoginRequest& request) override;
   sasl::StoredSecret storedSecret(const std::string& user) override;
@@ -31,9 +33,21 @@ class TenantLogin : public pop3::Authenticator {
  private:
   // Writes the one log line every login attempt gets: the client hears only the response code.
   static pop3::LoginResult logged(const pop3::LoginRequest& request, pop3::LoginResult result);
+  // The device a login name carries when its tenant tracks devices (policies/README.md "Several devices").
+  struct DeviceLogin {
+    std::string device;
+    std::int64_t graceSeconds = 0;
+  };
+  struct Resolved {
+    MailboxResolver::Result result;
+    std::optional<DeviceLogin> device;  // none: the login sees the maildrop as the store has it
+  };
+  // Resolves a login name, first taking off its device suffix.
+  Resolved resolve(const std::string& user);
   pop3::LoginResult authenticate(const pop3::LoginRequest& request);
-  pop3::LoginResult verifyAndOpen(ResolvedMailbox& target, const pop3::LoginRequest& request);
-  pop3::LoginResult open(const pop3::LoginRequest& request, ResolvedMailbox& target);
+  pop3::LoginResult verifyAndOpen(ResolvedMailbox& target, const std::optional<DeviceLogin>& device,
+                                  const pop3::LoginRequest& request);
+  pop3::LoginResult open(const pop3::LoginRequest& request, ResolvedMailbox& target, const std::optional<DeviceLogin>& device);
   // What the tenant's policy says about this login (hooks `login`, `retention`, `keep_on_server`).
   struct PolicyAnswer {
     std::optional<pop3::LoginResult> refusal;
@@ -44,6 +58,7 @@ class TenantLogin : public pop3::Authenticator {
 
   MailboxResolver& resolver_;
   policy::TenantPolicies& policies_;
+  policy::DeviceTracking& devices_;
   std::string lockOwner_;
   std::atomic<std::uint64_t> sessionCounter_{0};
 };
