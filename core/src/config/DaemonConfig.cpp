@@ -22,6 +22,12 @@ int positive(const Poco::Util::AbstractConfiguration& c, const std::string& key,
   return value;
 }
 
+int atLeastZero(const Poco::Util::AbstractConfiguration& c, const std::string& key, int fallback) {
+  const int value = c.getInt(key, fallback);
+  if (value < 0) throw ConfigError(key + " must be 0 or more, not " + c.getString(key));
+  return value;
+}
+
 net::Protocol protocol(const std::string& key, const std::string& name) {
   if (name == "pop3") return net::Protocol::Pop3;
   if (name == "lmtp") return net::Protocol::Lmtp;
@@ -99,6 +105,7 @@ DaemonConfig loadDaemonConfig(const std::string& path) {
     config.logLevel = c.getString("log.level", config.logLevel);
     config.passwordCacheSize = static_cast<std::size_t>(c.getUInt64("password_cache.size", config.passwordCacheSize));
     config.passwordCacheTtl = std::chrono::seconds(positive(c, "password_cache.ttl_seconds", int(config.passwordCacheTtl.count())));
+    config.slowHashConcurrency = static_cast<std::size_t>(atLeastZero(c, "password_hash.concurrency", 0));
     config.eventQueueSize = static_cast<std::size_t>(positive(c, "server.event_queue_size", int(config.eventQueueSize)));
     config.metricsAddress = c.getString("metrics.address", config.metricsAddress);
 
