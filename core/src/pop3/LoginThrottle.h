@@ -58,8 +58,8 @@ class LoginThrottle {
 
  private:
   struct Record {
-    int failures = 0;       // within the window, towards the limit
-    int penaltySteps = 0;   // since the last success: the delay doubles with each
+    int failures = 0;      // within the window, towards the limit
+    int penaltySteps = 0;  // since the last success: the delay doubles with each
     std::chrono::steady_clock::time_point lastFailure;
     std::deque<sasl::KeyedDigest::Value> recentCredentials;  // addresses only, newest last
   };

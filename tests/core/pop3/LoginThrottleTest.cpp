@@ -1,8 +1,8 @@
-#include "pop3/LoginThrottle.h"
-
 #include <gtest/gtest.h>
 
 #include <string>
+
+#include "pop3/LoginThrottle.h"
 
 namespace postamt::pop3 {
 namespace {
@@ -54,7 +54,7 @@ TEST(LoginThrottle, OnlyTheLastFewPairsCountAsRepeats) {
   LoginThrottle throttle(settings, time.clock());
   throttle.failed("192.0.2.1", "alice", "a");
   throttle.failed("192.0.2.1", "alice", "b");
-  throttle.failed("192.0.2.1", "alice", "c");                                    // "a" is forgotten now
+  throttle.failed("192.0.2.1", "alice", "c");                                        // "a" is forgotten now
   EXPECT_EQ(throttle.failed("192.0.2.1", "alice", "a").delay, milliseconds(15000));  // a fourth failure: 16 s, capped
 }
 
