@@ -3,18 +3,17 @@
 // long its replies must wait: holding them is the connection's job.
 
 #include <gtest/gtest.h>
-#include <openssl/evp.h>
 
 #include <memory>
 #include <string>
 
 #include "FakeAuthenticator.h"
 #include "FakeMaildrop.h"
+#include "GreetedSession.h"
 #include "RecordingSink.h"
 #include "pop3/LoginThrottle.h"
 #include "pop3/Session.h"
 #include "sasl/Base64.h"
-#include "sasl/Hex.h"
 
 namespace postamt::pop3 {
 namespace {
@@ -36,39 +35,27 @@ ThrottleSettings threeStrikes() {
   return settings;
 }
 
+SessionSettings sharing(LoginThrottle& throttle, const std::string& address) {
+  SessionSettings settings;
+  settings.remoteAddress = address;
+  settings.apop = true;
+  settings.saslMechanisms = {"CRAM-MD5", "PLAIN"};
+  settings.loginThrottle = &throttle;
+  return settings;
+}
+
 // One client connection after the greeting, from `address`, sharing `throttle` with every other.
-struct Client {
-  Client(LoginThrottle& throttle, const std::string& address = "192.0.2.7") : authenticator(store) {
-    SessionSettings settings;
-    settings.remoteAddress = address;
-    settings.apop = true;
-    settings.saslMechanisms = {"CRAM-MD5", "PLAIN"};
-    settings.loginThrottle = &throttle;
+struct Client : test::GreetedSession {
+  explicit Client(LoginThrottle& throttle, const std::string& address = "192.0.2.7")
+      : GreetedSession(sharing(throttle, address)) {
     authenticator.secret = {sasl::StoredSecret::Status::Found, "{PLAIN}secret"};
-    session = std::make_unique<Session>(authenticator, settings, sink);
-    session->greet();
-    greeting = sink.take();
   }
 
-  std::string send(std::string_view input) {
-    session->receive(input);
-    return sink.take();
-  }
   std::string pass(const std::string& password) { return send("USER alice@example.org\r\nPASS " + password + "\r\n"); }
-
-  FakeStore store;
-  FakeAuthenticator authenticator;
-  RecordingSink sink;
-  std::unique_ptr<Session> session;
-  std::string greeting;
 };
 
-std::string md5Hex(const std::string& input) {
-  unsigned char md5[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  EVP_Digest(input.data(), input.size(), md5, &length, EVP_md5(), nullptr);
-  return sasl::toHex(std::string_view(reinterpret_cast<char*>(md5), length));
-}
+// Any well-formed digest but the right one: CRAM-MD5 and APOP answers that fail.
+const std::string kWrongDigest = "0123456789abcdef0123456789abcdef";
 
 TEST(LoginPenalty, EachFurtherWrongPasswordWaitsTwiceAsLong) {
   LoginThrottle throttle(ThrottleSettings{});
@@ -107,10 +94,10 @@ TEST(LoginPenalty, EveryWayOfLoggingInPays) {
 
   const auto challenge = client.send("AUTH CRAM-MD5\r\n");
   ASSERT_EQ(challenge.rfind("+ ", 0), 0u) << challenge;
-  EXPECT_EQ(client.send(sasl::encodeBase64("alice@example.org " + md5Hex("not the digest")) + "\r\n"), kAuthFailed);
+  EXPECT_EQ(client.send(sasl::encodeBase64("alice@example.org " + kWrongDigest) + "\r\n"), kAuthFailed);
   EXPECT_EQ(client.session->takeReplyDelay(), milliseconds(4000));
 
-  EXPECT_EQ(client.send("APOP alice@example.org " + md5Hex("wrong") + "\r\n"), kAuthFailed);
+  EXPECT_EQ(client.send("APOP alice@example.org " + kWrongDigest + "\r\n"), kAuthFailed);
   EXPECT_EQ(client.session->takeReplyDelay(), milliseconds(8000));
 }
 
@@ -163,7 +150,7 @@ TEST(LoginPenalty, ALockedOutNameGetsNoSecretToTestAProofAgainst) {
 
   Client third(throttle, "192.0.2.3");
   third.send("AUTH CRAM-MD5\r\n");
-  EXPECT_EQ(third.send(sasl::encodeBase64("alice@example.org " + md5Hex("anything")) + "\r\n"), kLockedOut);
+  EXPECT_EQ(third.send(sasl::encodeBase64("alice@example.org " + kWrongDigest) + "\r\n"), kLockedOut);
   EXPECT_TRUE(third.authenticator.secretRequests.empty());
   EXPECT_TRUE(third.session->closed());
 }
