@@ -16,6 +16,7 @@
 #include <memory>
 #include <stdexcept>
 
+#include "auth/ConcurrencyGate.h"
 #include "auth/VerifiedPasswords.h"
 #include "config/ConfigChanges.h"
 #include "config/ConfigFile.h"
@@ -186,6 +187,7 @@ int main(int argc, char** argv) {
     Poco::ErrorHandler::set(&errorHandler);
     raiseFileLimit();
     postamt::auth::verifiedPasswords().configure(config.passwordCacheSize, config.passwordCacheTtl);
+    if (config.slowHashConcurrency > 0) postamt::auth::slowHashGate().configure(config.slowHashConcurrency);
 
     postamt::plugin::PluginHost host(config.pluginDirectory);
     postamt::tenant::Directory directory(config.directoryConnector, config.directoryConnect);

@@ -11,6 +11,8 @@ BUILD_PACKAGES+=(liblua5.4-dev)
 # What the tests need on top: real clients, Dovecot's doveadm for password hashes and
 # Dovecot's POP3 server to import from.
 TEST_PACKAGES=(python3 python3-pytest dovecot-core dovecot-pop3d fetchmail mpop getmail6)
+# fail2ban-regex, to check the shipped filter against a real log (tests/integration/test_auth_defence.py).
+TEST_PACKAGES+=(fail2ban)
 # clang and its libFuzzer runtime, for the fuzz targets of tests/fuzz.
 TEST_PACKAGES+=(clang libclang-rt-14-dev)
 # Throwaway PostgreSQL 15 clusters (tests/integration/pg_cluster.py) for the PostgreSQL backend.

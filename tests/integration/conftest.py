@@ -81,6 +81,10 @@ class Postamt:
             "server.hostname": "postamt.test",
             "pop3.login_timeout_seconds": "30",
             "pop3.idle_timeout_seconds": "600",
+            # Most tests fail logins on purpose: no penalty or lockout unless a test asks (test_auth_defence.py).
+            "pop3.auth_failure_delay_ms": "0",
+            "pop3.auth_max_failures_per_ip": "0",
+            "pop3.auth_max_failures_per_user": "0",
             "log.level": "debug",
             # Tests that stop a server under open sessions want the stop, not 30 s of drain (test_reload_drain).
             "server.drain_timeout": "1",
@@ -171,8 +175,8 @@ class Postamt:
                 return int(line.split()[1])
         raise AssertionError("no VmRSS")
 
-    def connect(self) -> "Client":
-        return Client(self.port)
+    def connect(self, source: str = None) -> "Client":
+        return Client(self.port, source=source)
 
     def login(self, user="alice@demo.test", password=None) -> "Client":
         client = self.connect()
@@ -185,8 +189,10 @@ class Postamt:
 class Client:
     """A raw POP3 connection: what goes on the wire is exactly what the test says."""
 
-    def __init__(self, port: int, timeout: float = 30):
-        self.sock = socket.create_connection(("127.0.0.1", port), timeout=timeout)
+    def __init__(self, port: int, timeout: float = 30, source: str = None):
+        """`source`: another loopback address to connect from (127.0.0.2), as a second client machine."""
+        self.sock = socket.create_connection(("127.0.0.1", port), timeout=timeout,
+                                             source_address=(source, 0) if source else None)
         self.buffer = b""
         self.greeting = self.line()
 

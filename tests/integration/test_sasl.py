@@ -231,8 +231,8 @@ def test_scram_sha256_with_a_wrong_password_or_unknown_user_gets_auth(scram_post
     client.quit()
     # Each failed proof leaves the line a wrong password leaves (never a password or proof).
     log = scram_postamt.log.read_text()
-    assert f"login failed user={ALICE} remote=127.0.0.1 mechanism=SCRAM-SHA-256" in log
-    assert "login failed user=nobody@demo.test remote=127.0.0.1 mechanism=SCRAM-SHA-256" in log
+    assert f'auth failed remote=127.0.0.1 tenant=demo mechanism=SCRAM-SHA-256 user="{ALICE}"' in log
+    assert 'auth failed remote=127.0.0.1 tenant=demo mechanism=SCRAM-SHA-256 user="nobody@demo.test"' in log
 
 
 def test_scram_sha256_with_a_secret_made_by_doveadm(every_mechanism):

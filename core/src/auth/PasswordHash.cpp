@@ -14,6 +14,7 @@
 #include <iterator>
 #include <memory>
 #include <new>
+#include <optional>
 #include <sstream>
 
 #include "sasl/CramMd5Context.h"
@@ -211,18 +212,26 @@ std::string hashArgon2id(std::string_view password, const HashCost& cost) {
   return encoded;
 }
 
+struct StoredHash {
+  std::string_view schemeName;
+  std::string_view hash;
+};
+
+// "{SCHEME}hash", or a bare hash, which Dovecot takes for CRYPT; nothing when the brace is never closed.
+std::optional<StoredHash> splitStored(std::string_view stored) {
+  if (stored.empty() || stored.front() != '{') return StoredHash{"CRYPT", stored};
+  const std::size_t close = stored.find('}');
+  if (close == std::string_view::npos) return std::nullopt;
+  return StoredHash{stored.substr(1, close - 1), stored.substr(close + 1)};
+}
+
 }  // namespace
 
 PasswordCheck verifyPassword(std::string_view stored, std::string_view password) {
-  std::string_view schemeName = "CRYPT";
-  std::string_view hash = stored;
-  if (!stored.empty() && stored.front() == '{') {
-    std::size_t close = stored.find('}');
-    if (close == std::string_view::npos) return PasswordCheck::Malformed;
-    schemeName = stored.substr(1, close - 1);
-    hash = stored.substr(close + 1);
-  }
-  const Scheme* scheme = findScheme(schemeName);
+  const auto split = splitStored(stored);
+  if (!split) return PasswordCheck::Malformed;
+  const std::string_view hash = split->hash;
+  const Scheme* scheme = findScheme(split->schemeName);
   if (scheme == nullptr) return PasswordCheck::UnknownScheme;
   switch (scheme->method) {
     case Method::Crypt:
@@ -239,6 +248,12 @@ PasswordCheck verifyPassword(std::string_view stored, std::string_view password)
       return verifyCramMd5(hash, password);
   }
   return PasswordCheck::UnknownScheme;
+}
+
+bool isDeliberatelySlow(std::string_view stored) {
+  const auto split = splitStored(stored);
+  const Scheme* scheme = split ? findScheme(split->schemeName) : nullptr;
+  return scheme != nullptr && (scheme->method == Method::Crypt || scheme->method == Method::Argon2 || scheme->method == Method::Scram);
 }
 
 bool canHash(std::string_view scheme) {

@@ -37,6 +37,10 @@ class UnknownScheme : public std::invalid_argument {
 // without "{SCHEME}" is CRYPT, as in Dovecot. Throws only std::bad_alloc.
 PasswordCheck verifyPassword(std::string_view stored, std::string_view password);
 
+// Whether checking a password against `stored` costs deliberate work: the crypt schemes, Argon2, and SCRAM-SHA-256
+// (PBKDF2). Such checks should run with bounded concurrency (ConcurrencyGate.h).
+bool isDeliberatelySlow(std::string_view stored);
+
 // Whether hashPassword() can produce `scheme`: SHA512-CRYPT, BLF-CRYPT,
 // ARGON2ID, SSHA512, SCRAM-SHA-256 (which SASL SCRAM-SHA-256 needs) or PLAIN.
 bool canHash(std::string_view scheme);

@@ -1,11 +1,12 @@
 #pragma once
 
-#include <array>
 #include <chrono>
 #include <cstdint>
 #include <mutex>
 #include <string_view>
 #include <unordered_map>
+
+#include "sasl/KeyedDigest.h"
 
 namespace postamt::auth {
 
@@ -27,15 +28,10 @@ class VerifiedPasswords {
   void configure(std::size_t capacity, std::chrono::seconds timeToLive);
 
  private:
-  using Key = std::array<std::uint8_t, 32>;
-  struct KeyHash {
-    std::size_t operator()(const Key& key) const;
-  };
-  using Generation = std::unordered_map<Key, std::chrono::steady_clock::time_point, KeyHash>;
+  using Key = sasl::KeyedDigest::Value;
+  using Generation = std::unordered_map<Key, std::chrono::steady_clock::time_point, sasl::KeyedDigest::Hash>;
 
-  Key keyOf(std::string_view stored, std::string_view password) const;
-
-  std::array<std::uint8_t, 32> secret_{};
+  sasl::KeyedDigest digest_;
   std::mutex mutex_;
   std::size_t capacity_;
   std::chrono::seconds timeToLive_;

@@ -23,6 +23,27 @@ int positive(const Poco::Util::AbstractConfiguration& c, const std::string& key,
   return value;
 }
 
+int atLeastZero(const Poco::Util::AbstractConfiguration& c, const std::string& key, int fallback) {
+  const int value = c.getInt(key, fallback);
+  if (value < 0) throw ConfigError(key + " must be 0 or more, not " + c.getString(key));
+  return value;
+}
+
+// The brute-force defence (pop3::LoginThrottle); see core/etc/postamtd.conf.
+pop3::ThrottleSettings loginThrottle(const Poco::Util::AbstractConfiguration& c) {
+  pop3::ThrottleSettings t;
+  t.firstDelay = std::chrono::milliseconds(atLeastZero(c, "pop3.auth_failure_delay_ms", int(t.firstDelay.count())));
+  t.maxDelay = std::chrono::milliseconds(atLeastZero(c, "pop3.auth_failure_delay_max_ms", int(t.maxDelay.count())));
+  if (t.maxDelay < t.firstDelay) throw ConfigError("pop3.auth_failure_delay_max_ms is below pop3.auth_failure_delay_ms");
+  t.window = std::chrono::seconds(positive(c, "pop3.auth_failure_window_seconds", int(t.window.count())));
+  t.maxFailuresPerAddress = atLeastZero(c, "pop3.auth_max_failures_per_ip", t.maxFailuresPerAddress);
+  t.maxFailuresPerUser = atLeastZero(c, "pop3.auth_max_failures_per_user", t.maxFailuresPerUser);
+  t.rememberedCredentials =
+      static_cast<std::size_t>(atLeastZero(c, "pop3.auth_failure_repeats_remembered", int(t.rememberedCredentials)));
+  t.capacity = static_cast<std::size_t>(positive(c, "pop3.auth_failure_table_size", int(t.capacity)));
+  return t;
+}
+
 net::Protocol protocol(const std::string& key, const std::string& name) {
   if (name == "pop3") return net::Protocol::Pop3;
   if (name == "lmtp") return net::Protocol::Lmtp;
@@ -101,6 +122,7 @@ DaemonConfig loadDaemonConfig(const std::string& path) {
     config.log = readLogSettings(c);
     config.passwordCacheSize = static_cast<std::size_t>(c.getUInt64("password_cache.size", config.passwordCacheSize));
     config.passwordCacheTtl = std::chrono::seconds(positive(c, "password_cache.ttl_seconds", int(config.passwordCacheTtl.count())));
+    config.slowHashConcurrency = static_cast<std::size_t>(atLeastZero(c, "password_hash.concurrency", 0));
     config.eventQueueSize = static_cast<std::size_t>(positive(c, "server.event_queue_size", int(config.eventQueueSize)));
     config.metricsAddress = c.getString("metrics.address", config.metricsAddress);
 
@@ -128,6 +150,7 @@ DaemonConfig loadDaemonConfig(const std::string& path) {
     } catch (const std::invalid_argument& e) {
       throw ConfigError(std::string("pop3.trusted_networks: ") + e.what());
     }
+    server.loginThrottle = loginThrottle(c);
     pop3.apop = c.getBool("pop3.apop", pop3.apop);
     if (c.has("pop3.sasl_mechanisms")) pop3.saslMechanisms = saslMechanisms(c.getString("pop3.sasl_mechanisms"));
     if (pop3.idleTimeout < std::chrono::minutes(10)) {

@@ -22,6 +22,7 @@ struct DaemonConfig {
   LogSettings log;
   std::size_t passwordCacheSize = 100000;
   std::chrono::seconds passwordCacheTtl{3600};
+  std::size_t slowHashConcurrency = 0;  // slow password hashes at once; 0: half the cores
   std::size_t eventQueueSize = 10000;  // per events instance
   std::string metricsAddress = "127.0.0.1:9110";  // empty: no metrics endpoint
   net::ServerSettings server;

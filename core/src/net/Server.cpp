@@ -61,12 +61,15 @@ Poco::Net::ServerSocket bind(const ListenerSettings& listener, const Certificate
 Server::Server(ServerSettings settings, pop3::Authenticator& authenticator, lmtp::DeliveryAgent& deliveryAgent,
                const CertificateStore* certificates, Observers observers)
     : settings_(std::move(settings)),
+      loginThrottle_(settings_.loginThrottle),
       authenticator_(authenticator),
       deliveryAgent_(deliveryAgent),
       certificates_(certificates),
       observers_(observers),
       limits_(settings_.limits),
-      pool_("session", 2, settings_.maxConnections, 60, settings_.threadStackKiB * 1024) {}
+      pool_("session", 2, settings_.maxConnections, 60, settings_.threadStackKiB * 1024) {
+  settings_.pop3.loginThrottle = &loginThrottle_;
+}
 
 Server::~Server() { stop(); }
 

@@ -49,6 +49,8 @@ struct ServerSettings {
   // RFC 2595 section 6: where a password may travel without TLS.
   TrustedNetworks trustedNetworks = TrustedNetworks::parse(kLoopbackNetworks);
   ConnectionLimitSettings limits;
+  // The brute-force defence of every POP3 listener of the process together.
+  pop3::ThrottleSettings loginThrottle;
 };
 
 // One Poco TCPServer per listener over one bounded thread pool.
@@ -79,6 +81,7 @@ class Server {
   Poco::Net::TCPServerConnectionFactory* connectionFactory(const ListenerSettings& listener);
 
   ServerSettings settings_;
+  pop3::LoginThrottle loginThrottle_;  // one per process: a client's failures count on every listener
   pop3::Authenticator& authenticator_;
   lmtp::DeliveryAgent& deliveryAgent_;
   const CertificateStore* certificates_;

@@ -6,6 +6,8 @@
 #include <Poco/Net/TCPServerConnection.h>
 #include <Poco/Net/TCPServerConnectionFactory.h>
 
+#include <poll.h>
+
 #include <chrono>
 #include <memory>
 #include <mutex>
@@ -257,6 +259,7 @@ class SessionConnection : public Poco::Net::TCPServerConnection, private pop3::T
       const std::string_view received(buffer, static_cast<std::size_t>(n));
       const auto arrived = std::chrono::steady_clock::now();
       session.receive(received);
+      if (!holdReplies(session, sink)) return;
       sink.flush();
       if (metrics::SessionMetrics* metrics = events_.observers.metrics)
         metrics->commandAnswered(events_.listener, received, std::chrono::steady_clock::now() - arrived);
@@ -267,6 +270,34 @@ class SessionConnection : public Poco::Net::TCPServerConnection, private pop3::T
         origin_.tls = true;
       }
     }
+  }
+
+  // A login failure's penalty (pop3::LoginThrottle): its responses wait in the sink while this thread watches the
+  // socket only for a hang-up, never reading on, so a client that leaves frees the thread at once and one that keeps
+  // sending gets no answer sooner. False: the client hung up (or the server is stopping) and nothing is sent.
+  bool holdReplies([[maybe_unused]] Session& session, [[maybe_unused]] SocketResponseSink& sink) {
+    if constexpr (requires(Session& s) { s.takeReplyDelay(); }) {
+      using Clock = std::chrono::steady_clock;
+      const auto until = Clock::now() + session.takeReplyDelay();
+      // Bounded by `until`: each poll waits at most what is left.
+      for (auto left = until - Clock::now(); left > left.zero(); left = until - Clock::now()) {
+        if (awaitHangUp(std::chrono::ceil<std::chrono::milliseconds>(left))) {
+          // A half-closed client still reads: it must not get its answer early for hanging up.
+          sink.discard();
+          if (registry_.stopping()) session.stop();
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  // True when the peer hung up (or the graceful stop shut the socket for reading) within `wait`. POLLRDHUP, not
+  // POLLIN: bytes the client sends meanwhile stay unread in the kernel and do not wake the wait.
+  bool awaitHangUp(std::chrono::milliseconds wait) {
+    pollfd watched{io_.impl()->sockfd(), POLLRDHUP, 0};
+    const int ready = ::poll(&watched, 1, static_cast<int>(wait.count()));
+    return ready > 0 && (watched.revents & (POLLRDHUP | POLLHUP | POLLERR)) != 0;
   }
 
   Service& service_;

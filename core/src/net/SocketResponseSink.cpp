@@ -20,6 +20,8 @@ void SocketResponseSink::flush() {
   buffer_.clear();
 }
 
+void SocketResponseSink::discard() { buffer_.clear(); }
+
 void SocketResponseSink::send(std::string_view bytes) {
   std::size_t sent = 0;
   while (sent < bytes.size()) {

@@ -19,6 +19,8 @@ class SocketResponseSink : public pop3::ResponseSink {
 
   void write(std::string_view bytes) override;
   void flush();
+  // Drops what is buffered unsent: the responses a client lost the right to by hanging up during its penalty.
+  void discard();
 
  private:
   void send(std::string_view bytes);

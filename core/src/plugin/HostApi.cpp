@@ -7,9 +7,11 @@
 #include <cstring>
 #include <mutex>
 #include <new>
+#include <optional>
 #include <stdexcept>
 #include <string_view>
 
+#include "auth/ConcurrencyGate.h"
 #include "auth/PasswordHash.h"
 #include "auth/VerifiedPasswords.h"
 
@@ -59,6 +61,8 @@ postamt_status verifyPassword(const char* stored, const char* password, size_t p
   try {
     const std::string_view given(password != nullptr ? password : "", passwordLength);
     if (auth::verifiedPasswords().contains(stored, given)) return POSTAMT_OK;
+    std::optional<auth::ConcurrencyGate::Pass> pass;
+    if (auth::isDeliberatelySlow(stored)) pass.emplace(auth::slowHashGate());
     switch (auth::verifyPassword(stored, given)) {
       case auth::PasswordCheck::Match:
         auth::verifiedPasswords().remember(stored, given);
@@ -81,6 +85,8 @@ postamt_status hashPassword(const char* scheme, const char* password, size_t pas
                             postamt_error* error) noexcept {
   try {
     if (password == nullptr && passwordLength != 0) throw std::invalid_argument("no password given");
+    // A rehash is to the tenant's preferred scheme, nearly always a slow one: gating the few fast ones costs little.
+    const auth::ConcurrencyGate::Pass pass(auth::slowHashGate());
     std::string hash = auth::hashPassword(scheme != nullptr ? std::string(scheme) : currentDefaultScheme(),
                                           std::string_view(password != nullptr ? password : "", passwordLength));
     if (out == nullptr || hash.size() >= outCapacity) {

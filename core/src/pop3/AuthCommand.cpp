@@ -15,6 +15,9 @@
 namespace postamt::pop3 {
 namespace {
 
+// RFC 3206 section 4: SYS/TEMP, because the lockout ends by itself once the failure window passes.
+constexpr std::string_view kLockedOut = "[SYS/TEMP] Too many failed logins, try again later.";
+
 // A mechanism that throws (OpenSSL out of memory, no randomness) fails the exchange as the server's fault.
 template <class Call>
 sasl::Step guardedStep(Call&& call) {
@@ -50,6 +53,7 @@ void Session::Impl::auth(const CommandLine& line) {
   if (found->sendsPasswordInClear && !settings_.allowCleartextLogin) {
     return reject("[AUTH] Cleartext authentication is not allowed here, use TLS.");
   }
+  if (!admitted({})) return refuseLockedOut({}, std::string(found->name));
   std::optional<std::string> initialResponse;
   if (line.arguments.size() == 2) {
     // RFC 5034 section 4: "=" is an initial response of zero length, as base64 of nothing would be no argument.
@@ -71,16 +75,19 @@ void Session::Impl::apop(const CommandLine& line) {
   if (!expectArguments(line, {"name", "digest"})) return;
   const std::string user(line.arguments[0]);
   const auto secret = storedSecret(user);
+  if (lockedOut_) return refuseLockedOut(user, "APOP");
   if (secret.status == sasl::StoredSecret::Status::TempFail) return fail("[SYS/TEMP] Temporary failure, please try again later.");
   if (!sasl::apopDigestMatches(secret, apopTimestamp_, line.arguments[1])) {
     logFailure(user, "APOP", "wrong digest, or a password not stored as PLAIN");
-    return reject("[AUTH] Authentication failed.");
+    // The digest covers this greeting's timestamp, so no two attempts are the same pair: each one counts.
+    return denied("[AUTH] Authentication failed.", user, std::nullopt);
   }
-  const LoginRequest request{user, {}, settings_.remoteAddress, settings_.secure, "APOP"};
-  completeLogin(request.user, [&] { return authenticator_.openProven(request); });
+  completeLogin({user, {}, settings_.remoteAddress, settings_.secure, "APOP"}, true);
 }
 
 sasl::StoredSecret Session::Impl::storedSecret(const std::string& user) {
+  // The first moment a mechanism names its user: one over the limit gets no secret to test guesses against.
+  if (!admitted(user)) return sasl::StoredSecret{sasl::StoredSecret::Status::TempFail, {}};
   try {
     return authenticator_.storedSecret(user);
   } catch (const std::exception&) {
@@ -89,6 +96,7 @@ sasl::StoredSecret Session::Impl::storedSecret(const std::string& user) {
 }
 
 sasl::TokenCheck Session::Impl::checkToken(const std::string& user, const std::string& token) {
+  if (!admitted(user)) return sasl::TokenCheck::TempFail;
   try {
     return authenticator_.verifyBearerToken(user, token);
   } catch (const std::exception&) {
@@ -125,21 +133,23 @@ void Session::Impl::advanceExchange(const sasl::Step& step) {
       // RFC 5034 section 4: a challenge is "+" SP base64; the client's answer may be longer than a command line.
       lines_.setMaxLine(kMaxSaslResponseLine);
       return sink_.write("+ " + sasl::encodeBase64(step.challenge) + "\r\n");
-    case Kind::Password: {
-      LoginRequest request{step.user, step.password, settings_.remoteAddress, settings_.secure, exchangeMechanism_};
-      endExchange();
-      return completeLogin(request.user, [&] { return authenticator_.login(request); });
-    }
+    case Kind::Password:
     case Kind::Proven: {
-      LoginRequest request{step.user, {}, settings_.remoteAddress, settings_.secure, exchangeMechanism_};
+      const LoginRequest request{step.user, step.password, settings_.remoteAddress, settings_.secure, exchangeMechanism_};
       endExchange();
-      return completeLogin(request.user, [&] { return authenticator_.openProven(request); });
+      return completeLogin(request, step.kind == Kind::Proven);
     }
-    case Kind::Failure:
+    case Kind::Failure: {
+      if (lockedOut_) {
+        const std::string mechanism = exchangeMechanism_;
+        endExchange();
+        return refuseLockedOut(step.user, mechanism);
+      }
       logFailure(step.user, exchangeMechanism_, step.reason);
       endExchange();
       if (step.failure == sasl::Step::Failure::TempFail) return fail("[SYS/TEMP] " + step.reason);
-      return reject("[AUTH] " + step.reason);
+      return denied("[AUTH] " + step.reason, step.user, std::nullopt);
+    }
   }
 }
 
@@ -149,6 +159,32 @@ void Session::Impl::logFailure(const std::string& user, const std::string& mecha
   } catch (const std::exception&) {
     // A log that cannot be written must not change the client's answer.
   }
+}
+
+bool Session::Impl::admitted(const std::string& user) {
+  if (settings_.loginThrottle == nullptr || settings_.loginThrottle->admits(settings_.remoteAddress, user)) return true;
+  lockedOut_ = true;
+  return false;
+}
+
+void Session::Impl::refuseLockedOut(const std::string& user, const std::string& mechanism) {
+  logFailure(user, mechanism, "too many failed logins");
+  fail(kLockedOut);
+  close("locked_out");
+}
+
+void Session::Impl::denied(std::string_view response, const std::string& user, std::optional<std::string_view> secret) {
+  if (settings_.loginThrottle != nullptr) {
+    const auto penalty = settings_.loginThrottle->failed(settings_.remoteAddress, user, secret);
+    // Several failures pipelined in one read wait for the sum: answering them sooner than one by one would let a
+    // client guess faster by pipelining.
+    replyDelay_ += penalty.delay;
+    if (penalty.lockedOut) {
+      fail(kLockedOut);
+      return close("locked_out");
+    }
+  }
+  reject(response);
 }
 
 void Session::Impl::endExchange() {

@@ -64,13 +64,14 @@ void Session::Impl::pass(const CommandLine& line) {
   if (line.rest.empty()) return reject("Missing password");
 
   const LoginRequest request{*userBeforeThisCommand_, std::string(line.rest), settings_.remoteAddress, settings_.secure};
-  completeLogin(request.user, [&] { return authenticator_.login(request); });
+  completeLogin(request, false);
 }
 
-void Session::Impl::completeLogin(const std::string& user, const std::function<LoginResult()>& login) {
+void Session::Impl::completeLogin(const LoginRequest& request, bool proven) {
+  if (!admitted(request.user)) return refuseLockedOut(request.user, request.mechanism);
   LoginResult result;
   try {
-    result = login();
+    result = proven ? authenticator_.openProven(request) : authenticator_.login(request);
   } catch (const std::exception&) {
     // An authenticator is a plugin chain over databases; its failure is the server's, and temporary.
     result.outcome = LoginResult::Outcome::TempFail;
@@ -83,14 +84,16 @@ void Session::Impl::completeLogin(const std::string& user, const std::function<L
   };
   switch (result.outcome) {
     case LoginResult::Outcome::Ok:
-      tally_.user = user;
+      tally_.user = request.user;
       tally_.tenant = result.tenant;
+      if (settings_.loginThrottle != nullptr) settings_.loginThrottle->succeeded(settings_.remoteAddress);
       transaction_.emplace(std::move(result.maildrop));
       announced_ = result.announced;
       state_ = State::Transaction;
       return ok("Logged in.");
     case LoginResult::Outcome::Denied:
-      return reject(refusal("[AUTH]", "Authentication failed."));
+      return denied(refusal("[AUTH]", "Authentication failed."), request.user,
+                    proven ? std::nullopt : std::optional<std::string_view>(request.password));
     case LoginResult::Outcome::TooSoon:
       return fail(refusal("[LOGIN-DELAY]", "Logged in too recently, please wait."));
     case LoginResult::Outcome::InUse:

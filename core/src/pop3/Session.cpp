@@ -21,6 +21,7 @@ void Session::stop() { impl_->stop(); }
 Session::State Session::state() const { return impl_->state(); }
 std::chrono::seconds Session::idleTimeout() const { return impl_->idleTimeout(); }
 const SessionTally& Session::tally() const { return impl_->tally(); }
+std::chrono::milliseconds Session::takeReplyDelay() { return impl_->takeReplyDelay(); }
 std::size_t Session::bufferedInput() const { return impl_->bufferedInput(); }
 
 Session::Impl::Impl(Authenticator& authenticator, SessionSettings settings, ResponseSink& sink, TlsTransport* tls)
@@ -66,6 +67,8 @@ std::chrono::seconds Session::Impl::idleTimeout() const {
 }
 
 std::size_t Session::Impl::bufferedInput() const { return lines_.buffered(); }
+
+std::chrono::milliseconds Session::Impl::takeReplyDelay() { return std::exchange(replyDelay_, std::chrono::milliseconds(0)); }
 
 void Session::Impl::execute(const LineReader::Line& line) {
   userBeforeThisCommand_ = std::exchange(user_, std::nullopt);

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "pop3/Authenticator.h"
+#include "pop3/LoginThrottle.h"
 #include "pop3/ResponseSink.h"
 #include "pop3/SessionTally.h"
 #include "pop3/TlsTransport.h"
@@ -29,6 +30,8 @@ struct SessionSettings {
   std::vector<std::string> saslMechanisms{"PLAIN", "LOGIN"};
   std::string remoteAddress;
   bool secure = false;  // the connection is encrypted (implicit TLS, or after STLS)
+  // The brute-force defence shared by every session of the process; null: failures cost nothing.
+  LoginThrottle* loginThrottle = nullptr;
 };
 
 // The POP3 session of RFC 1939 (with RFC 2449 CAPA and response codes) as a
@@ -56,6 +59,9 @@ class Session {
   // Which idle timeout applies now: shorter before login than after.
   std::chrono::seconds idleTimeout() const;
   const SessionTally& tally() const;
+  // How long the responses written since the last call must be held back before they go out: the penalty of the
+  // login failures among them (zero if none). The caller holds them; the session has no clock.
+  std::chrono::milliseconds takeReplyDelay();
 
  private:
   // Lets the unit tests check that hostile input stays within a fixed bound (tests/core/pop3/SessionTest.cpp).

@@ -3,7 +3,6 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
-#include <functional>
 #include <initializer_list>
 #include <memory>
 #include <optional>
@@ -33,6 +32,7 @@ class Session::Impl {
   std::chrono::seconds idleTimeout() const;
   std::size_t bufferedInput() const;
   const SessionTally& tally() const { return tally_; }
+  std::chrono::milliseconds takeReplyDelay();
 
  private:
   // One entry of the command table: a keyword, the states it is valid in (RFC 1939 sections 4-6), its handler.
@@ -90,8 +90,18 @@ class Session::Impl {
   void stls(const CommandLine& line);
   void utf8(const CommandLine& line);
 
-  // Ends the login of `user`, whatever way it came (PASS, AUTH): enters TRANSACTION, or answers with the RFC 3206 code.
-  void completeLogin(const std::string& user, const std::function<LoginResult()>& login);
+  // Ends a login, whatever way it came (PASS, APOP, AUTH): enters TRANSACTION, or answers with the RFC 3206 code.
+  // `proven`: a mechanism proved the identity already, so only the maildrop is opened.
+  void completeLogin(const LoginRequest& request, bool proven);
+
+  // LoginThrottle.h: whether this client may try to log in (as `user`, when known) at all. Remembers a refusal, so
+  // that a mechanism that failed because of it is answered as a lockout.
+  bool admitted(const std::string& user);
+  // The answer to a client over its failure limit: RFC 3206 SYS/TEMP, as the lockout ends by itself, and a hang-up.
+  void refuseLockedOut(const std::string& user, const std::string& mechanism);
+  // A login whose credentials were wrong: rejects it with `response`, after the penalty. `secret` is what was tried
+  // when the session saw it, so a repeat costs nothing more.
+  void denied(std::string_view response, const std::string& user, std::optional<std::string_view> secret);
 
   // AuthCommand.cpp: RFC 5034 AUTH and its exchange.
   void auth(const CommandLine& line);
@@ -126,6 +136,8 @@ class Session::Impl {
   std::optional<PolicyAnnouncement> announced_;  // the logged-in user's LOGIN-DELAY and EXPIRE
   int badCommands_ = 0;
   SessionTally tally_;
+  std::chrono::milliseconds replyDelay_{0};  // the penalty the responses not yet taken must wait
+  bool lockedOut_ = false;
 };
 
 }  // namespace postamt::pop3

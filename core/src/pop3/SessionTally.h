@@ -16,8 +16,8 @@ struct SessionTally {
   std::uint64_t retrOctets = 0;
   std::uint64_t deleCount = 0;  // DELE marks, RSET undoing none of them in this count
   std::uint64_t expunged = 0;   // messages UPDATE removed after QUIT (RFC 1939 section 6)
-  // How the session closed itself: "quit", "timeout", "shutdown", "bad_commands", "write_failed", "store_failed";
-  // empty while open, and when the connection dropped under it.
+  // How the session closed itself: "quit", "timeout", "shutdown", "bad_commands", "write_failed", "store_failed",
+  // "locked_out" (too many failed logins); empty while open, and when the connection dropped under it.
   std::string_view ended;
 };
 

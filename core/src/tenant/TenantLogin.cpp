@@ -6,6 +6,7 @@
 #include <ctime>
 #include <map>
 
+#include "auth/AuthFailureLine.h"
 #include "plugin/HostApi.h"
 #include "policy/DeviceMaildrop.h"
 #include "policy/DeviceName.h"
@@ -171,7 +172,16 @@ sasl::TokenCheck TenantLogin::verifyBearerToken(const std::string& user, const s
 }
 
 void TenantLogin::loginFailed(const pop3::LoginRequest& request, const std::string& reason) {
-  logged(request, answer(Outcome::Denied, reason));
+  pop3::LoginResult failed = answer(Outcome::Denied, reason);
+  try {
+    // The tenant too, for the log line: the name's domain says which, without asking its auth instance.
+    if (!request.user.empty()) {
+      if (const auto resolved = resolver_.resolve(request.user); resolved.mailbox) failed = inTenant(*resolved.mailbox, std::move(failed));
+    }
+  } catch (const DirectoryError&) {
+    // The line goes out without the tenant.
+  }
+  logged(request, std::move(failed));
 }
 
 pop3::LoginResult TenantLogin::openProven(const pop3::LoginRequest& request) {
@@ -195,8 +205,12 @@ pop3::LoginResult TenantLogin::logged(const pop3::LoginRequest& request, pop3::L
   if (result.outcome == Outcome::Ok) {
     log.information("login user=%s remote=%s mechanism=%s %s", request.user, request.remoteAddress, request.mechanism,
                     result.text);
+  } else if (result.outcome == Outcome::Denied) {
+    log.information(auth::authFailureLine(request.remoteAddress, result.tenant, request.mechanism, request.user, result.text));
   } else {
-    log.information("login failed user=%s remote=%s mechanism=%s reason=%s", request.user, request.remoteAddress,
+    // Right credentials, or a fault of the server's (IN-USE, LOGIN-DELAY, a store that is down): not a failed
+    // authentication, so nothing fail2ban counts against the client.
+    log.information("login refused user=%s remote=%s mechanism=%s reason=%s", request.user, request.remoteAddress,
                     request.mechanism, result.text);
   }
   return result;

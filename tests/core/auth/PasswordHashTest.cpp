@@ -197,3 +197,18 @@ TEST(PasswordHashTest, DoveadmAcceptsOurHashes) {
 
 }  // namespace
 }  // namespace postamt::auth
+
+namespace postamt::auth {
+namespace {
+
+// Issue 4 item 7: ARGON2ID, ARGON2I, BLF-CRYPT and the crypt schemes generally go through the slow-hash gate.
+TEST(PasswordHashTest, TellsTheDeliberatelySlowSchemesFromTheFastOnes) {
+  for (const char* slow : {"{ARGON2ID}$argon2id$v=19$m=65536,t=3,p=1$c2FsdA$aGFzaA", "{argon2i}x", "{BLF-CRYPT}$2y$05$x",
+                           "{SHA512-CRYPT}$6$x", "{SHA256-CRYPT}$5$x", "{MD5-CRYPT}$1$x", "$6$bare$crypt", "{SCRAM-SHA-256}x"})
+    EXPECT_TRUE(isDeliberatelySlow(slow)) << slow;
+  for (const char* fast : {"{PLAIN}x", "{CLEARTEXT}x", "{SSHA512}x", "{SSHA}x", "{CRAM-MD5}x", "{NOSUCH}x", "{unclosed"})
+    EXPECT_FALSE(isDeliberatelySlow(fast)) << fast;
+}
+
+}  // namespace
+}  // namespace postamt::auth

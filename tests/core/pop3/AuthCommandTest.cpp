@@ -8,6 +8,7 @@
 
 #include "FakeAuthenticator.h"
 #include "FakeMaildrop.h"
+#include "GreetedSession.h"
 #include "RecordingSink.h"
 #include "pop3/Limits.h"
 #include "pop3/Session.h"
@@ -33,29 +34,17 @@ std::string plain(const std::string& password = "secret", const std::string& aut
   return sasl::encodeBase64(authzid + "\0alice@example.org\0"s + password);
 }
 
-// One client connection after the greeting: the session, its account and what it wrote.
-struct Connection {
-  explicit Connection(bool cleartextAllowed = true, bool apop = false) : authenticator(store) {
-    SessionSettings settings;
-    settings.remoteAddress = "192.0.2.7";
-    settings.allowCleartextLogin = cleartextAllowed;
-    settings.apop = apop;
-    settings.saslMechanisms = {"SCRAM-SHA-256", "CRAM-MD5", "OAUTHBEARER", "XOAUTH2", "PLAIN", "LOGIN"};
-    session = std::make_unique<Session>(authenticator, settings, sink);
-    session->greet();
-    greeting = sink.take();
-  }
+SessionSettings everyMechanism(bool cleartextAllowed, bool apop) {
+  SessionSettings settings;
+  settings.remoteAddress = "192.0.2.7";
+  settings.allowCleartextLogin = cleartextAllowed;
+  settings.apop = apop;
+  settings.saslMechanisms = {"SCRAM-SHA-256", "CRAM-MD5", "OAUTHBEARER", "XOAUTH2", "PLAIN", "LOGIN"};
+  return settings;
+}
 
-  std::string send(std::string_view input) {
-    session->receive(input);
-    return sink.take();
-  }
-
-  FakeStore store;
-  FakeAuthenticator authenticator;
-  RecordingSink sink;
-  std::unique_ptr<Session> session;
-  std::string greeting;
+struct Connection : test::GreetedSession {
+  explicit Connection(bool cleartextAllowed = true, bool apop = false) : GreetedSession(everyMechanism(cleartextAllowed, apop)) {}
 };
 
 // RFC 5034 section 4: an initial response saves a round trip.

@@ -1,0 +1,31 @@
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <initializer_list>
+#include <string_view>
+
+namespace postamt::sasl {
+
+// HMAC-SHA256 under a random key of this process: a fingerprint of secrets (a password with the hash it matched, a
+// failed user and password pair) that can be compared, but neither reversed nor tested guesses against by anyone
+// who reads it outside the process. Thread-safe once constructed.
+class KeyedDigest {
+ public:
+  using Value = std::array<std::uint8_t, 32>;
+
+  KeyedDigest();  // throws std::runtime_error when OpenSSL has no randomness
+
+  // The digest of `parts` joined by NULs, so no two different lists of NUL-free parts share an input.
+  Value of(std::initializer_list<std::string_view> parts) const;
+
+  // For unordered containers: the digest is uniform already, so its first bytes serve.
+  struct Hash {
+    std::size_t operator()(const Value& value) const;
+  };
+
+ private:
+  std::array<std::uint8_t, 32> key_{};
+};
+
+}  // namespace postamt::sasl
