@@ -50,6 +50,10 @@ class Postamt:
             log__level="information",
             # Like Dovecot's process_limit: room for the hold scenario's sessions.
             server__max_connections=max_sessions,
+            # The shipped login penalty and lockouts (core/etc/postamtd.conf), which the test fixture turns off.
+            pop3__auth_failure_delay_ms=2000,
+            pop3__auth_max_failures_per_ip=10,
+            pop3__auth_max_failures_per_user=30,
             # The instance the policy scenarios' tenant policy runs on; no tenant has a policy until one is set.
             policy__main__plugin="policy-lua",
             **tls,
