@@ -1,4 +1,4 @@
--- Several devices per user; as schemas/sqlite/006_devices.sql.
+-- Several devices per user; as schemas/sqlite/007_devices.sql.
 
 CREATE TABLE device_tracking (
   tenant_id     bigint PRIMARY KEY REFERENCES tenants (tenant_id) ON DELETE CASCADE,

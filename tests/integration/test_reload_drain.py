@@ -43,6 +43,18 @@ def reload(server, **settings):
     time.sleep(0.1)  # the lines a reload logs after the first
 
 
+def test_the_login_defence_outlives_a_reload(make_postamt):
+    # Issue 4.7: a reload must not give a guesser a fresh start, nor switch the lockout off.
+    server = make_postamt(pop3__auth_failure_delay_ms=0, pop3__auth_max_failures_per_ip=2).start()
+    client = server.connect()
+    assert client.command(f"USER {ALICE}").startswith(b"+OK")
+    assert client.command("PASS wrong-1").startswith(b"-ERR [AUTH]")
+    reload(server, pop3__login_timeout_seconds="20")
+    again = server.connect()
+    assert again.command(f"USER {ALICE}").startswith(b"+OK")
+    assert again.command("PASS wrong-2").startswith(b"-ERR [SYS/TEMP]")
+
+
 def test_sighup_keeps_an_authenticated_session_and_its_quit_commits(postamt):
     seed(postamt, ALICE, MESSAGE)
     client = postamt.login()

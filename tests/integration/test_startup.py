@@ -6,6 +6,8 @@ import shutil
 import signal
 import subprocess
 
+import pytest
+
 from conftest import BUILD, POSTAMTD, TEST_PLUGINS
 
 
@@ -52,3 +54,20 @@ def test_sigterm_stops_with_exit_status_zero(postamt):
     client = postamt.connect()
     assert postamt.stop(signal.SIGTERM) == 0
     assert client.line().startswith(b"-ERR [SYS/TEMP]")
+
+
+@pytest.mark.parametrize("value, named", [("PLAIN, NOSUCH", b"unknown mechanism NOSUCH"),
+                                          (" , ", b"names no mechanism")])
+def test_a_sasl_list_naming_nothing_known_is_refused_at_start(make_postamt, value, named):
+    postamt = make_postamt()
+    postamt.configure(pop3__sasl_mechanisms=value)
+    result = run_postamtd(postamt.config)
+    assert result.returncode != 0 and named in result.stderr
+
+
+def test_sasl_mechanisms_may_be_listed_with_commas(make_postamt):
+    server = make_postamt(pop3__sasl_mechanisms="plain,LOGIN").start()
+    client = server.connect()
+    client.send(b"CAPA\r\n")
+    assert client.line().startswith(b"+OK")
+    assert b"SASL PLAIN LOGIN" in client.multiline()

@@ -48,8 +48,10 @@ bool isInstanceSetting(const std::string& key) {
 
 bool appliesOnReload(const std::string& key) {
   if (isInstanceSetting(key)) return true;
+  // The login throttle's tables and numbers live as long as the process: a reload must not reset an attacker's count.
+  if (key.starts_with("pop3.auth_")) return false;
   static constexpr std::string_view kPrefixes[] = {"log.", "pop3.", "lmtp."};
-  static constexpr std::string_view kKeys[] = {"log.level", "log.format", "server.hostname", "server.drain_timeout"};
+  static constexpr std::string_view kKeys[] = {"server.hostname", "server.drain_timeout"};
   return std::any_of(std::begin(kKeys), std::end(kKeys), [&](std::string_view k) { return key == k; }) ||
          std::any_of(std::begin(kPrefixes), std::end(kPrefixes), [&](std::string_view p) { return key.starts_with(p); });
 }

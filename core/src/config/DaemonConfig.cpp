@@ -1,10 +1,11 @@
 #include "config/DaemonConfig.h"
 
 #include <Poco/Logger.h>
+#include <Poco/String.h>
+#include <Poco/StringTokenizer.h>
 
 #include <algorithm>
 #include <cctype>
-#include <sstream>
 
 #include "config/ConfigFile.h"
 #include "config/EdgeConfig.h"
@@ -62,24 +63,23 @@ net::Tls tls(const Poco::Util::AbstractConfiguration& c, const std::string& pref
   return value == "implicit" ? net::Tls::Implicit : net::Tls::StartTls;
 }
 
-// listener.<name>.address = host:port, or listener.<name>.path = a unix socket (as Postfix's lmtp:unix: uses).
 // "SCRAM-SHA-256 plain, LOGIN" -> {"SCRAM-SHA-256", "PLAIN", "LOGIN"}; a name this build does not implement is an
-// error now rather than a mechanism that silently never appears.
+// error now rather than a mechanism that silently never appears, and so is a list that names none.
 std::vector<std::string> saslMechanisms(const std::string& value) {
+  const auto known = sasl::allMechanisms();
   std::vector<std::string> names;
-  std::istringstream words(value);
-  for (std::string name; words >> name;) {
-    if (name.back() == ',') name.pop_back();
-    if (name.empty()) continue;
-    std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-    const auto known = sasl::allMechanisms();
+  Poco::StringTokenizer tokens(value, " ,", Poco::StringTokenizer::TOK_IGNORE_EMPTY | Poco::StringTokenizer::TOK_TRIM);
+  for (const std::string& token : tokens) {
+    const std::string name = Poco::toUpper(token);
     if (std::none_of(known.begin(), known.end(), [&](const auto& mechanism) { return mechanism.name == name; }))
       throw ConfigError("pop3.sasl_mechanisms: unknown mechanism " + name);
     names.push_back(name);
   }
+  if (names.empty()) throw ConfigError("pop3.sasl_mechanisms names no mechanism");
   return names;
 }
 
+// listener.<name>.address = host:port, or listener.<name>.path = a unix socket (as Postfix's lmtp:unix: uses).
 std::vector<net::ListenerSettings> listeners(const Poco::Util::AbstractConfiguration& c, bool haveCertificate) {
   std::vector<net::ListenerSettings> out;
   Poco::Util::AbstractConfiguration::Keys names;

@@ -129,6 +129,7 @@ void Server::stop() {
 
 void Server::reconfigure(const ServerSettings& next) {
   settings_.pop3 = next.pop3;
+  settings_.pop3.loginThrottle = &loginThrottle_;  // the process's one throttle outlives every reload
   settings_.lmtp = next.lmtp;
   settings_.trustedNetworks = next.trustedNetworks;
   for (const auto& apply : reconfigurers_) apply(settings_);

@@ -61,7 +61,9 @@ bool PurgeSweep::purge(const Visit& visit) {
   if (opened.status != POSTAMT_OK) return false;
   if (!recorded.deletions.empty()) {
     try {
-      releaseUnheld(*opened.maildrop, devices_.directory(), recorded, visit.tenant.id, visit.address, std::time(nullptr),
+      // Read again under the lock: a device registered since the first read must keep what it has not seen.
+      const auto current = devices_.directory().userDevices(visit.tenant.id, visit.address);
+      releaseUnheld(*opened.maildrop, devices_.directory(), current, visit.tenant.id, visit.address, std::time(nullptr),
                     tracking->graceSeconds);
     } catch (const pop3::StoreError& e) {
       Poco::Logger::get("purge").warning("%s: cannot expunge what no device holds: %s", visit.address, std::string(e.what()));

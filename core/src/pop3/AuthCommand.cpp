@@ -169,6 +169,7 @@ bool Session::Impl::admitted(const std::string& user) {
 
 void Session::Impl::refuseLockedOut(const std::string& user, const std::string& mechanism) {
   logFailure(user, mechanism, "too many failed logins");
+  if (settings_.loginThrottle != nullptr) replyDelay_ += settings_.loginThrottle->refusalDelay(settings_.remoteAddress);
   fail(kLockedOut);
   close("locked_out");
 }

@@ -57,6 +57,12 @@ LoginThrottle::Penalty LoginThrottle::failed(std::string_view address, std::stri
   return {delayAfter(from.penaltySteps), lockedOut};
 }
 
+std::chrono::milliseconds LoginThrottle::refusalDelay(std::string_view address) const {
+  std::lock_guard lock(mutex_);
+  const Record* from = addresses_.find(std::string(address));
+  return delayAfter(from == nullptr ? 0 : from->penaltySteps);
+}
+
 void LoginThrottle::succeeded(std::string_view address) {
   std::lock_guard lock(mutex_);
   const Record* from = addresses_.find(std::string(address));

@@ -52,6 +52,10 @@ class LoginThrottle {
   // a SCRAM proof), so that a repeat can be told from a new guess.
   Penalty failed(std::string_view address, std::string_view user, std::optional<std::string_view> secret);
 
+  // How long the refusal of a locked-out client from `address` waits: the address's current penalty, as Dovecot holds
+  // every reply to a penalised address. Answered at once, a locked-out guesser reconnects thousands of times a second.
+  std::chrono::milliseconds refusalDelay(std::string_view address) const;
+
   // A login from `address` succeeded: its delay starts over, as in Dovecot. Its failure count does not, or one
   // valid account would buy unlimited guesses at others; nothing of other addresses changes.
   void succeeded(std::string_view address);

@@ -33,7 +33,8 @@ TEST(AppliesOnReload, SessionSettingsLoggingAndInstanceSettingsDo) {
 
 TEST(AppliesOnReload, ListenersPluginSetEventsAndTheDirectoryNeedARestart) {
   for (const char* key : {"listener.pop3.address", "store.main.plugin", "auth.second.plugin", "events.audit.path",
-                          "plugins.directory", "directory.connect", "server.max_connections", "metrics.address"})
+                          "plugins.directory", "directory.connect", "server.max_connections", "metrics.address",
+                          "pop3.auth_failure_delay_ms", "pop3.auth_max_failures_per_ip"})
     EXPECT_FALSE(appliesOnReload(key)) << key;
 }
 

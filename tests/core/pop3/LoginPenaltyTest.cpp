@@ -118,6 +118,20 @@ TEST(LoginPenalty, TheLastAllowedFailureIsAnsweredSysTempAndDisconnects) {
   EXPECT_TRUE(client.session->closed());
 }
 
+TEST(LoginPenalty, ALockedOutAddressWaitsItsPenaltyForEveryRefusal) {
+  // Dovecot holds every reply to a penalised address: a refusal answered at once would let a locked-out guesser
+  // reconnect as fast as the server accepts, at the other clients' expense.
+  LoginThrottle throttle(threeStrikes());
+  Client attacker(throttle);
+  for (const char* guess : {"a", "b", "c"}) attacker.pass(guess);
+  Client again(throttle);
+  EXPECT_EQ(again.pass("d"), "+OK\r\n" + kLockedOut);
+  EXPECT_EQ(again.session->takeReplyDelay(), milliseconds(8000));  // the third failure's: 2 s doubled twice
+  Client elsewhere(throttle, "198.51.100.2");
+  EXPECT_EQ(elsewhere.pass("secret"), "+OK\r\n" + kLoggedIn);
+  EXPECT_EQ(elsewhere.session->takeReplyDelay(), milliseconds(0));
+}
+
 TEST(LoginPenalty, ALockedOutAddressIsRefusedBeforeAnyPasswordIsChecked) {
   LoginThrottle throttle(threeStrikes());
   Client attacker(throttle);

@@ -115,6 +115,15 @@ TEST(LoginThrottle, LocksAnAddressOutAtItsLimitUntilTheWindowPasses) {
   EXPECT_TRUE(throttle.admits("192.0.2.1", ""));
 }
 
+TEST(LoginThrottle, ARefusalWaitsTheAddresssCurrentPenalty) {
+  ManualClock time;
+  LoginThrottle throttle(dovecotLike(), time.clock());
+  EXPECT_EQ(throttle.refusalDelay("192.0.2.1"), milliseconds(0));  // never failed
+  for (const char* guess : {"a", "b", "c", "d", "e"}) throttle.failed("192.0.2.1", "alice", guess);
+  EXPECT_EQ(throttle.refusalDelay("192.0.2.1"), milliseconds(15000));  // 32 s, capped
+  EXPECT_EQ(throttle.refusalDelay("198.51.100.2"), milliseconds(0));
+}
+
 TEST(LoginThrottle, ASuccessDoesNotLiftALockout) {
   ManualClock time;
   auto settings = dovecotLike();
