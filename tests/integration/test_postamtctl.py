@@ -48,6 +48,22 @@ def test_deliver_and_maildrop_show(make_postamt, tmp_path):
     assert [line.split("\t")[0] for line in shown[:-1]] == ["1", "2"]
 
 
+def test_maildrop_show_waits_out_a_short_lock_but_names_a_pop3_session_that_holds_it(make_postamt):
+    postamt = make_postamt().start()
+    session = postamt.login()
+    # The session holds the maildrop lock (RFC 1939 section 8) for as long as it lives.
+    refused = postamt.ctl("maildrop", "show", "alice@demo.test", check=False)
+    assert refused.returncode != 0
+    assert b"in use by a POP3 session" in refused.stderr
+    # Released at QUIT: postamtctl, started while the lock is still held, gets in once it is free.
+    waiting = subprocess.Popen([str(POSTAMTCTL), "--config", str(postamt.config), "maildrop", "show", "alice@demo.test"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert session.command("QUIT").startswith(b"+OK")
+    out, err = waiting.communicate(timeout=60)
+    assert waiting.returncode == 0, err
+    assert out.decode().splitlines()[-1].endswith("octets")
+
+
 def test_db_init_is_idempotent(make_postamt):
     postamt = make_postamt()
     assert b"already current" in postamt.ctl("db", "init").stdout
