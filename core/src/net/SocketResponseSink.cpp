@@ -2,7 +2,7 @@
 
 namespace postamt::net {
 
-SocketResponseSink::SocketResponseSink(Poco::Net::StreamSocket& socket) : socket_(socket) { buffer_.reserve(kFlushThreshold); }
+SocketResponseSink::SocketResponseSink(Poco::Net::StreamSocket& socket) : socket_(socket) {}
 
 void SocketResponseSink::write(std::string_view bytes) {
   if (buffer_.size() + bytes.size() < kFlushThreshold) {
