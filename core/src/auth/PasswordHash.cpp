@@ -13,9 +13,11 @@
 #include <cstring>
 #include <iterator>
 #include <memory>
+#include <mutex>
 #include <new>
 #include <optional>
 #include <sstream>
+#include <vector>
 
 #include "sasl/CramMd5Context.h"
 #include "sasl/ScramSecret.h"
@@ -115,11 +117,50 @@ std::string withoutNul(std::string_view password) {
   return std::string(password);
 }
 
-// crypt_data is 32 KiB: on the heap, because session threads have small stacks.
+// crypt_data is 32 KiB: too large for a session thread's small stack, and a fresh one per login left a 32 KiB hole
+// in the heap for every session that stayed (half the memory of an idle session). So a few live on for reuse, wiped
+// between users: a wiped one is all zeros, as crypt_rn wants a new one.
+class CryptScratch {
+ public:
+  CryptScratch() : data_(take()) {}
+  ~CryptScratch() {
+    OPENSSL_cleanse(data_.get(), sizeof *data_);
+    giveBack(std::move(data_));
+  }
+  CryptScratch(const CryptScratch&) = delete;
+  CryptScratch& operator=(const CryptScratch&) = delete;
+
+  crypt_data* get() { return data_.get(); }
+
+ private:
+  // More than the hash concurrency gate lets run at once (auth/ConcurrencyGate) is freed.
+  static constexpr std::size_t kKeepIdle = 16;
+
+  static std::unique_ptr<crypt_data> take() {
+    {
+      std::lock_guard lock(mutex_);
+      if (!idle_.empty()) {
+        auto data = std::move(idle_.back());
+        idle_.pop_back();
+        return data;
+      }
+    }
+    return std::make_unique<crypt_data>();
+  }
+
+  static void giveBack(std::unique_ptr<crypt_data> data) noexcept {
+    std::lock_guard lock(mutex_);
+    if (idle_.size() < kKeepIdle) idle_.push_back(std::move(data));
+  }
+
+  static inline std::mutex mutex_;
+  static inline std::vector<std::unique_ptr<crypt_data>> idle_;
+  std::unique_ptr<crypt_data> data_;
+};
+
 std::string cryptWith(const std::string& phrase, const std::string& setting) {
-  auto data = std::make_unique<crypt_data>();
-  Wipe wipeData(data.get(), sizeof *data);
-  const char* out = crypt_rn(phrase.c_str(), setting.c_str(), data.get(), sizeof *data);
+  CryptScratch scratch;
+  const char* out = crypt_rn(phrase.c_str(), setting.c_str(), scratch.get(), sizeof(crypt_data));
   return out != nullptr && out[0] != '*' ? std::string(out) : std::string();
 }
 
