@@ -46,19 +46,50 @@ Connection::Connection(const std::string& path, int busyTimeoutMs, Durability du
   }
 }
 
-Connection::~Connection() { sqlite3_close(db_); }
+Connection::~Connection() {
+  for (auto& [sql, prepared] : prepared_) sqlite3_finalize(prepared.statement);
+  sqlite3_close(db_);
+}
+
+sqlite3_stmt* Connection::takePrepared(std::string_view sql) {
+  auto found = prepared_.find(sql);
+  if (found == prepared_.end()) {
+    sqlite3_stmt* statement = nullptr;
+    int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &statement, nullptr);
+    if (rc != SQLITE_OK) fail(db_, rc, "preparing a statement");
+    found = prepared_.emplace(std::string(sql), Prepared{statement, false}).first;
+  }
+  if (found->second.inUse) return nullptr;
+  found->second.inUse = true;
+  return found->second.statement;
+}
+
+void Connection::returnPrepared(sqlite3_stmt* statement) noexcept {
+  // Ready for the next user: no row held (which would keep a read snapshot open), no old values bound.
+  sqlite3_reset(statement);
+  sqlite3_clear_bindings(statement);
+  for (auto& [sql, prepared] : prepared_) {
+    if (prepared.statement == statement) prepared.inUse = false;
+  }
+}
 
 void Connection::exec(const char* sql) {
   int rc = sqlite3_exec(db_, sql, nullptr, nullptr, nullptr);
   if (rc != SQLITE_OK) fail(db_, rc, sql);
 }
 
-Statement::Statement(Connection& db, const char* sql) : db_(db) {
+Statement::Statement(Connection& db, const char* sql) : db_(db), stmt_(db.takePrepared(sql)), kept_(stmt_ != nullptr) {
+  if (kept_) return;
   int rc = sqlite3_prepare_v2(db_.handle(), sql, -1, &stmt_, nullptr);
   if (rc != SQLITE_OK) fail(db_.handle(), rc, "preparing a statement");
 }
 
-Statement::~Statement() { sqlite3_finalize(stmt_); }
+Statement::~Statement() {
+  if (kept_)
+    db_.returnPrepared(stmt_);
+  else
+    sqlite3_finalize(stmt_);
+}
 
 Statement& Statement::bind(int index, std::int64_t value) {
   int rc = sqlite3_bind_int64(stmt_, index, value);
@@ -85,6 +116,12 @@ std::string Statement::text(int column) const {
   const unsigned char* value = sqlite3_column_text(stmt_, column);
   return value != nullptr ? std::string(reinterpret_cast<const char*>(value), sqlite3_column_bytes(stmt_, column))
                           : std::string();
+}
+
+std::string_view Statement::bytes(int column) const {
+  const void* value = sqlite3_column_blob(stmt_, column);
+  return value != nullptr ? std::string_view(static_cast<const char*>(value), static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column)))
+                          : std::string_view();
 }
 
 Transaction::Transaction(Connection& db) : db_(db) { db_.exec("BEGIN IMMEDIATE"); }

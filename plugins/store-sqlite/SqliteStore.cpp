@@ -329,14 +329,12 @@ std::size_t SqliteMaildrop::read(std::size_t index, std::uint64_t offset, sdk::S
   const ListedMessage& entry = message(index);
   keepLock();
   if (offset >= entry.size || buffer.empty()) return 0;
+  if (offset == 0 && entry.size <= buffer.size()) return readWhole(index, buffer);
   try {
     if (!body_ || body_->index != index) {
       body_.reset();
       body_ = std::make_unique<OpenBody>(index, pool_.acquire(), entry.bodyId);
-      if (body_->blob.size() != entry.size)
-        throw sdk::Error(POSTAMT_PERM_FAIL, "message " + std::to_string(index + 1) + " of " + mailbox_.address + " has " +
-                                                std::to_string(body_->blob.size()) + " octets, listed as " +
-                                                std::to_string(entry.size));
+      checkSize(index, body_->blob.size());
     }
     const std::size_t count = static_cast<std::size_t>(std::min<std::uint64_t>(buffer.size(), entry.size - offset));
     body_->blob.read(buffer.data(), count, offset);
@@ -346,6 +344,27 @@ std::size_t SqliteMaildrop::read(std::size_t index, std::uint64_t offset, sdk::S
     body_.reset();
     throw;
   }
+}
+
+// A message that fits the caller's buffer comes in one statement: opening a blob handle compiles a program each
+// time, a ninth of the server's CPU when the download benchmark fetched 20 KB messages.
+std::size_t SqliteMaildrop::readWhole(std::size_t index, sdk::Span<char> buffer) {
+  body_.reset();
+  ConnectionPool::Lease lease = pool_.acquire();
+  Statement body(*lease, "SELECT data FROM bodies WHERE body_id = ?1");
+  if (!body.bind(1, messages_[index].bodyId).step())
+    throw sdk::Error(POSTAMT_PERM_FAIL, "message " + std::to_string(index + 1) + " of " + mailbox_.address + " has no body");
+  const std::string_view bytes = body.bytes(0);
+  checkSize(index, bytes.size());
+  std::copy(bytes.begin(), bytes.end(), buffer.data());
+  return bytes.size();
+}
+
+void SqliteMaildrop::checkSize(std::size_t index, std::uint64_t stored) const {
+  if (stored != messages_[index].size)
+    throw sdk::Error(POSTAMT_PERM_FAIL, "message " + std::to_string(index + 1) + " of " + mailbox_.address + " has " +
+                                            std::to_string(stored) + " octets, listed as " +
+                                            std::to_string(messages_[index].size));
 }
 
 void SqliteMaildrop::expunge(sdk::Span<const std::size_t> indexes) {

@@ -82,6 +82,8 @@ class SqliteMaildrop : public sdk::Maildrop {
   };
 
   const ListedMessage& message(std::size_t index) const;
+  std::size_t readWhole(std::size_t index, sdk::Span<char> buffer);
+  void checkSize(std::size_t index, std::uint64_t stored) const;
   void keepLock();
   std::int64_t renewLock(Connection& db, std::int64_t now);  // returns the new expiry
 
