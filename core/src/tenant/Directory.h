@@ -33,7 +33,7 @@ class DirectoryError : public std::runtime_error {
 // The tenant directory: which tenant owns a domain and which plugin instances
 // it uses. Lives in the database so every frontend and postamtctl see the
 // same. Thread-safe; every call reads the database, so changes made by
-// postamtctl apply to the next login.
+// postamtctl apply to the next call (MailboxResolver remembers domains for a second).
 class Directory {
  public:
   // connector: "SQLite" (connect: the file) or "PostgreSQL" (connect: a libpq conninfo).

@@ -8,7 +8,7 @@ MailboxResolver::MailboxResolver(Directory& directory, plugin::PluginInstances& 
 MailboxResolver::Result MailboxResolver::resolve(const std::string& name) {
   const auto address = Address::parse(name, defaultDomain_);
   if (!address) return {std::nullopt, Failure::BadAddress, "'" + name + "' is not a valid address (local@domain)"};
-  const auto tenant = directory_.tenantForDomain(address->domain);
+  const auto tenant = tenantForDomain(address->domain);
   if (!tenant) return {std::nullopt, Failure::UnknownDomain, "no tenant owns domain " + address->domain};
   plugin::AuthInstance* auth = instances_.auth(tenant->authInstance);
   plugin::StoreInstance* store = instances_.store(tenant->storeInstance);
@@ -18,6 +18,14 @@ MailboxResolver::Result MailboxResolver::resolve(const std::string& name) {
                 ", which the config does not declare"};
   }
   return {ResolvedMailbox{*tenant, Mailbox(tenant->id, *address), *auth, *store}, Failure::BadAddress, {}};
+}
+
+std::optional<Tenant> MailboxResolver::tenantForDomain(const std::string& domain) {
+  const auto now = DomainCache::Clock::now();
+  if (auto remembered = domains_.find(domain, now)) return *remembered;
+  auto tenant = directory_.tenantForDomain(domain);  // a directory that cannot answer throws: nothing is remembered
+  domains_.remember(domain, tenant, now);
+  return tenant;
 }
 
 }  // namespace postamt::tenant

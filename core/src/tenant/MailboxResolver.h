@@ -5,6 +5,7 @@
 
 #include "plugin/PluginInstances.h"
 #include "tenant/Directory.h"
+#include "tenant/DomainCache.h"
 #include "tenant/Mailbox.h"
 
 namespace postamt::tenant {
@@ -36,9 +37,12 @@ class MailboxResolver {
   Directory& directory() { return directory_; }
 
  private:
+  std::optional<Tenant> tenantForDomain(const std::string& domain);
+
   Directory& directory_;
   plugin::PluginInstances& instances_;
   std::string defaultDomain_;
+  DomainCache domains_{std::chrono::seconds(1), 10000};
 };
 
 }  // namespace postamt::tenant
