@@ -23,6 +23,9 @@ Poco::Net::Context::Ptr makeServerContext(const CertificateFiles& files, const s
     // A client that closes without close_notify (Python's default) ends its session like any other; without this
     // OpenSSL 3 throws "unexpected eof" (TOOLCHAIN pitfall 6). Renegotiation only ever served attacks here.
     SSL_CTX_set_options(context->sslContext(), SSL_OP_IGNORE_UNEXPECTED_EOF | SSL_OP_NO_RENEGOTIATION);
+    // TLS 1.3 resumes with one ticket; OpenSSL's default of two made every handshake encode and encrypt a session
+    // the client would never use.
+    SSL_CTX_set_num_tickets(context->sslContext(), 1);
     return context;
   } catch (const Poco::Exception& e) {
     throw std::runtime_error(what + e.displayText());
