@@ -73,12 +73,12 @@ def user_pass(server, wire: Wire):
 
 
 def plain_and_login(server, wire: Wire):
-    for password in (WRONG, PASSWORD):
+    for password, expected in ((WRONG, b"-ERR [AUTH]"), (PASSWORD, b"+OK")):
         blob = b64(f"\0{ALICE}\0{password}".encode())
         wire.carried(blob)
-        exchange(pop(server), f"AUTH PLAIN {blob}")
+        assert exchange(pop(server), f"AUTH PLAIN {blob}").startswith(expected)
         wire.carried(b64(password.encode()))
-        exchange(pop(server), "AUTH LOGIN", b64(ALICE.encode()), b64(password.encode()))
+        assert exchange(pop(server), "AUTH LOGIN", b64(ALICE.encode()), b64(password.encode())).startswith(expected)
 
 
 def cram_md5(server, wire: Wire):
@@ -108,7 +108,7 @@ def apop(server, wire: Wire):
 
 
 def bearer_tokens(server, wire: Wire):
-    for bearer in (token(email="bob@demo.test"), token(aud="elsewhere"), token()):
+    for bearer, valid in ((token(email="bob@demo.test"), False), (token(aud="elsewhere"), False), (token(), True)):
         wire.carried(bearer, bearer.rsplit(".", 1)[1])
         oauthbearer = b64(f"n,a={ALICE},".encode() + b"\x01auth=Bearer " + bearer.encode() + b"\x01\x01")
         xoauth2 = b64(f"user={ALICE}\x01auth=Bearer {bearer}\x01\x01".encode())
@@ -116,6 +116,9 @@ def bearer_tokens(server, wire: Wire):
         for mechanism, blob in (("OAUTHBEARER", oauthbearer), ("XOAUTH2", xoauth2)):
             client = pop(server)
             answer = exchange(client, f"AUTH {mechanism}", blob)
+            assert answer.startswith(b"+OK") == valid, (mechanism, answer)
+            if valid:
+                client.quit()  # frees the maildrop for the next mechanism
             if answer.startswith(b"+ "):  # the error challenge of RFC 7628 section 3.2.2; acknowledged, then -ERR
                 client._putcmd(b64(b"\x01") if mechanism == "OAUTHBEARER" else "")
                 with pytest.raises(poplib.error_proto):
@@ -139,7 +142,8 @@ def scram(server, wire: Wire):
         try:
             if client._getresp().startswith(b"+ "):  # the server's proof; an empty line ends the exchange
                 client._putcmd("")
-                client._getresp()
+                assert client._getresp().startswith(b"+OK")
+            assert password == PASSWORD
         except poplib.error_proto:
             assert password == WRONG
 
