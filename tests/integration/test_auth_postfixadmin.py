@@ -69,8 +69,9 @@ def test_postfixadmin_mailbox_table_serves_logins(make_postamt, query):
     assert pass_reply(server, "dave@pfa.test", "wrong").startswith(b"-ERR [AUTH]")
     assert pass_reply(server, "frank@pfa.test", "secret").startswith(b"-ERR [AUTH]")  # active = false
     assert pass_reply(server, "nobody@pfa.test", "secret").startswith(b"-ERR [AUTH]")
-    # A quote in the login name is a value, never SQL.
-    assert pass_reply(server, "x'or'1'='1@pfa.test", "secret").startswith(b"-ERR")
+    # A quote in the login name is a value, never SQL. Pasted into either query between quotes, this name would
+    # make its WHERE true for every row, and dave's "secret" would let it in.
+    assert pass_reply(server, "x'or'a'<'b@pfa.test", "secret").startswith(b"-ERR [AUTH]")
     # The tenants on Postamt's own users table are unaffected.
     assert pass_reply(server, "alice@demo.test", "alice-secret").startswith(b"+OK")
     # Postfixadmin owns that table: postamtctl does not write to it.
