@@ -217,6 +217,41 @@ def test_a_store_decorator_keeps_an_audit_trail_the_store_knows_nothing_about(pr
     ]
 
 
+def test_a_policys_rules_and_restore_reach_the_store_through_its_decorator(prefix, tmp_path):
+    audit = tmp_path / "audit.log"
+    server = audited_server(prefix, tmp_path, audit, policy__main__plugin="policy-lua")
+    server.ctl("policy", "set", "demo", str(SOURCE / "policies" / "examples" / "keep-on-server.lua"))
+    server.start()
+    try:
+        time.sleep(1.2)  # the running server notices the new policy
+        first = seed(server, "alice@demo.test", b"Subject: first\r\n\r\none\r\n")
+        seed(server, "alice@demo.test", b"Subject: second\r\n\r\ntwo\r\n")
+        client = poplib.POP3("127.0.0.1", server.port, timeout=30)
+        client.user("alice@demo.test")
+        client.pass_("alice-secret")
+        uidl = client.uidl(1).split()[2].decode()
+        client.dele(1)
+        client.quit()
+
+        client = poplib.POP3("127.0.0.1", server.port, timeout=30)
+        client.user("alice@demo.test")
+        client.pass_("alice-secret")
+        assert client.stat()[0] == 1
+        client.quit()
+        # keep-on-server hid it, as the wrapped store does under the rules: restorable through the decorator.
+        assert server.ctl("maildrop", "restore", "alice@demo.test").stdout == b"alice@demo.test: 1 message(s) restored\n"
+        client = poplib.POP3("127.0.0.1", server.port, timeout=30)
+        client.user("alice@demo.test")
+        client.pass_("alice-secret")
+        assert client.stat()[0] == 2
+        assert b"\r\n".join(client.retr(1)[1]) + b"\r\n" == first
+        client.quit()
+    finally:
+        server.stop()
+    assert [(e["event"], e["uidl"]) for e in audit_trail(audit)] == [("delivered", "-"), ("delivered", "-"),
+                                                                       ("expunged", uidl)]
+
+
 def test_postamtd_refuses_a_store_decorator_without_wraps(prefix, tmp_path):
     audit = tmp_path / "audit.log"
     server = audited_server(prefix, tmp_path, audit)
