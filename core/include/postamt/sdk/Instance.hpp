@@ -1,6 +1,6 @@
 // Creating and destroying plugin instances across the C boundary; shared by
-// the adapters in Store.hpp, StoreDecorator.hpp, Auth.hpp and Events.hpp. Plugin authors do not
-// call it themselves.
+// the adapters in Store.hpp, StoreDecorator.hpp, Auth.hpp and Events.hpp.
+// Plugin authors do not call it themselves.
 #ifndef POSTAMT_SDK_INSTANCE_HPP
 #define POSTAMT_SDK_INSTANCE_HPP
 
