@@ -1,6 +1,7 @@
 """The plugin SDK as a third-party developer uses it (issue 7): install Postamt,
-build the example plugin out of tree with find_package(Postamt), install it
-beside the bundled plugins, and have postamtd authenticate through it."""
+build the example plugins out of tree with find_package(Postamt), install them
+beside the bundled plugins, and have postamtd authenticate through one, send
+events to another, and keep an audit trail through a store decorator."""
 
 import os
 import pathlib
@@ -11,10 +12,11 @@ import time
 
 import pytest
 
-from conftest import BUILD, Postamt, seed
+from conftest import BUILD, POSTAMTD, USERS, Postamt, seed
 
 SOURCE = pathlib.Path(os.environ.get("POSTAMT_SOURCE_DIR", pathlib.Path(__file__).resolve().parents[2]))
 EXAMPLES = SOURCE / "examples" / "plugins"
+EXAMPLE_PLUGINS = ("auth-passwd-file", "events-jsonl", "store-audit")
 
 
 def run(*command):
@@ -36,7 +38,7 @@ def prefix(tmp_path_factory):
     prefix = root / "prefix"
     run("cmake", "--install", str(BUILD), "--prefix", str(prefix))
     assert (prefix / "lib" / "cmake" / "Postamt" / "PostamtConfig.cmake").is_file()
-    for example in ("auth-passwd-file", "events-jsonl"):
+    for example in EXAMPLE_PLUGINS:
         build = root / example
         run("cmake", "-S", str(EXAMPLES / example), "-B", str(build), "-G", "Ninja", f"-DCMAKE_PREFIX_PATH={prefix}")
         run("cmake", "--build", str(build))
@@ -44,7 +46,7 @@ def prefix(tmp_path_factory):
     return prefix
 
 
-@pytest.mark.parametrize("plugin", ["auth-passwd-file", "events-jsonl"])
+@pytest.mark.parametrize("plugin", EXAMPLE_PLUGINS)
 def test_an_example_plugin_exports_only_its_entry_point(prefix, plugin):
     plugin = prefix / "lib" / "postamt" / "plugins" / f"{plugin}.so"
     table = subprocess.run(["nm", "-D", "--defined-only", str(plugin)], capture_output=True, text=True, check=True,
@@ -147,3 +149,115 @@ def test_an_events_plugin_hears_every_step_of_a_session_in_order(prefix, tmp_pat
     assert (committed["count"], committed["octets"]) == (1, len(first))
     assert all(e["remote"] == "127.0.0.1" and e["tls"] is False for e in logged_in)
     assert "secret" not in events.read_text()
+
+
+def audit_trail(path: pathlib.Path):
+    """store-audit's lines: "<time> <event> tenant=.. address=.. uidl=.. size=..", as dicts."""
+    lines = path.read_text().splitlines() if path.exists() else []
+    return [{"event": line.split()[1], **dict(field.split("=", 1) for field in line.split()[2:])} for line in lines]
+
+
+def audited_server(prefix, tmp_path, audit, **settings):
+    """Tenant demo on store.audited (store-audit wrapping store.main), tenant other on store.main itself."""
+    server = Postamt(tmp_path, plugins__directory=prefix / "lib" / "postamt" / "plugins",
+                     store__audited__plugin="store-audit", store__audited__wraps="main", store__audited__path=audit,
+                     **settings)
+    server.ctl("db", "init")
+    server.ctl("tenant", "add", "demo", "--store", "store.audited")
+    server.ctl("domain", "add", "demo.test", "demo")
+    server.ctl("tenant", "add", "other")
+    server.ctl("domain", "add", "other.test", "other")
+    for user, password in USERS.items():
+        server.ctl("user", "add", user, input=password.encode() + b"\n")
+    return server
+
+
+def test_a_store_decorator_keeps_an_audit_trail_the_store_knows_nothing_about(prefix, tmp_path):
+    audit = tmp_path / "audit.log"
+    server = audited_server(prefix, tmp_path, audit)
+    server.start()
+    try:
+        first = seed(server, "alice@demo.test", b"Subject: one\r\n\r\nfirst\r\n")
+        second = seed(server, "alice@demo.test", b"Subject: two\r\n\r\nsecond, longer\r\n")
+        beside = seed(server, "carol@other.test", b"Subject: not audited\r\n\r\nplain store\r\n")
+
+        # Through the decorator, POP3 sees exactly what LMTP delivered, as it would without it.
+        client = poplib.POP3("127.0.0.1", server.port, timeout=30)
+        client.user("alice@demo.test")
+        client.pass_("alice-secret")
+        assert client.stat() == (2, len(first) + len(second))
+        uidls = [line.split()[1].decode() for line in client.uidl()[1]]
+        assert b"\r\n".join(client.retr(1)[1]) + b"\r\n" == first
+        assert b"\r\n".join(client.retr(2)[1]) + b"\r\n" == second
+        client.dele(1)
+        client.quit()
+
+        client = poplib.POP3("127.0.0.1", server.port, timeout=30)
+        client.user("alice@demo.test")
+        client.pass_("alice-secret")
+        assert [line.split()[1].decode() for line in client.uidl()[1]] == [uidls[1]]
+        assert b"\r\n".join(client.retr(1)[1]) + b"\r\n" == second
+        client.quit()
+
+        # The store it wraps serves tenants directly too, and the trail hears nothing of them.
+        client = poplib.POP3("127.0.0.1", server.port, timeout=30)
+        client.user("carol@other.test")
+        client.pass_("carol-secret")
+        assert b"\r\n".join(client.retr(1)[1]) + b"\r\n" == beside
+        client.dele(1)
+        client.quit()
+    finally:
+        server.stop()
+
+    demo = server.sql("SELECT tenant_id FROM tenants WHERE name = 'demo'")
+    assert audit_trail(audit) == [
+        {"event": "delivered", "tenant": demo, "address": "alice@demo.test", "uidl": "-", "size": str(len(first))},
+        {"event": "delivered", "tenant": demo, "address": "alice@demo.test", "uidl": "-", "size": str(len(second))},
+        {"event": "expunged", "tenant": demo, "address": "alice@demo.test", "uidl": uidls[0], "size": str(len(first))},
+    ]
+
+
+def test_a_policys_rules_and_restore_reach_the_store_through_its_decorator(prefix, tmp_path):
+    audit = tmp_path / "audit.log"
+    server = audited_server(prefix, tmp_path, audit, policy__main__plugin="policy-lua")
+    server.ctl("policy", "set", "demo", str(SOURCE / "policies" / "examples" / "keep-on-server.lua"))
+    server.start()
+    try:
+        time.sleep(1.2)  # the running server notices the new policy
+        first = seed(server, "alice@demo.test", b"Subject: first\r\n\r\none\r\n")
+        seed(server, "alice@demo.test", b"Subject: second\r\n\r\ntwo\r\n")
+        client = poplib.POP3("127.0.0.1", server.port, timeout=30)
+        client.user("alice@demo.test")
+        client.pass_("alice-secret")
+        uidl = client.uidl(1).split()[2].decode()
+        client.dele(1)
+        client.quit()
+
+        client = poplib.POP3("127.0.0.1", server.port, timeout=30)
+        client.user("alice@demo.test")
+        client.pass_("alice-secret")
+        assert client.stat()[0] == 1
+        client.quit()
+        # keep-on-server hid it, as the wrapped store does under the rules: restorable through the decorator.
+        assert server.ctl("maildrop", "restore", "alice@demo.test").stdout == b"alice@demo.test: 1 message(s) restored\n"
+        client = poplib.POP3("127.0.0.1", server.port, timeout=30)
+        client.user("alice@demo.test")
+        client.pass_("alice-secret")
+        assert client.stat()[0] == 2
+        assert b"\r\n".join(client.retr(1)[1]) + b"\r\n" == first
+        client.quit()
+    finally:
+        server.stop()
+    assert [(e["event"], e["uidl"]) for e in audit_trail(audit)] == [("delivered", "-"), ("delivered", "-"),
+                                                                       ("expunged", uidl)]
+
+
+def test_postamtd_refuses_a_store_decorator_without_wraps(prefix, tmp_path):
+    audit = tmp_path / "audit.log"
+    server = audited_server(prefix, tmp_path, audit)
+    del server.values["store.audited.wraps"]
+    server.configure()
+    result = subprocess.run([str(POSTAMTD), "--config", str(server.config)], capture_output=True, text=True, timeout=60)
+    assert result.returncode != 0
+    assert ("store.audited: plugin store-audit is a store decorator, so 'store.audited.wraps' must name the store "
+            "instance it wraps") in result.stdout + result.stderr

@@ -18,7 +18,7 @@
 #include <stdint.h>
 
 #define POSTAMT_ABI_MAJOR 1u
-#define POSTAMT_ABI_MINOR 2u
+#define POSTAMT_ABI_MINOR 3u
 #define POSTAMT_PLUGIN_ENTRY_SYMBOL "postamt_plugin_entry"
 
 #ifdef __cplusplus
@@ -154,7 +154,9 @@ typedef struct postamt_store_api {
   /* ABI 1.2, optional: open_maildrop under a policy's rules. Under the lock,
    * before the listing is fixed, the store purges the messages the rules
    * expire and the hidden ones whose days are over. Hidden messages are never
-   * listed; with keep_deleted_days, expunge() hides instead of removing. */
+   * listed; with keep_deleted_days, expunge() hides instead of removing.
+   * POSTAMT_UNSUPPORTED, with no lock taken, means the same as NULL: the host
+   * opens plainly (a decorator answers so over a store without rules). */
   postamt_status (*open_maildrop_ruled)(void* instance, const postamt_mailbox* mailbox, const char* lock_holder,
                                         const postamt_maildrop_rules* rules, void** maildrop, postamt_error* error)POSTAMT_NOEXCEPT;
   /* ABI 1.2, optional: makes every hidden message of the maildrop listed
@@ -165,6 +167,37 @@ typedef struct postamt_store_api {
    * closes; a failure to record is the store's to log. */
   void (*mark_retrieved)(void* maildrop, size_t index) POSTAMT_NOEXCEPT;
 } postamt_store_api;
+
+/* ABI 1.3, optional: a store decorator wraps another store instance, which
+ * the config names (`store.NAME.wraps = OTHER`), without that store knowing:
+ * an audit trail, a quota or a cache as a layer, not a case inside the store.
+ * create() gets its settings and the wrapped instance (`inner_api` and
+ * `inner_instance`); the host then uses the returned instance through `store`
+ * exactly as a store instance, under the same threading rules, but never
+ * calls store->create or store->destroy (they may be NULL).
+ *
+ * Lifetime: the wrapped instance is created before its decorator and
+ * destroyed after it, so inner_api and inner_instance are valid from create()
+ * until destroy(). Never call inner_api->create or ->destroy: the host owns
+ * the wrapped instance, which tenants may also use directly or other
+ * decorators wrap too. A maildrop handle the decorator opens on the wrapped
+ * store is the decorator's to close (inner_api->close_maildrop); the host
+ * sees only the decorator's own handles.
+ * Threads: the decorator may call the wrapped instance from any thread it is
+ * itself called on; a wrapped maildrop handle, like any, is used by one
+ * thread at a time.
+ * Reading inner_api: it is a table like any other (the wrapped store may be
+ * an older plugin or itself a decorator): read an optional field only when
+ * `size` covers it and it is not NULL.
+ * Errors: create() returns NULL, with one line in `error`, to fail the start.
+ * A failure of the wrapped store is passed on with its status. */
+typedef struct postamt_store_decorator_api {
+  uint32_t size;
+  void* (*create)(const postamt_host_api* host, const postamt_settings* settings, const postamt_store_api* inner_api,
+                  void* inner_instance, postamt_error* error)POSTAMT_NOEXCEPT;
+  void (*destroy)(void* instance) POSTAMT_NOEXCEPT;
+  const postamt_store_api* store; /* the decorator's calls; create and destroy are not used */
+} postamt_store_decorator_api;
 
 /* An authentication source. One instance serves all sessions and must be
  * thread-safe. Management functions may be NULL for a read-only source. */
@@ -290,7 +323,9 @@ typedef struct postamt_policy_api {
 } postamt_policy_api;
 
 /* What a plugin shared object describes about itself. A plugin offers one or
- * more kinds; the pointers of the kinds it does not offer are NULL. */
+ * more kinds; the pointers of the kinds it does not offer are NULL. A plugin
+ * offering both `store` and `store_decorator` is a decorator where the config
+ * gives its instance `wraps`, a plain store where it does not. */
 typedef struct postamt_plugin {
   uint32_t abi_major;
   uint32_t abi_minor;
@@ -301,6 +336,7 @@ typedef struct postamt_plugin {
   const postamt_auth_api* auth;
   const postamt_policy_api* policy; /* ABI 1.2; absent (by `size`) in older plugins */
   const postamt_events_api* events; /* ABI 1.2 */
+  const postamt_store_decorator_api* store_decorator; /* ABI 1.3 */
 } postamt_plugin;
 
 /* The one symbol every plugin exports. Called once, right after loading. */

@@ -11,14 +11,15 @@
 #include "plugin/EventsInstance.h"
 #include "plugin/PluginHost.h"
 #include "plugin/PolicyInstance.h"
-#include "plugin/StoreInstance.h"
+#include "plugin/StoreInstances.h"
 
 namespace postamt::plugin {
 
 // The named plugin instances a config declares:
 //   store.main.plugin = store-sqlite
 //   store.main.path = /var/lib/postamt/postamt.db
-// Every key below `<kind>.<name>.` except `plugin` is that instance's setting.
+// Every key below `<kind>.<name>.` except `plugin` is that instance's setting
+// (a store's `wraps` names the instance a decorator wraps: StoreInstances.h).
 // Tenants refer to instances by their full name ("store.main"). All are created
 // at start, so a bad setting fails the start, not the first login.
 class PluginInstances {
@@ -33,7 +34,7 @@ class PluginInstances {
   PolicyInstance* policy(const std::string& fullName) const;
 
  private:
-  std::map<std::string, std::unique_ptr<StoreInstance>> stores_;
+  StoreInstances stores_;
   std::map<std::string, std::unique_ptr<AuthInstance>> auths_;
   std::vector<std::shared_ptr<EventsInstance>> events_;  // shared with the event bus's threads
   std::map<std::string, std::unique_ptr<PolicyInstance>> policies_;

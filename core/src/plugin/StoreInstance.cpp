@@ -85,16 +85,33 @@ bool offersUsage(const postamt_store_api& api) {
   return api.size >= offsetof(postamt_store_api, usage) + sizeof(api.usage) && api.usage != nullptr;
 }
 
+// A decorator table must reach and fill create, destroy and store: the host needs all three.
+const postamt_store_decorator_api& complete(const postamt_store_decorator_api& decorator, const std::string& name) {
+  if (decorator.size < offsetof(postamt_store_decorator_api, store) + sizeof(decorator.store) || decorator.create == nullptr ||
+      decorator.destroy == nullptr || decorator.store == nullptr) {
+    throw PluginError("cannot create " + name + ": its plugin's store decorator table is incomplete");
+  }
+  return decorator;
+}
+
 }  // namespace
 
 StoreInstance::StoreInstance(std::string name, const postamt_store_api& api, const postamt_settings& settings)
-    : name_(std::move(name)), api_(api) {
+    : name_(std::move(name)), api_(api), destroy_(api.destroy) {
   ErrorText error;
   instance_ = api_.create(&hostApi(), &settings, error.get());
   if (instance_ == nullptr) throw PluginError("cannot create " + name_ + ": " + error.describe(POSTAMT_PERM_FAIL));
 }
 
-StoreInstance::~StoreInstance() { api_.destroy(instance_); }
+StoreInstance::StoreInstance(std::string name, const postamt_store_decorator_api& decorator, const postamt_settings& settings,
+                             StoreInstance& wrapped)
+    : name_(std::move(name)), api_(*complete(decorator, name_).store), destroy_(decorator.destroy) {
+  ErrorText error;
+  instance_ = decorator.create(&hostApi(), &settings, &wrapped.api_, wrapped.instance_, error.get());
+  if (instance_ == nullptr) throw PluginError("cannot create " + name_ + ": " + error.describe(POSTAMT_PERM_FAIL));
+}
+
+StoreInstance::~StoreInstance() { destroy_(instance_); }
 
 StoreInstance::Opened StoreInstance::open(const tenant::Mailbox& mailbox, const std::string& lockHolder,
                                           const postamt_maildrop_rules* rules) {
@@ -102,9 +119,12 @@ StoreInstance::Opened StoreInstance::open(const tenant::Mailbox& mailbox, const 
   ErrorText error;
   const postamt_mailbox view = mailbox.view();
   void* handle = nullptr;
+  opened.status = POSTAMT_UNSUPPORTED;
   if (rules != nullptr && offersRules(api_)) {
     opened.status = api_.open_maildrop_ruled(instance_, &view, lockHolder.c_str(), rules, &handle, error.get());
-  } else {
+  }
+  // Unsupported by the table or by the answer (a decorator over a store without rules): open plainly.
+  if (opened.status == POSTAMT_UNSUPPORTED) {
     if (rules != nullptr) {
       Poco::Logger::get("store").warning("%s cannot apply retention or keep-on-server rules; %s keeps everything", name_,
                                          mailbox.fullAddress);

@@ -12,11 +12,16 @@
 
 namespace postamt::plugin {
 
-// A named store instance ("store.main") created from a store plugin. Shared
-// by all sessions; the plugin is thread-safe by contract (abi.h).
+// A named store instance ("store.main") created from a store plugin, or from
+// a store decorator wrapping another instance (abi.h, ABI 1.3). Shared by all
+// sessions; the plugin is thread-safe by contract (abi.h). Callers cannot
+// tell a decorator from a store: both are used through the same table.
 class StoreInstance {
  public:
   StoreInstance(std::string name, const postamt_store_api& api, const postamt_settings& settings);  // throws PluginError
+  // `wrapped` must outlive this instance (PluginInstances destroys outermost first).
+  StoreInstance(std::string name, const postamt_store_decorator_api& decorator, const postamt_settings& settings,
+                StoreInstance& wrapped);  // throws PluginError
   ~StoreInstance();
   StoreInstance(const StoreInstance&) = delete;
   StoreInstance& operator=(const StoreInstance&) = delete;
@@ -70,6 +75,7 @@ class StoreInstance {
  private:
   std::string name_;
   const postamt_store_api& api_;
+  void (*destroy_)(void*) noexcept;  // the store's own, or its decorator's
   void* instance_ = nullptr;
 };
 

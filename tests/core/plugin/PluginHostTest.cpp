@@ -25,6 +25,15 @@ TEST(PluginHost, RefusesAnotherMajorAbiNamingTheFileAndBothVersions) {
       << error;
 }
 
+// Appending store_decorator (ABI 1.3) must keep older plugins loading as what they are.
+TEST(PluginHost, ReadsAnOlderDescriptorOnlyAsFarAsItsSize) {
+  PluginHost host(kTestPlugins);
+  const postamt_plugin& plugin = host.load(kTestPlugins + "/abi-1-2.so");
+  EXPECT_EQ(plugin.abi_minor, 2u);
+  EXPECT_NE(plugin.store, nullptr);
+  EXPECT_EQ(plugin.store_decorator, nullptr);
+}
+
 TEST(PluginHost, NamesTheFileThatCannotBeLoaded) {
   PluginHost host(kTestPlugins);
   const std::string error = loadError(host, "no-such-plugin");

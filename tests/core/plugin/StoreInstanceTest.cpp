@@ -8,6 +8,7 @@
 #include <cstring>
 #include <string>
 
+#include "plugin/PluginHost.h"
 #include "plugin/StoreInstance.h"
 
 namespace postamt::plugin {
@@ -99,6 +100,74 @@ TEST(StoreInstance, ImportPassesMailboxUidlDateAndMessage) {
   imported = importThrough(table(sizeof(postamt_store_api), &importMessage), POSTAMT_TEMP_FAIL);
   EXPECT_EQ(imported.result.status, POSTAMT_TEMP_FAIL);
   EXPECT_EQ(imported.result.error, "temporary failure: disk full");
+}
+
+// Opening under rules: a store, or a decorator over one without rules, may
+// answer open_maildrop_ruled with POSTAMT_UNSUPPORTED; the host then opens
+// plainly, as for a table without the field.
+struct Opens {
+  int ruled = 0;
+  int plain = 0;
+} opens;
+
+postamt_store_api ruledUnsupported() {
+  postamt_store_api api = table(sizeof(postamt_store_api), nullptr);
+  api.open_maildrop_ruled = [](void*, const postamt_mailbox*, const char*, const postamt_maildrop_rules*, void**,
+                               postamt_error*) noexcept {
+    ++opens.ruled;
+    return POSTAMT_UNSUPPORTED;
+  };
+  api.open_maildrop = [](void*, const postamt_mailbox*, const char*, void** handle, postamt_error*) noexcept {
+    ++opens.plain;
+    *handle = &opens;
+    return POSTAMT_OK;
+  };
+  api.list = [](void*, postamt_listing_fn, void*, postamt_error*) noexcept { return POSTAMT_OK; };
+  api.close_maildrop = [](void*) noexcept {};
+  return api;
+}
+
+TEST(StoreInstance, RulesAnsweredUnsupportedOpenPlainly) {
+  opens = Opens{};
+  const postamt_store_api api = ruledUnsupported();
+  const postamt_settings none{nullptr, 0};
+  StoreInstance store("store.layered", api, none);
+  const tenant::Mailbox mailbox(1, tenant::Address{"alice", "one.test"});
+  const postamt_maildrop_rules rules{sizeof(postamt_maildrop_rules), 30, 0, 0, 0, 0};
+  const auto opened = store.open(mailbox, "pop3-1", &rules);
+  EXPECT_EQ(opened.status, POSTAMT_OK) << opened.error;
+  EXPECT_NE(opened.maildrop, nullptr);
+  EXPECT_EQ(opens.ruled, 1);
+  EXPECT_EQ(opens.plain, 1);
+}
+
+// A decorator is created with the wrapped instance's own table and instance.
+const postamt_store_api* wrappedApi = nullptr;
+void* wrappedInstance = nullptr;
+
+TEST(StoreInstance, ADecoratorGetsTheWrappedTableAndInstance) {
+  const postamt_store_api api = table(sizeof(postamt_store_api), &importMessage);
+  const postamt_settings none{nullptr, 0};
+  StoreInstance inner("store.main", api, none);
+  postamt_store_decorator_api decorator{sizeof(postamt_store_decorator_api),
+                                        [](const postamt_host_api*, const postamt_settings*, const postamt_store_api* innerApi,
+                                           void* innerInstance, postamt_error*) noexcept -> void* {
+                                          wrappedApi = innerApi;
+                                          wrappedInstance = innerInstance;
+                                          return innerInstance;
+                                        },
+                                        &destroy, &api};
+  StoreInstance outer("store.outer", decorator, none, inner);
+  EXPECT_EQ(wrappedApi, &api);
+  EXPECT_EQ(wrappedInstance, &calls);
+
+  decorator.store = nullptr;
+  try {
+    StoreInstance broken("store.broken", decorator, none, inner);
+    ADD_FAILURE() << "a decorator without a store table was created";
+  } catch (const PluginError& e) {
+    EXPECT_STREQ(e.what(), "cannot create store.broken: its plugin's store decorator table is incomplete");
+  }
 }
 
 }  // namespace

@@ -245,16 +245,25 @@ struct StoreAdapter : InstanceAdapter<Store, T> {
   }
 };
 
+// The C table of store class T, whose instances `create` and `destroy` make
+// and end: storeApi() and storeDecoratorApi() (StoreDecorator.hpp) share it.
+template <class T>
+constexpr postamt_store_api storeTable(decltype(postamt_store_api::create) create,
+                                       decltype(postamt_store_api::destroy) destroy) noexcept {
+  using A = StoreAdapter<T>;
+  return {sizeof(postamt_store_api), create,      destroy,           &A::openMaildrop, &A::list,         &A::read,
+          &A::expunge,               &A::closeMaildrop, &A::deliver, &A::importMessage, &A::usage,
+          &A::openMaildropRuled,     &A::restore, &A::markRetrieved};
+}
+
 }  // namespace detail
 
 // The C table for store class T, which derives from Store and is
 // constructible from (Host, const Settings&). One static table per T.
 template <class T>
 const postamt_store_api* storeApi() noexcept {
-  using A = detail::StoreAdapter<T>;
-  static const postamt_store_api api = {
-      sizeof(postamt_store_api), &A::create,  &A::destroy,      &A::openMaildrop, &A::list, &A::read, &A::expunge,
-      &A::closeMaildrop,         &A::deliver, &A::importMessage, &A::usage, &A::openMaildropRuled, &A::restore, &A::markRetrieved};
+  static const postamt_store_api api =
+      detail::storeTable<T>(&detail::InstanceAdapter<Store, T>::create, &detail::InstanceAdapter<Store, T>::destroy);
   return &api;
 }
 
