@@ -47,15 +47,22 @@ class HAProxy:
         self.process = subprocess.Popen([HAPROXY, "-db", "-f", str(HAPROXY_CONFIG)],
                                         env=haproxy_environment(binds, frontends), stdout=self.logfile,
                                         stderr=subprocess.STDOUT)
+        # Ready once a frontend's greeting comes through each listener: HAProxy has bound them and relays (a bare
+        # connect could reach another process that had the port a moment before). Probes come from 127.0.0.1, so
+        # they never count against CLIENT's connection limits.
+        waiting = {self.port: b"+OK", self.lmtp_port: b"220"}
         deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
+        while waiting and time.monotonic() < deadline:
             assert self.process.poll() is None, f"haproxy exited with {self.process.returncode}: {log.read_text()}"
-            try:
-                connect(self.lmtp_port, timeout=1).close()
-                return
-            except OSError:
-                time.sleep(0.1)
-        raise AssertionError("haproxy did not listen within 30 s")
+            for port, greeting in list(waiting.items()):
+                try:
+                    with connect(port, timeout=2) as probe:
+                        if probe.recv(64).startswith(greeting):
+                            del waiting[port]
+                except OSError:
+                    pass
+            time.sleep(0.1)
+        assert not waiting, f"haproxy relayed no greeting on ports {sorted(waiting)} within 30 s: {log.read_text()}"
 
     def stop(self):
         self.process.terminate()
