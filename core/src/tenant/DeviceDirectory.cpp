@@ -12,22 +12,6 @@
 using namespace Poco::Data::Keywords;
 
 namespace postamt::tenant {
-namespace {
-
-// Runs `work` in one transaction: all of it or, when a statement throws, none.
-template <typename Work>
-void inTransaction(Poco::Data::Session& s, Work work) {
-  s.begin();
-  try {
-    work();
-  } catch (...) {
-    s.rollback();
-    throw;
-  }
-  s.commit();
-}
-
-}  // namespace
 
 DeviceDirectory::DeviceDirectory(const std::string& connector, const std::string& connect)
     : pool_(

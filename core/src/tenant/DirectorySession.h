@@ -31,6 +31,19 @@ inline std::string inDialect(const Poco::Data::Session& session, const std::stri
   return isPostgres(session) ? numberedPlaceholders(sql) : sql;
 }
 
+// Runs `work` in one transaction on `session`: all of it or, when it throws, none.
+template <typename Work>
+void inTransaction(Poco::Data::Session& session, Work work) {
+  session.begin();
+  try {
+    work();
+  } catch (...) {
+    session.rollback();
+    throw;
+  }
+  session.commit();
+}
+
 // Runs one unit of work on a pooled directory session; database trouble
 // becomes DirectoryError::Unavailable so callers answer [SYS/TEMP], not crash.
 // A pooled session the server dropped while it sat idle (a database restart)

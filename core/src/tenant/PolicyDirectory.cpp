@@ -29,7 +29,9 @@ std::int64_t nextVersion(Poco::Data::Session& s, std::int64_t tenantId) {
 
 PolicyDirectory::PolicyDirectory(const std::string& connector, const std::string& connect)
     : pool_((Poco::Data::SQLite::Connector::registerConnector(), Poco::Data::PostgreSQL::Connector::registerConnector(), connector),
-            connect, 1, 32, 60) {}
+            connect, 1, 32, 60),
+      loginTimes_([this](std::int64_t tenantId, const std::string& address) { return readLastLogin(tenantId, address); },
+                  [this](const std::vector<LoginTimes::Login>& logins) { writeLogins(logins); }) {}
 
 std::optional<std::int64_t> PolicyDirectory::version(std::int64_t tenantId) {
   return withSession(pool_, [&](Poco::Data::Session& s) -> std::optional<std::int64_t> {
@@ -76,25 +78,40 @@ std::int64_t PolicyDirectory::setPolicy(std::int64_t tenantId, const std::string
 
 bool PolicyDirectory::removePolicy(std::int64_t tenantId) {
   return withSession(pool_, [&](Poco::Data::Session& s) {
-    s << inDialect(s, "DELETE FROM policy_fallbacks WHERE tenant_id = ?"), use(tenantId), now;
-    Poco::Data::Statement statement(s);
-    statement << inDialect(s, "DELETE FROM policies WHERE tenant_id = ?"), use(tenantId);
-    return statement.execute() > 0;
+    std::size_t removed = 0;
+    inTransaction(s, [&] {
+      s << inDialect(s, "DELETE FROM policy_fallbacks WHERE tenant_id = ?"), use(tenantId), now;
+      Poco::Data::Statement statement(s);
+      statement << inDialect(s, "DELETE FROM policies WHERE tenant_id = ?"), use(tenantId);
+      removed = statement.execute();
+    });
+    return removed > 0;
   });
 }
 
 void PolicyDirectory::setFallback(std::int64_t tenantId, const std::string& hook, const std::string& mode) {
   withSession(pool_, [&](Poco::Data::Session& s) {
     std::string h = hook, m = mode;
-    s << inDialect(s, "INSERT INTO policy_fallbacks (tenant_id, hook, mode) VALUES (?, ?, ?) "
-                      "ON CONFLICT (tenant_id, hook) DO UPDATE SET mode = excluded.mode"),
-        use(tenantId), use(h), use(m), now;
-    std::int64_t version = nextVersion(s, tenantId);
-    s << inDialect(s, "UPDATE policies SET version = ? WHERE tenant_id = ?"), use(version), use(tenantId), now;
+    // The mode and the new version together: a frontend never caches a version without the mode it brought.
+    inTransaction(s, [&] {
+      s << inDialect(s, "INSERT INTO policy_fallbacks (tenant_id, hook, mode) VALUES (?, ?, ?) "
+                        "ON CONFLICT (tenant_id, hook) DO UPDATE SET mode = excluded.mode"),
+          use(tenantId), use(h), use(m), now;
+      std::int64_t version = nextVersion(s, tenantId);
+      s << inDialect(s, "UPDATE policies SET version = ? WHERE tenant_id = ?"), use(version), use(tenantId), now;
+    });
   });
 }
 
 std::optional<std::int64_t> PolicyDirectory::lastLogin(std::int64_t tenantId, const std::string& address) {
+  return loginTimes_.last(tenantId, address);
+}
+
+void PolicyDirectory::recordLogin(std::int64_t tenantId, const std::string& address, std::int64_t at) {
+  loginTimes_.record(tenantId, address, at);
+}
+
+std::optional<std::int64_t> PolicyDirectory::readLastLogin(std::int64_t tenantId, const std::string& address) {
   return withSession(pool_, [&](Poco::Data::Session& s) -> std::optional<std::int64_t> {
     std::vector<std::int64_t> rows;
     std::string a = address;
@@ -104,15 +121,19 @@ std::optional<std::int64_t> PolicyDirectory::lastLogin(std::int64_t tenantId, co
   });
 }
 
-void PolicyDirectory::recordLogin(std::int64_t tenantId, const std::string& address, std::int64_t at) {
+void PolicyDirectory::writeLogins(const std::vector<LoginTimes::Login>& logins) {
   withSession(pool_, [&](Poco::Data::Session& s) {
-    // Every login writes here: no fsync per login (WAL). A power cut may lose the last few
-    // timestamps, which costs at most one login delay not enforced.
+    // No fsync for these (WAL): a power cut may lose the last few, which costs at most one login delay not enforced.
     if (!isPostgres(s)) s << "PRAGMA synchronous = NORMAL", now;
-    std::string a = address;
-    s << inDialect(s, "INSERT INTO last_logins (tenant_id, address, at) VALUES (?, ?, ?) "
-                      "ON CONFLICT (tenant_id, address) DO UPDATE SET at = excluded.at"),
-        use(tenantId), use(a), use(at), now;
+    inTransaction(s, [&] {
+      for (const LoginTimes::Login& login : logins) {
+        std::int64_t tenantId = login.tenantId, at = login.at;
+        std::string address = login.address;
+        s << inDialect(s, "INSERT INTO last_logins (tenant_id, address, at) VALUES (?, ?, ?) "
+                          "ON CONFLICT (tenant_id, address) DO UPDATE SET at = excluded.at"),
+            use(tenantId), use(address), use(at), now;
+      }
+    });
   });
 }
 

@@ -6,13 +6,17 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
+
+#include "tenant/LoginTimes.h"
 
 namespace postamt::tenant {
 
 // The tenants' policies as the directory database keeps them (schemas/sqlite/
 // 003_policies.sql), so every frontend runs the same script: the script and
 // the policy instance that runs it, each hook's fallback, and when each user
-// last logged in. Thread-safe; every call reads or writes the database.
+// last logged in. Thread-safe; every call reads or writes the database, except
+// that logins are written behind, a second's worth at a time (LoginTimes).
 class PolicyDirectory {
  public:
   PolicyDirectory(const std::string& connector, const std::string& connect);
@@ -38,7 +42,11 @@ class PolicyDirectory {
   void recordLogin(std::int64_t tenantId, const std::string& address, std::int64_t at);
 
  private:
+  std::optional<std::int64_t> readLastLogin(std::int64_t tenantId, const std::string& address);
+  void writeLogins(const std::vector<LoginTimes::Login>& logins);
+
   Poco::Data::SessionPool pool_;
+  LoginTimes loginTimes_;  // after pool_: writes what is pending with it as it goes
 };
 
 }  // namespace postamt::tenant

@@ -274,12 +274,8 @@ pop3::LoginResult TenantLogin::open(const pop3::LoginRequest& request, ResolvedM
             device->graceSeconds);
       }
       result.announced = said.announced;
-      try {
-        // A write per login, so only while some tenant has a policy that may ask for it (checked once a second).
-        if (policies_.anyPolicy()) policies_.directory().recordLogin(target.tenant.id, target.mailbox.fullAddress, now);
-      } catch (const DirectoryError& e) {
-        Poco::Logger::get("auth").warning("cannot record the login of %s: %s", target.mailbox.fullAddress, std::string(e.what()));
-      }
+      // Written behind (LoginTimes), and only while some tenant has a policy that may ask for it (checked once a second).
+      if (policies_.anyPolicy()) policies_.directory().recordLogin(target.tenant.id, target.mailbox.fullAddress, now);
       return result;
     }
     case POSTAMT_IN_USE:
