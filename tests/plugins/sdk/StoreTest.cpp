@@ -10,6 +10,8 @@
 
 #include "postamt/sdk/Store.hpp"
 
+#include "HostSide.h"
+
 namespace postamt::sdk {
 namespace {
 
@@ -70,18 +72,8 @@ class ImportingStore : public ToyStore {
   std::string last_;
 };
 
-// A host-side message source over a string.
-postamt_message_source sourceOf(const std::string& text) {
-  return {text.size(), const_cast<std::string*>(&text),
-          [](void* context, std::uint64_t offset, char* buffer, std::size_t capacity, std::size_t* got) noexcept {
-            const std::string& message = *static_cast<std::string*>(context);
-            *got = std::min(capacity, static_cast<std::size_t>(message.size() - offset));
-            std::memcpy(buffer, message.data() + offset, *got);
-            return POSTAMT_OK;
-          }};
-}
-
-const postamt_host_api kNoHost{sizeof(postamt_host_api), nullptr, nullptr, nullptr};
+using hostside::kNoHost;
+using hostside::sourceOf;
 
 class SdkStoreTest : public ::testing::Test {
  protected:
