@@ -13,11 +13,7 @@ bool needsQuotes(std::string_view value) {
   return false;
 }
 
-void appendValue(std::string& line, std::string_view value) {
-  if (!needsQuotes(value)) {
-    line += value;
-    return;
-  }
+void appendQuoted(std::string& line, std::string_view value) {
   line += '"';
   for (unsigned char c : value) {
     switch (c) {
@@ -49,7 +45,20 @@ void appendValue(std::string& line, std::string_view value) {
   line += '"';
 }
 
+void appendValue(std::string& line, std::string_view value) {
+  if (needsQuotes(value))
+    appendQuoted(line, value);
+  else
+    line += value;
+}
+
 }  // namespace
+
+std::string quotedValue(std::string_view value) {
+  std::string out;
+  appendQuoted(out, value);
+  return out;
+}
 
 std::string keyValueLine(std::string_view what, const LogFields& fields) {
   std::string line(what);

@@ -20,6 +20,8 @@ using LogFields = std::vector<LogField>;
 // '=' or a control character; inside quotes '"' and '\' are escaped and control characters become \n, \r, \t or
 // \xHH, so one event is always one line that a log shipper can split on spaces.
 std::string keyValueLine(std::string_view what, const LogFields& fields);
+// `value` in quotes, escaped as keyValueLine() escapes a quoted value, whatever it holds.
+std::string quotedValue(std::string_view value);
 
 // Logs `what` with `fields` at `priority`: the text is keyValueLine()'s, and the fields travel with the message so
 // that log.format = json writes them as JSON members (JsonLogFormatter). Every structured line goes through here.

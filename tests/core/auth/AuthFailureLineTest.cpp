@@ -26,7 +26,7 @@ TEST(AuthFailureLine, AUserNameCannotForgeAnotherAddressOrLine) {
   std::smatch match;
   ASSERT_TRUE(std::regex_search(line, match, fail2ban));
   EXPECT_EQ(match[1], "192.0.2.7");
-  EXPECT_NE(line.find(R"(user="x\" remote=203.0.113.9\x0aauth failed remote=203.0.113.9")"), std::string::npos) << line;
+  EXPECT_NE(line.find(R"(user="x\" remote=203.0.113.9\nauth failed remote=203.0.113.9")"), std::string::npos) << line;
   EXPECT_NE(line.find(R"(reason="r\\")"), std::string::npos) << line;
 }
 
