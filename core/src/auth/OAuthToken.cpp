@@ -4,6 +4,7 @@
 #include <Poco/Exception.h>
 #include <Poco/JWT/Signer.h>
 #include <Poco/JWT/Token.h>
+#include <Poco/String.h>
 
 #include <algorithm>
 #include <sstream>
@@ -11,15 +12,7 @@
 namespace postamt::auth {
 namespace {
 
-bool sameAddress(std::string a, std::string b) {
-  const auto lower = [](std::string& s) {
-    std::transform(s.begin(), s.end(), s.begin(),
-                   [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; });
-  };
-  lower(a);
-  lower(b);
-  return a == b;
-}
+bool sameAddress(const std::string& a, const std::string& b) { return Poco::icompare(a, b) == 0; }
 
 // Signer cannot be copied: the caller's is set up here.
 void configure(Poco::JWT::Signer& signer, const OAuthIssuer& issuer) {

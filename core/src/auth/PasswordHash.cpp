@@ -2,6 +2,7 @@
 
 #include <Poco/Base64Decoder.h>
 #include <Poco/Exception.h>
+#include <Poco/String.h>
 #include <argon2.h>
 #include <crypt.h>
 #include <openssl/crypto.h>
@@ -222,8 +223,7 @@ PasswordCheck verifyScram(std::string_view hash, std::string_view password) {
 }
 
 PasswordCheck verifyCramMd5(std::string_view hash, std::string_view password) {
-  std::string lower(hash);
-  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+  const std::string lower = Poco::toLower(std::string(hash));
   if (lower.size() != 64 || lower.find_first_not_of("0123456789abcdef") != std::string::npos) return PasswordCheck::Malformed;
   return equalSecrets(sasl::cramMd5Context(password), lower) ? PasswordCheck::Match : PasswordCheck::Mismatch;
 }

@@ -1,5 +1,7 @@
 #include "net/ConnectionLimits.h"
 
+#include <Poco/String.h>
+
 #include <utility>
 
 namespace postamt::net {
@@ -44,10 +46,7 @@ ConnectionLimits::ConnectionLimits(const ConnectionLimitSettings& settings)
     : byAddress_(settings.perAddress), byUserAddress_(settings.perUserAddress), byTenant_(settings.perTenant) {}
 
 std::optional<ConnectionLimits::Lease> ConnectionLimits::admitUser(const std::string& user, const std::string& address) {
-  std::string key = user;
-  for (char& c : key) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
+  const std::string key = Poco::toLower(user);
   // A NUL cannot be in a command line's user name, so it separates the two without ambiguity.
   return byUserAddress_.take(key + '\0' + address);
 }

@@ -1,7 +1,8 @@
 #include "pop3/LoginThrottle.h"
 
+#include <Poco/String.h>
+
 #include <algorithm>
-#include <cctype>
 #include <utility>
 
 namespace postamt::pop3 {
@@ -71,8 +72,7 @@ void LoginThrottle::succeeded(std::string_view address) {
 
 std::string LoginThrottle::userKey(std::string_view user) const {
   // Login names are matched without regard to ASCII case, as the directory resolves them.
-  std::string lower(user);
-  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  const std::string lower = Poco::toLower(std::string(user));
   const auto digest = digest_.of({lower});
   return std::string(digest.begin(), digest.end());
 }

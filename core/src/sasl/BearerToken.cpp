@@ -1,5 +1,7 @@
 #include "sasl/BearerToken.h"
 
+#include <Poco/String.h>
+
 #include "sasl/Gs2Header.h"
 
 namespace postamt::sasl {
@@ -8,12 +10,7 @@ namespace {
 constexpr char kSeparator = '\x01';  // RFC 7628 section 3.1: kvsep
 
 bool startsWithIgnoringCase(std::string_view text, std::string_view prefix) {
-  if (text.size() < prefix.size()) return false;
-  for (std::size_t i = 0; i < prefix.size(); ++i) {
-    const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
-    if (lower(text[i]) != lower(prefix[i])) return false;
-  }
-  return true;
+  return text.size() >= prefix.size() && Poco::icompare(std::string(text.substr(0, prefix.size())), std::string(prefix)) == 0;
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "tenant/Mailbox.h"
 
+#include <Poco/String.h>
+
 #include <algorithm>
 
 namespace postamt::tenant {
@@ -7,11 +9,7 @@ namespace {
 
 constexpr std::size_t kMaxAddressLength = 254;
 
-std::string lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return c >= 'A' && c <= 'Z' ? c + 32 : c; });
-  return out;
-}
+std::string lower(std::string_view text) { return Poco::toLower(std::string(text)); }
 
 bool acceptable(std::string_view part) {
   return !part.empty() && std::none_of(part.begin(), part.end(), [](unsigned char c) { return c <= ' ' || c == 0x7f || c == '@'; });
