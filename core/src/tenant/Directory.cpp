@@ -48,6 +48,13 @@ std::optional<Tenant> Directory::oneTenant(Poco::Data::Session& session, const s
 Directory::Directory(const std::string& connector, const std::string& connect)
     : pool_(registeredConnector(connector), connect, 1, kMaxSessions, 60), postgres_(Poco::icompare(connector, "PostgreSQL") == 0) {}
 
+// The id of the tenant called `name`; DirectoryError(NotFound) when there is none.
+std::int64_t Directory::existingTenantId(Poco::Data::Session& session, const std::string& name) {
+  const auto found = oneTenant(session, "WHERE t.name = ?", name);
+  if (!found) throw DirectoryError(DirectoryError::Kind::NotFound, "no tenant " + name);
+  return found->id;
+}
+
 std::optional<Tenant> Directory::tenantForDomain(const std::string& domain) {
   return withSession([&](Poco::Data::Session& s) {
     return oneTenant(s, "JOIN domains d ON d.tenant_id = t.tenant_id WHERE d.domain = ?", domain);
@@ -87,10 +94,8 @@ Tenant Directory::addTenant(const std::string& name, const std::string& authInst
 
 void Directory::deleteTenant(const std::string& name) {
   withSession([&](Poco::Data::Session& s) {
-    const auto found = oneTenant(s, "WHERE t.name = ?", name);
-    if (!found) throw DirectoryError(DirectoryError::Kind::NotFound, "no tenant " + name);
+    std::int64_t id = existingTenantId(s, name);
     std::size_t domainCount = 0;
-    std::int64_t id = found->id;
     s << sql("SELECT count(*) FROM domains WHERE tenant_id = ?"), into(domainCount), use(id), now;
     if (domainCount > 0) {
       throw DirectoryError(DirectoryError::Kind::InUse,
@@ -102,12 +107,10 @@ void Directory::deleteTenant(const std::string& name) {
 
 void Directory::addDomain(const std::string& domain, const std::string& tenantName) {
   withSession([&](Poco::Data::Session& s) {
-    const auto found = oneTenant(s, "WHERE t.name = ?", tenantName);
-    if (!found) throw DirectoryError(DirectoryError::Kind::NotFound, "no tenant " + tenantName);
+    std::int64_t id = existingTenantId(s, tenantName);
     if (auto owner = oneTenant(s, "JOIN domains d ON d.tenant_id = t.tenant_id WHERE d.domain = ?", domain)) {
       throw DirectoryError(DirectoryError::Kind::Exists, "domain " + domain + " already belongs to tenant " + owner->name);
     }
-    std::int64_t id = found->id;
     std::string d = domain;
     s << sql("INSERT INTO domains (tenant_id, domain) VALUES (?, ?)"), use(id), use(d), now;
   });
@@ -140,9 +143,7 @@ std::vector<net::TenantCertificate> Directory::certificates() {
 
 void Directory::setCertificate(const std::string& tenantName, const std::string& certificateFile, const std::string& keyFile) {
   withSession([&](Poco::Data::Session& s) {
-    const auto found = oneTenant(s, "WHERE t.name = ?", tenantName);
-    if (!found) throw DirectoryError(DirectoryError::Kind::NotFound, "no tenant " + tenantName);
-    std::int64_t id = found->id;
+    std::int64_t id = existingTenantId(s, tenantName);
     std::string certificate = certificateFile, key = keyFile;
     s << sql("INSERT INTO tenant_certificates (tenant_id, certificate_file, key_file) VALUES (?, ?, ?) "
              "ON CONFLICT (tenant_id) DO UPDATE SET certificate_file = excluded.certificate_file, key_file = excluded.key_file"),
@@ -152,9 +153,7 @@ void Directory::setCertificate(const std::string& tenantName, const std::string&
 
 void Directory::removeCertificate(const std::string& tenantName) {
   withSession([&](Poco::Data::Session& s) {
-    const auto found = oneTenant(s, "WHERE t.name = ?", tenantName);
-    if (!found) throw DirectoryError(DirectoryError::Kind::NotFound, "no tenant " + tenantName);
-    std::int64_t id = found->id;
+    std::int64_t id = existingTenantId(s, tenantName);
     Poco::Data::Statement statement(s);
     statement << sql("DELETE FROM tenant_certificates WHERE tenant_id = ?"), use(id);
     if (statement.execute() == 0)
@@ -174,14 +173,15 @@ std::optional<auth::OAuthIssuer> Directory::oauthIssuer(std::int64_t tenantId) {
 
 void Directory::setOAuthIssuer(const std::string& tenantName, const std::optional<auth::OAuthIssuer>& issuer) {
   withSession([&](Poco::Data::Session& s) {
-    const auto found = oneTenant(s, "WHERE t.name = ?", tenantName);
-    if (!found) throw DirectoryError(DirectoryError::Kind::NotFound, "no tenant " + tenantName);
-    std::int64_t id = found->id;
-    s << sql("DELETE FROM tenant_oauth WHERE tenant_id = ?"), use(id), now;
-    if (!issuer) return;
-    auth::OAuthIssuer row = *issuer;
-    s << sql("INSERT INTO tenant_oauth (tenant_id, issuer, audience, algorithm, key) VALUES (?, ?, ?, ?, ?)"), use(id),
-        use(row.issuer), use(row.audience), use(row.algorithm), use(row.key), now;
+    std::int64_t id = existingTenantId(s, tenantName);
+    // Replaced in one transaction: a login never finds the tenant's old issuer gone and the new one not yet there.
+    inTransaction(s, [&] {
+      s << sql("DELETE FROM tenant_oauth WHERE tenant_id = ?"), use(id), now;
+      if (!issuer) return;
+      auth::OAuthIssuer row = *issuer;
+      s << sql("INSERT INTO tenant_oauth (tenant_id, issuer, audience, algorithm, key) VALUES (?, ?, ?, ?, ?)"), use(id),
+          use(row.issuer), use(row.audience), use(row.algorithm), use(row.key), now;
+    });
   });
 }
 

@@ -63,6 +63,7 @@ class Directory {
   auto withSession(Work work);
   std::string sql(const std::string& text) const;  // in this database's placeholder style
   std::optional<Tenant> oneTenant(Poco::Data::Session& session, const std::string& where, std::string key);
+  std::int64_t existingTenantId(Poco::Data::Session& session, const std::string& name);
 
   Poco::Data::SessionPool pool_;
   const bool postgres_;
