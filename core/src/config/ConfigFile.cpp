@@ -71,4 +71,16 @@ std::vector<std::pair<std::string, std::string>> leafSettings(const Poco::Util::
   return out;
 }
 
+int positive(const Poco::Util::AbstractConfiguration& c, const std::string& key, int fallback) {
+  const int value = c.getInt(key, fallback);
+  if (value <= 0) throw ConfigError(key + " must be a positive number, not " + c.getString(key));
+  return value;
+}
+
+int atLeastZero(const Poco::Util::AbstractConfiguration& c, const std::string& key, int fallback) {
+  const int value = c.getInt(key, fallback);
+  if (value < 0) throw ConfigError(key + " must be 0 or more, not " + c.getString(key));
+  return value;
+}
+
 }  // namespace postamt::config

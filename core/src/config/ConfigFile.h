@@ -20,6 +20,10 @@ class ConfigError : public std::runtime_error {
 // (`store.main.plugin` twice) must fail at start, not surprise at login.
 Poco::AutoPtr<Poco::Util::AbstractConfiguration> loadConfigFile(const std::string& path);
 
+// The number at `key` (or `fallback`), which must be above 0, or 0 and above; throws ConfigError naming the key.
+int positive(const Poco::Util::AbstractConfiguration& c, const std::string& key, int fallback);
+int atLeastZero(const Poco::Util::AbstractConfiguration& c, const std::string& key, int fallback);
+
 // Every leaf key below `prefix.` (without the prefix), sorted, with its expanded value.
 std::vector<std::pair<std::string, std::string>> leafSettings(const Poco::Util::AbstractConfiguration& config,
                                                               const std::string& prefix);

@@ -18,18 +18,6 @@
 namespace postamt::config {
 namespace {
 
-int positive(const Poco::Util::AbstractConfiguration& c, const std::string& key, int fallback) {
-  const int value = c.getInt(key, fallback);
-  if (value <= 0) throw ConfigError(key + " must be a positive number, not " + c.getString(key));
-  return value;
-}
-
-int atLeastZero(const Poco::Util::AbstractConfiguration& c, const std::string& key, int fallback) {
-  const int value = c.getInt(key, fallback);
-  if (value < 0) throw ConfigError(key + " must be 0 or more, not " + c.getString(key));
-  return value;
-}
-
 // The brute-force defence (pop3::LoginThrottle); see core/etc/postamtd.conf.
 pop3::ThrottleSettings loginThrottle(const Poco::Util::AbstractConfiguration& c) {
   pop3::ThrottleSettings t;

@@ -5,10 +5,9 @@
 namespace postamt::config {
 namespace {
 
+// 0: unlimited.
 std::size_t limit(const Poco::Util::AbstractConfiguration& c, const std::string& key, int fallback) {
-  const int value = c.getInt(key, fallback);
-  if (value < 0) throw ConfigError(key + " must be 0 (unlimited) or a positive number, not " + c.getString(key));
-  return static_cast<std::size_t>(value);
+  return static_cast<std::size_t>(atLeastZero(c, key, fallback));
 }
 
 }  // namespace
@@ -21,9 +20,7 @@ net::ProxyProtocol proxyProtocol(const Poco::Util::AbstractConfiguration& c, con
   } catch (const std::invalid_argument& e) {
     throw ConfigError(prefix + ".proxy_from: " + e.what());
   }
-  const int timeout = c.getInt("server.proxy_timeout_seconds", static_cast<int>(proxy.timeout.count()));
-  if (timeout <= 0) throw ConfigError("server.proxy_timeout_seconds must be a positive number");
-  proxy.timeout = std::chrono::seconds(timeout);
+  proxy.timeout = std::chrono::seconds(positive(c, "server.proxy_timeout_seconds", static_cast<int>(proxy.timeout.count())));
   return proxy;
 }
 
