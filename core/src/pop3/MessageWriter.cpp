@@ -1,5 +1,6 @@
 #include "pop3/MessageWriter.h"
 
+#include <algorithm>
 #include <memory>
 
 #include "pop3/DotStuffer.h"
@@ -10,9 +11,12 @@ namespace postamt::pop3 {
 MessageWriter::MessageWriter(Maildrop& maildrop, ResponseSink& sink) : maildrop_(maildrop), sink_(sink) {}
 
 std::uint64_t MessageWriter::send(std::size_t index, std::string_view statusLine, std::optional<std::uint64_t> topBodyLines) {
-  // Allocated per message, not per session: an idle session must stay small.
-  const auto buffer = std::make_unique_for_overwrite<char[]>(kReadChunk);
-  const std::span<char> chunk(buffer.get(), kReadChunk);
+  // Allocated per message, not per session: an idle session must stay small. No larger than the message (plus the
+  // one octet that shows a store's message ended where it was listed to), so a small one costs a small buffer.
+  const std::uint64_t size = index < maildrop_.messages().size() ? maildrop_.messages()[index].size : kReadChunk;
+  const std::size_t capacity = static_cast<std::size_t>(std::min<std::uint64_t>(kReadChunk, size + 1));
+  const auto buffer = std::make_unique_for_overwrite<char[]>(capacity);
+  const std::span<char> chunk(buffer.get(), capacity);
   std::optional<TopLimit> limit;
   if (topBodyLines) limit.emplace(*topBodyLines);
 

@@ -14,7 +14,7 @@ namespace postamt::pop3 {
 // kReadChunk octets: a message of any size costs the same memory, and a TOP stops reading once it has its lines.
 class MessageWriter {
  public:
-  static constexpr std::size_t kReadChunk = 64 * 1024;
+  static constexpr std::size_t kReadChunk = 256 * 1024;
 
   MessageWriter(Maildrop& maildrop, ResponseSink& sink);
 
