@@ -19,13 +19,27 @@ LoginTimes::~LoginTimes() {
 }
 
 std::optional<std::int64_t> LoginTimes::last(std::int64_t tenantId, const std::string& address) {
+  const Key key{tenantId, address};
   {
     std::lock_guard lock(mutex_);
-    const Key key{tenantId, address};
     if (const auto found = pending_.find(key); found != pending_.end()) return found->second;
     if (const auto found = inFlight_.find(key); found != inFlight_.end()) return found->second;
+    if (const auto found = known_.find(key); found != known_.end() && Clock::now() < found->second.until)
+      return found->second.at;
   }
-  return read_(tenantId, address);
+  const auto at = read_(tenantId, address);
+  std::lock_guard lock(mutex_);
+  remember(key, at, Clock::now());
+  return at;
+}
+
+// Bounded like pending_: when full, the stale go, else all.
+void LoginTimes::remember(const Key& key, std::optional<std::int64_t> at, Clock::time_point now) {
+  if (known_.size() >= capacity_ && !known_.contains(key)) {
+    std::erase_if(known_, [now](const auto& entry) { return entry.second.until <= now; });
+    if (known_.size() >= capacity_) known_.clear();
+  }
+  known_.insert_or_assign(key, Known{at, now + every_});
 }
 
 void LoginTimes::record(std::int64_t tenantId, const std::string& address, std::int64_t at) {
@@ -68,7 +82,10 @@ void LoginTimes::writePending(std::unique_lock<std::mutex>& lock) {
     Poco::Logger::get("policy").warning("cannot record %z last login(s), trying again: %s", batch.size(), std::string(e.what()));
   }
   lock.lock();
-  if (!written) {
+  if (written) {
+    const auto now = Clock::now();
+    for (const auto& [key, at] : inFlight_) remember(key, at, now);
+  } else {
     // Kept for the next try, unless a newer login of the same user came meanwhile.
     for (const auto& [key, at] : inFlight_) {
       if (pending_.size() < capacity_) pending_.try_emplace(key, at);

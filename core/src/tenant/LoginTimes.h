@@ -17,9 +17,10 @@ namespace postamt::tenant {
 
 // When each user last logged in, which login hooks read as seconds_since_last_login. A login is recorded in memory
 // and a thread of its own writes a second's worth in one transaction: a write per login, contending with the
-// maildrop locks for SQLite's one writer, was most of what a policy added to a login. Until written, a login
-// answers this frontend's reads from memory; other frontends see it within about a second. A crash loses at most
-// the last second's logins, which costs at most one login delay not enforced. Thread-safe.
+// maildrop locks for SQLite's one writer, was most of what a policy added to a login. What this frontend recorded
+// or read is answered from memory for `every` more; so another frontend's login shows here within about two
+// seconds. A crash loses at most the last second's logins, which costs at most one login delay not enforced.
+// Thread-safe.
 class LoginTimes {
  public:
   struct Login {
@@ -42,9 +43,15 @@ class LoginTimes {
  private:
   using Key = std::pair<std::int64_t, std::string>;
   using Batch = std::map<Key, std::int64_t>;
+  using Clock = std::chrono::steady_clock;
+  struct Known {
+    std::optional<std::int64_t> at;  // nullopt: never logged in
+    Clock::time_point until;         // trusted until then
+  };
 
   void run();
   void writePending(std::unique_lock<std::mutex>& lock);
+  void remember(const Key& key, std::optional<std::int64_t> at, Clock::time_point now);  // under mutex_
 
   const Read read_;
   const Write write_;
@@ -54,6 +61,7 @@ class LoginTimes {
   std::condition_variable wake_;
   Batch pending_;   // recorded, not yet being written
   Batch inFlight_;  // being written now: still this frontend's answer until committed
+  std::map<Key, Known> known_;  // written or read lately
   bool stopping_ = false;
   std::thread writer_;  // last: starts once everything above is built
 };

@@ -66,6 +66,31 @@ TEST(LoginTimesTest, ALoginIsAnsweredAtOnceAndWrittenWithinTheInterval) {
   EXPECT_EQ(times.last(2, "alice@demo.test"), std::nullopt);  // another tenant's user of that name never logged in
 }
 
+TEST(LoginTimesTest, WhatWasReadOrWrittenIsAnsweredFromMemoryForTheIntervalThenReadAgain) {
+  FakeTable table;
+  table.rows[{1, "alice@demo.test"}] = 100;
+  LoginTimes times(table.reader(), table.writer(), 500ms);
+  EXPECT_EQ(times.last(1, "alice@demo.test"), 100);
+  EXPECT_EQ(times.last(1, "bob@demo.test"), std::nullopt);
+  EXPECT_EQ(table.reads, 2);
+  EXPECT_EQ(times.last(1, "alice@demo.test"), 100);  // from memory, as is that bob never logged in
+  EXPECT_EQ(times.last(1, "bob@demo.test"), std::nullopt);
+  EXPECT_EQ(table.reads, 2);
+
+  {
+    std::lock_guard lock(table.mutex);
+    table.rows[{1, "alice@demo.test"}] = 150;  // another frontend's login
+  }
+  std::this_thread::sleep_for(600ms);
+  EXPECT_EQ(times.last(1, "alice@demo.test"), 150);  // seen once memory has aged
+  EXPECT_EQ(table.reads, 3);
+
+  times.record(1, "bob@demo.test", 300);
+  EXPECT_TRUE(eventually([&] { return table.row(1, "bob@demo.test") == 300; }));
+  EXPECT_EQ(times.last(1, "bob@demo.test"), 300);  // written, and still known here without a read
+  EXPECT_EQ(table.reads, 3);
+}
+
 TEST(LoginTimesTest, ManyLoginsShareOneTransaction) {
   FakeTable table;
   {
