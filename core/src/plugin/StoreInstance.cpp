@@ -7,13 +7,10 @@
 #include "plugin/HostApi.h"
 #include "plugin/PluginCall.h"
 #include "plugin/PluginHost.h"
+#include "postamt/sdk/Offers.hpp"
 
 namespace postamt::plugin {
 namespace {
-
-bool offersMarkRetrieved(const postamt_store_api& api) {
-  return api.size >= offsetof(postamt_store_api, mark_retrieved) + sizeof(api.mark_retrieved) && api.mark_retrieved != nullptr;
-}
 
 // A maildrop opened through a store plugin, seen as the POP3 session needs it.
 class PluginMaildrop final : public pop3::Maildrop {
@@ -58,7 +55,7 @@ class PluginMaildrop final : public pop3::Maildrop {
   }
 
   void markRetrieved(std::size_t index) noexcept override {
-    if (offersMarkRetrieved(api_)) api_.mark_retrieved(handle_, index);
+    if (sdk::offers(api_, &postamt_store_api::mark_retrieved)) api_.mark_retrieved(handle_, index);
   }
 
  private:
@@ -66,24 +63,6 @@ class PluginMaildrop final : public pop3::Maildrop {
   void* handle_;
   std::vector<pop3::MessageInfo> messages_;
 };
-
-// A plugin built for ABI 1.0 has a shorter table: the field is not there to read.
-bool offersImport(const postamt_store_api& api) {
-  return api.size >= offsetof(postamt_store_api, import_message) + sizeof(api.import_message) && api.import_message != nullptr;
-}
-
-bool offersRules(const postamt_store_api& api) {
-  return api.size >= offsetof(postamt_store_api, open_maildrop_ruled) + sizeof(api.open_maildrop_ruled) &&
-         api.open_maildrop_ruled != nullptr;
-}
-
-bool offersRestore(const postamt_store_api& api) {
-  return api.size >= offsetof(postamt_store_api, restore) + sizeof(api.restore) && api.restore != nullptr;
-}
-
-bool offersUsage(const postamt_store_api& api) {
-  return api.size >= offsetof(postamt_store_api, usage) + sizeof(api.usage) && api.usage != nullptr;
-}
 
 // A decorator table must reach and fill create, destroy and store: the host needs all three.
 const postamt_store_decorator_api& complete(const postamt_store_decorator_api& decorator, const std::string& name) {
@@ -120,7 +99,7 @@ StoreInstance::Opened StoreInstance::open(const tenant::Mailbox& mailbox, const 
   const postamt_mailbox view = mailbox.view();
   void* handle = nullptr;
   opened.status = POSTAMT_UNSUPPORTED;
-  if (rules != nullptr && offersRules(api_)) {
+  if (rules != nullptr && sdk::offers(api_, &postamt_store_api::open_maildrop_ruled)) {
     opened.status = api_.open_maildrop_ruled(instance_, &view, lockHolder.c_str(), rules, &handle, error.get());
   }
   // Unsupported by the table or by the answer (a decorator over a store without rules): open plainly.
@@ -161,7 +140,7 @@ StoreInstance::Delivered StoreInstance::deliver(const std::vector<tenant::Mailbo
 StoreInstance::Imported StoreInstance::importMessage(const tenant::Mailbox& mailbox, const std::string& uidl,
                                                      std::int64_t receivedAt, const postamt_message_source& message) {
   Imported imported;
-  if (!offersImport(api_)) {
+  if (!sdk::offers(api_, &postamt_store_api::import_message)) {
     imported.status = POSTAMT_UNSUPPORTED;
     imported.error = std::string(statusName(POSTAMT_UNSUPPORTED)) + ": " + name_ + " cannot import messages";
     return imported;
@@ -175,7 +154,7 @@ StoreInstance::Imported StoreInstance::importMessage(const tenant::Mailbox& mail
 
 StoreInstance::Usage StoreInstance::usage(std::int64_t tenantId, const tenant::Mailbox* mailbox) {
   Usage used;
-  if (!offersUsage(api_)) {
+  if (!sdk::offers(api_, &postamt_store_api::usage)) {
     used.status = POSTAMT_UNSUPPORTED;
     used.error = std::string(statusName(POSTAMT_UNSUPPORTED)) + ": " + name_ + " cannot report usage";
     return used;
@@ -190,7 +169,7 @@ StoreInstance::Usage StoreInstance::usage(std::int64_t tenantId, const tenant::M
 
 StoreInstance::Restored StoreInstance::restore(const tenant::Mailbox& mailbox) {
   Restored restored;
-  if (!offersRestore(api_)) {
+  if (!sdk::offers(api_, &postamt_store_api::restore)) {
     restored.status = POSTAMT_UNSUPPORTED;
     restored.error = std::string(statusName(POSTAMT_UNSUPPORTED)) + ": " + name_ + " cannot restore messages";
     return restored;

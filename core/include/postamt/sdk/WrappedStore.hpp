@@ -13,19 +13,12 @@
 #include <vector>
 
 #include "postamt/sdk/Error.hpp"
+#include "postamt/sdk/Offers.hpp"
 #include "postamt/sdk/Store.hpp"
 
 namespace postamt::sdk {
 
 namespace detail {
-
-// Whether the wrapped store's table holds `field` and fills it: the wrapped
-// store may be built for an older ABI, whose table ends before the field.
-template <class Field>
-bool offers(const postamt_store_api& api, Field postamt_store_api::*field) noexcept {
-  const auto end = reinterpret_cast<const char*>(&(api.*field)) + sizeof(Field) - reinterpret_cast<const char*>(&api);
-  return api.size >= static_cast<std::size_t>(end) && api.*field != nullptr;
-}
 
 // One line of error text from the wrapped store, turned into the Error that
 // carries its status on through the decorator.
@@ -135,7 +128,7 @@ class WrappedStore final : public Store {
 
   std::unique_ptr<Maildrop> openMaildropWithRules(const Mailbox& mailbox, const std::string& lockHolder,
                                                   const MaildropRules& rules) override {
-    if (!detail::offers(api_, &postamt_store_api::open_maildrop_ruled))
+    if (!offers(api_, &postamt_store_api::open_maildrop_ruled))
       return Store::openMaildropWithRules(mailbox, lockHolder, rules);
     detail::InnerError error;
     const postamt_mailbox view = detail::viewOf(mailbox);
@@ -162,7 +155,7 @@ class WrappedStore final : public Store {
 
   postamt_status importMessage(const Mailbox& mailbox, const std::string& uidl, std::int64_t receivedAt,
                                MessageSource& message) override {
-    if (!detail::offers(api_, &postamt_store_api::import_message))
+    if (!offers(api_, &postamt_store_api::import_message))
       return Store::importMessage(mailbox, uidl, receivedAt, message);
     detail::InnerError error;
     const postamt_mailbox view = detail::viewOf(mailbox);
@@ -173,7 +166,7 @@ class WrappedStore final : public Store {
   }
 
   std::uint64_t restore(const Mailbox& mailbox) override {
-    if (!detail::offers(api_, &postamt_store_api::restore)) return Store::restore(mailbox);
+    if (!offers(api_, &postamt_store_api::restore)) return Store::restore(mailbox);
     detail::InnerError error;
     const postamt_mailbox view = detail::viewOf(mailbox);
     std::uint64_t restored = 0;
@@ -182,7 +175,7 @@ class WrappedStore final : public Store {
   }
 
   Usage usage(std::int64_t tenantId, const Mailbox* mailbox) override {
-    if (!detail::offers(api_, &postamt_store_api::usage)) return Store::usage(tenantId, mailbox);
+    if (!offers(api_, &postamt_store_api::usage)) return Store::usage(tenantId, mailbox);
     detail::InnerError error;
     postamt_mailbox view{};
     if (mailbox != nullptr) view = detail::viewOf(*mailbox);
