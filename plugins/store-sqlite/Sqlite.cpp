@@ -51,7 +51,7 @@ Connection::~Connection() {
   sqlite3_close(db_);
 }
 
-sqlite3_stmt* Connection::takePrepared(std::string_view sql) {
+Connection::Prepared* Connection::takePrepared(std::string_view sql) {
   auto found = prepared_.find(sql);
   if (found == prepared_.end()) {
     sqlite3_stmt* statement = nullptr;
@@ -61,16 +61,7 @@ sqlite3_stmt* Connection::takePrepared(std::string_view sql) {
   }
   if (found->second.inUse) return nullptr;
   found->second.inUse = true;
-  return found->second.statement;
-}
-
-void Connection::returnPrepared(sqlite3_stmt* statement) noexcept {
-  // Ready for the next user: no row held (which would keep a read snapshot open), no old values bound.
-  sqlite3_reset(statement);
-  sqlite3_clear_bindings(statement);
-  for (auto& [sql, prepared] : prepared_) {
-    if (prepared.statement == statement) prepared.inUse = false;
-  }
+  return &found->second;  // a map node stays where it is
 }
 
 void Connection::exec(const char* sql) {
@@ -78,17 +69,24 @@ void Connection::exec(const char* sql) {
   if (rc != SQLITE_OK) fail(db_, rc, sql);
 }
 
-Statement::Statement(Connection& db, const char* sql) : db_(db), stmt_(db.takePrepared(sql)), kept_(stmt_ != nullptr) {
-  if (kept_) return;
+Statement::Statement(Connection& db, const char* sql) : db_(db), kept_(db.takePrepared(sql)) {
+  if (kept_ != nullptr) {
+    stmt_ = kept_->statement;
+    return;
+  }
   int rc = sqlite3_prepare_v2(db_.handle(), sql, -1, &stmt_, nullptr);
   if (rc != SQLITE_OK) fail(db_.handle(), rc, "preparing a statement");
 }
 
 Statement::~Statement() {
-  if (kept_)
-    db_.returnPrepared(stmt_);
-  else
+  if (kept_ == nullptr) {
     sqlite3_finalize(stmt_);
+    return;
+  }
+  // Ready for the next user: no row held (which would keep a read snapshot open), no old values bound.
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
+  kept_->inUse = false;
 }
 
 Statement& Statement::bind(int index, std::int64_t value) {

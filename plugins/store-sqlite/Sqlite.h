@@ -40,15 +40,15 @@ class Connection {
 
   // The statement for `sql`, prepared on first use and kept for the connection's life (the store's statements are
   // a fixed few): preparing them anew was a tenth of the server's CPU in the download benchmark. Null while the
-  // same statement is in use already; the caller then prepares one of its own.
-  sqlite3_stmt* takePrepared(std::string_view sql);
-  void returnPrepared(sqlite3_stmt* statement) noexcept;
-
- private:
+  // same statement is in use already; the caller then prepares one of its own. The caller resets it and clears
+  // inUse when done (Statement does).
   struct Prepared {
     sqlite3_stmt* statement = nullptr;
     bool inUse = false;
   };
+  Prepared* takePrepared(std::string_view sql);
+
+ private:
   sqlite3* db_ = nullptr;
   std::map<std::string, Prepared, std::less<>> prepared_;
 };
@@ -74,7 +74,7 @@ class Statement {
  private:
   Connection& db_;
   sqlite3_stmt* stmt_ = nullptr;
-  bool kept_ = false;  // the connection's prepared statement, returned to it at the end
+  Connection::Prepared* kept_ = nullptr;  // the connection's prepared statement, given back at the end; null: our own
 };
 
 // BEGIN IMMEDIATE: takes the write lock up front, so a busy database fails at
