@@ -95,6 +95,22 @@ def test_policy_set_refuses_a_script_that_fails_its_dry_run(server):
         assert reason in result.stderr, result.stderr
 
 
+def test_last_logins_reach_the_directory_within_two_seconds(server):
+    # Recorded in memory, written a second's worth at a time: both logins in one batch, so every frontend
+    # sharing the directory sees them (seconds_since_last_login).
+    set_policy(server, "demo", "login-delay.lua")
+    time.sleep(1.2)  # the running server polls the policy version once a second
+    began = int(time.time())
+    for user in ("alice@demo.test", "bob@demo.test"):
+        pop(server, user).quit()
+    deadline = time.monotonic() + 2.5
+    while count(server, "SELECT count(*) FROM last_logins") < 2 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    rows = server.sql("SELECT address, at FROM last_logins ORDER BY address").split()
+    assert [row.split("|")[0] for row in rows] == ["alice@demo.test", "bob@demo.test"], rows
+    assert all(began <= int(row.split("|")[1]) <= time.time() for row in rows), rows
+
+
 def test_policy_show_prints_the_stored_script_and_fallbacks(server):
     set_policy(server, "demo", "login-delay.lua")
     server.ctl("policy", "fallback", "demo", "quota", "closed")

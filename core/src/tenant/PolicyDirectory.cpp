@@ -125,14 +125,18 @@ void PolicyDirectory::writeLogins(const std::vector<LoginTimes::Login>& logins) 
   withSession(pool_, [&](Poco::Data::Session& s) {
     // No fsync for these (WAL): a power cut may lose the last few, which costs at most one login delay not enforced.
     if (!isPostgres(s)) s << "PRAGMA synchronous = NORMAL", now;
+    // Bound as columns, the upsert is prepared once for the whole batch, not once per login.
+    std::vector<std::int64_t> tenantIds, ats;
+    std::vector<std::string> addresses;
+    for (const LoginTimes::Login& login : logins) {
+      tenantIds.push_back(login.tenantId);
+      addresses.push_back(login.address);
+      ats.push_back(login.at);
+    }
     inTransaction(s, [&] {
-      for (const LoginTimes::Login& login : logins) {
-        std::int64_t tenantId = login.tenantId, at = login.at;
-        std::string address = login.address;
-        s << inDialect(s, "INSERT INTO last_logins (tenant_id, address, at) VALUES (?, ?, ?) "
-                          "ON CONFLICT (tenant_id, address) DO UPDATE SET at = excluded.at"),
-            use(tenantId), use(address), use(at), now;
-      }
+      s << inDialect(s, "INSERT INTO last_logins (tenant_id, address, at) VALUES (?, ?, ?) "
+                        "ON CONFLICT (tenant_id, address) DO UPDATE SET at = excluded.at"),
+          use(tenantIds), use(addresses), use(ats), now;
     });
   });
 }
