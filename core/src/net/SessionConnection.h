@@ -113,13 +113,16 @@ class SessionConnection : public Poco::Net::TCPServerConnection, private pop3::T
       SocketResponseSink sink(io_);
       Session session = openSession(sink);
       EndLogged logged(session, origin_);
-      // Nothing, not even the greeting, goes out in the clear on a TLS port.
-      if (security_->implicit && !handshake(session)) return;
+      // Before TLS: a handshake is the dearest part of a connection, and a flood from one address buys none. Nothing,
+      // not even the greeting, goes out in the clear on a TLS port, so the refusal there is silent (the log says why).
       if (!admitted()) {
-        sink.write(kTooManyFromAddress);
-        sink.flush();
+        if (!security_->implicit) {
+          sink.write(kTooManyFromAddress);
+          sink.flush();
+        }
         return;
       }
+      if (security_->implicit && !handshake(session)) return;
       session.greet();
       sink.flush();
       pump(session, sink);
