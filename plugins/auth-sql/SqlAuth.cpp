@@ -2,7 +2,8 @@
 // Settings: connector ("SQLite" or "PostgreSQL"), connect (required: for
 // SQLite the database file, for PostgreSQL a libpq conninfo), password_scheme
 // for new passwords ("SHA512-CRYPT"), pool_size (32: at most that many
-// sessions at once), password_query (optional: read users from a table of
+// sessions at once; a login waits up to 5 s for one when all are out),
+// password_query (optional: read users from a table of
 // your own instead, read-only; see PasswordQuery.h), rehash_on_login
 // ("false"; "true" stores a password that verified in another scheme again in
 // password_scheme, so imported users move to it as they log in).
@@ -14,13 +15,17 @@
 #include <Poco/Data/Statement.h>
 #include <Poco/Exception.h>
 
+#include <algorithm>
 #include <cctype>
+#include <chrono>
 #include <optional>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
 #include "PasswordQuery.h"
+#include "PreparedLookups.h"
 #include "postamt/sdk/Auth.hpp"
 #include "postamt/sdk/Plugin.hpp"
 
@@ -212,10 +217,7 @@ class SqlAuth : public sdk::Auth {
   }
 
  private:
-  struct User {
-    std::string password;
-    bool enabled;
-  };
+  using User = StoredUser;
 
   static int poolSize(const sdk::Settings& settings) {
     std::int64_t size = settings.getInt("pool_size", 32);
@@ -265,7 +267,7 @@ class SqlAuth : public sdk::Auth {
   auto withSession(Work&& work) -> decltype(work(std::declval<Session&>())) {
     for (int attempt = 0;; ++attempt) {
       try {
-        Session session(pool_.get());
+        Session session = pooledSession();
         try {
           return work(session);
         } catch (const Poco::Exception&) {
@@ -273,6 +275,21 @@ class SqlAuth : public sdk::Auth {
         }
       } catch (const Poco::Exception& e) {
         throw sdk::Error(POSTAMT_TEMP_FAIL, "user database: " + e.displayText());
+      }
+    }
+  }
+
+  // Poco's pool refuses at once when every session is out. More logins at once than the pool has sessions is a
+  // burst, not a fault: the login waits a little for a session to come back instead of failing with SYS/TEMP.
+  Session pooledSession() {
+    constexpr auto kWait = std::chrono::seconds(5);
+    const auto deadline = std::chrono::steady_clock::now() + kWait;
+    for (auto pause = std::chrono::milliseconds(1);; pause = std::min(2 * pause, std::chrono::milliseconds(20))) {
+      try {
+        return Session(pool_.get());
+      } catch (const Poco::Data::SessionPoolExhaustedException&) {
+        if (std::chrono::steady_clock::now() + pause > deadline) throw;
+        std::this_thread::sleep_for(pause);
       }
     }
   }
@@ -286,6 +303,7 @@ class SqlAuth : public sdk::Auth {
 
   std::optional<User> find(const sdk::Mailbox& user) {
     if (query_) return findByQuery(user);
+    if (std::optional<User> found; lookups_ && lookups_->find(user.tenantId, user.address, found)) return found;
     return withSession([&](Session& session) -> std::optional<User> {
       Poco::Int64 tenantId = user.tenantId;
       std::string address = user.address;
@@ -330,6 +348,10 @@ class SqlAuth : public sdk::Auth {
   const bool rehashOnLogin_;
   ConnectorRegistration registration_;  // outlives the pool
   FlavouredPool pool_;
+  // After pool_: its sessions come from there. SQLite only: Poco 1.11's PostgreSQL connector frees twice the result
+  // of a statement that fails when executed again, so a database that goes away would crash postamtd.
+  std::optional<PreparedLookups> lookups_ =
+      &flavour_ == &kSqlite ? std::make_optional<PreparedLookups>(pool_, flavour_.selectUser) : std::nullopt;
   std::optional<PasswordQuery> query_;
 };
 

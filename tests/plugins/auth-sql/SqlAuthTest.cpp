@@ -317,5 +317,33 @@ TEST_F(SqlAuthTest, ConcurrentWritersDoNotFail) {
   EXPECT_EQ(db_.count("users"), kThreads * kEach);
 }
 
+// Logins reuse a few lookups prepared once; with a pool of two sessions only one is kept, so concurrent logins
+// also take the unprepared path. Each must read its own user, and a change must show at the next login.
+TEST_F(SqlAuthTest, ConcurrentLoginsEachReadTheirOwnUserAsItIsNow) {
+  void* small = create({{"connect", db_.path()}, {"pool_size", "2"}});
+  ASSERT_NE(small, nullptr) << error_;
+  constexpr int kUsers = 6;
+  for (int u = 0; u < kUsers; ++u) ASSERT_EQ(add(1, "user" + std::to_string(u) + "@one.test", "pw" + std::to_string(u), small), POSTAMT_OK);
+  std::atomic<int> wrong{0};
+  std::vector<std::thread> threads;
+  for (int u = 0; u < kUsers; ++u)
+    threads.emplace_back([&, u] {
+      TestMailbox user(1, "user" + std::to_string(u) + "@one.test");
+      const std::string right = "pw" + std::to_string(u), other = "pw" + std::to_string((u + 1) % kUsers);
+      for (int i = 0; i < 20; ++i) {
+        if (auth_->verify_password(small, user.get(), right.data(), right.size(), nullptr) != POSTAMT_OK) ++wrong;
+        if (auth_->verify_password(small, user.get(), other.data(), other.size(), nullptr) != POSTAMT_DENIED) ++wrong;
+      }
+    });
+  for (std::thread& thread : threads) thread.join();
+  EXPECT_EQ(wrong.load(), 0);
+
+  TestMailbox first(1, "user0@one.test");
+  postamt_error e = error();
+  ASSERT_EQ(auth_->set_password(small, first.get(), "changed", &e), POSTAMT_OK);
+  EXPECT_EQ(auth_->verify_password(small, first.get(), "pw0", 3, nullptr), POSTAMT_DENIED);
+  EXPECT_EQ(auth_->verify_password(small, first.get(), "changed", 7, nullptr), POSTAMT_OK);
+}
+
 }  // namespace
 }  // namespace postamt::testing
