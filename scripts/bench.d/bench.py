@@ -135,7 +135,7 @@ def main():
             if server.log.exists():
                 shutil.copyfile(server.log, args.out.parent / server.log.name)
 
-    rows = report.table(runs, report.ROWS + tls.ROWS)
+    rows = report.table(runs, args.store, report.ROWS + tls.ROWS)
     trouble = {server.name: log_trouble(server.log) for server in servers if server.log.exists()}
     print()
     print(report.render(rows))

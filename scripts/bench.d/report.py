@@ -33,6 +33,7 @@ class Row:
     figure: str
     label: str
     target: typing.Optional[Target] = None
+    store: typing.Optional[str] = None  # the target holds on this store only; elsewhere the figure is shown alone
 
 
 ROWS = (
@@ -52,9 +53,11 @@ ROWS = (
     Row("bigdrop", "uidl_s", "UIDL of 100,000 msgs: seconds", at_most(0.5, "s")),
     Row("bigdrop", "session_s", "connect to UIDL's end, 100,000 msgs: s"),
     Row("frontends", "login_one", "login, 1 frontend, 16 clients: sessions/s"),
-    Row("frontends", "login_ratio", "login: 2 frontends / 1", Target(">= 1", lambda p, d: p >= 1)),
+    # Issue 5: stateless frontends over PostgreSQL. SQLite's one writer is shared by every process on its file,
+    # so more frontends there are for availability, not throughput.
+    Row("frontends", "login_ratio", "login: 2 frontends / 1", Target(">= 1", lambda p, d: p >= 1), "postgres"),
     Row("frontends", "download_one", "download 20 KB, 1 frontend: MB/s"),
-    Row("frontends", "download_ratio", "download: 2 frontends / 1", Target(">= 1", lambda p, d: p >= 1)),
+    Row("frontends", "download_ratio", "download: 2 frontends / 1", Target(">= 1", lambda p, d: p >= 1), "postgres"),
     Row("policy-open", "seconds_without", "open 50,000 msgs, no policy: seconds"),
     Row("policy-open", "seconds_with", "open 50,000 msgs, example policy: seconds"),
     Row("policy-open", "ratio", "open 50,000 msgs: with / without policy", at_most(1.5, "x")),
@@ -76,12 +79,14 @@ def failures(runs_by_scenario, server):
     return sum(run["failures"] for runs in runs_by_scenario.values() for run in runs[server] if run is not None)
 
 
-def table(runs_by_scenario, rows_wanted=ROWS):
+def table(runs_by_scenario, store: str, rows_wanted=ROWS):
     """One dict per row: label, postamt, dovecot, ratio, target, result."""
     rows = []
     for row in rows_wanted:
         if row.scenario not in runs_by_scenario:
             continue
+        if row.store not in (None, store):
+            row = dataclasses.replace(row, target=None)
         runs = runs_by_scenario[row.scenario]
         postamt, dovecot = median(runs["Postamt"], row.figure), median(runs["Dovecot"], row.figure)
         ratio = postamt / dovecot if postamt is not None and dovecot else None
