@@ -15,12 +15,9 @@
 #include <Poco/Data/Statement.h>
 #include <Poco/Exception.h>
 
-#include <algorithm>
 #include <cctype>
-#include <chrono>
 #include <optional>
 #include <string>
-#include <thread>
 #include <utility>
 #include <vector>
 
@@ -28,6 +25,7 @@
 #include "PreparedLookups.h"
 #include "postamt/sdk/Auth.hpp"
 #include "postamt/sdk/Plugin.hpp"
+#include "postamt/sdk/PooledSession.hpp"
 
 namespace postamt::auth_sql {
 namespace {
@@ -267,7 +265,7 @@ class SqlAuth : public sdk::Auth {
   auto withSession(Work&& work) -> decltype(work(std::declval<Session&>())) {
     for (int attempt = 0;; ++attempt) {
       try {
-        Session session = pooledSession();
+        Session session = sdk::pooledSession(pool_);
         try {
           return work(session);
         } catch (const Poco::Exception&) {
@@ -275,21 +273,6 @@ class SqlAuth : public sdk::Auth {
         }
       } catch (const Poco::Exception& e) {
         throw sdk::Error(POSTAMT_TEMP_FAIL, "user database: " + e.displayText());
-      }
-    }
-  }
-
-  // Poco's pool refuses at once when every session is out. More logins at once than the pool has sessions is a
-  // burst, not a fault: the login waits a little for a session to come back instead of failing with SYS/TEMP.
-  Session pooledSession() {
-    constexpr auto kWait = std::chrono::seconds(5);
-    const auto deadline = std::chrono::steady_clock::now() + kWait;
-    for (auto pause = std::chrono::milliseconds(1);; pause = std::min(2 * pause, std::chrono::milliseconds(20))) {
-      try {
-        return Session(pool_.get());
-      } catch (const Poco::Data::SessionPoolExhaustedException&) {
-        if (std::chrono::steady_clock::now() + pause > deadline) throw;
-        std::this_thread::sleep_for(pause);
       }
     }
   }

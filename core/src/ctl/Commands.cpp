@@ -6,7 +6,6 @@
 #include <functional>
 #include <iterator>
 #include <map>
-#include <thread>
 
 #include <unistd.h>
 
@@ -266,24 +265,10 @@ void importMaildrop(Context& c, const Arguments& args) {
   }
 }
 
-// The purge worker and LMTP's expunges hold a maildrop's lock for milliseconds;
-// only a POP3 session holds it longer, so a short wait tells the two apart.
-plugin::StoreInstance::Opened openWhenFree(tenant::ResolvedMailbox& target) {
-  constexpr auto kPatience = std::chrono::seconds(3);
-  constexpr auto kRetryEvery = std::chrono::milliseconds(50);
-  const auto giveUp = std::chrono::steady_clock::now() + kPatience;
-  const std::string holder = "postamtctl:" + std::to_string(::getpid());
-  for (;;) {
-    auto opened = target.store.open(target.mailbox, holder);
-    if (opened.status != POSTAMT_IN_USE || std::chrono::steady_clock::now() >= giveUp) return opened;
-    std::this_thread::sleep_for(kRetryEvery);
-  }
-}
-
 void maildropShow(Context& c, const Arguments& args) {
   expectCount(args, 1, 1);
   auto target = c.resolve(args[0]);
-  auto opened = openWhenFree(target);
+  auto opened = target.store.openWhenFree(target.mailbox, "postamtctl:" + std::to_string(::getpid()), std::chrono::seconds(3));
   if (opened.status == POSTAMT_IN_USE) throw CommandError(target.mailbox.fullAddress + " is in use by a POP3 session; try again later");
   if (opened.status != POSTAMT_OK) throw CommandError("cannot open the maildrop: " + opened.error);
   std::uint64_t total = 0;

@@ -3,6 +3,7 @@
 #include <Poco/Logger.h>
 
 #include <cstddef>
+#include <thread>
 
 #include "plugin/HostApi.h"
 #include "plugin/PluginCall.h"
@@ -91,6 +92,17 @@ StoreInstance::StoreInstance(std::string name, const postamt_store_decorator_api
 }
 
 StoreInstance::~StoreInstance() { destroy_(instance_); }
+
+StoreInstance::Opened StoreInstance::openWhenFree(const tenant::Mailbox& mailbox, const std::string& lockHolder,
+                                                  std::chrono::milliseconds patience, const postamt_maildrop_rules* rules) {
+  constexpr auto kRetryEvery = std::chrono::milliseconds(20);
+  const auto giveUp = std::chrono::steady_clock::now() + patience;
+  for (;;) {
+    Opened opened = open(mailbox, lockHolder, rules);
+    if (opened.status != POSTAMT_IN_USE || std::chrono::steady_clock::now() >= giveUp) return opened;
+    std::this_thread::sleep_for(kRetryEvery);
+  }
+}
 
 StoreInstance::Opened StoreInstance::open(const tenant::Mailbox& mailbox, const std::string& lockHolder,
                                           const postamt_maildrop_rules* rules) {

@@ -3,6 +3,7 @@
 #include <postamt/abi.h>
 
 #include <cstdint>
+#include <chrono>
 #include <memory>
 #include <string>
 #include <vector>
@@ -35,6 +36,10 @@ class StoreInstance {
   // a policy's `rules` when given (abi.h open_maildrop_ruled); a store that
   // cannot apply them opens plainly, and that is logged.
   Opened open(const tenant::Mailbox& mailbox, const std::string& lockHolder, const postamt_maildrop_rules* rules = nullptr);
+  // open(), trying again for up to `patience` while the maildrop is in use: the purge sweep and LMTP's expunges hold
+  // a maildrop's lock for milliseconds, only a POP3 session holds it longer, so a short wait tells the two apart.
+  Opened openWhenFree(const tenant::Mailbox& mailbox, const std::string& lockHolder, std::chrono::milliseconds patience,
+                      const postamt_maildrop_rules* rules = nullptr);
 
   struct Restored {
     postamt_status status = POSTAMT_PERM_FAIL;

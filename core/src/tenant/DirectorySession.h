@@ -6,6 +6,7 @@
 
 #include <string>
 
+#include "postamt/sdk/PooledSession.hpp"
 #include "tenant/Directory.h"
 
 namespace postamt::tenant {
@@ -53,7 +54,7 @@ template <typename Work>
 auto withSession(Poco::Data::SessionPool& pool, Work work) {
   for (int attempt = 0;; ++attempt) {
     try {
-      Poco::Data::Session session(pool.get());
+      Poco::Data::Session session = sdk::pooledSession(pool);  // a burst of logins waits for one
       try {
         if (!isPostgres(session)) {
           session.setProperty("connectionTimeout", std::size_t(5));  // seconds a writer waits for SQLite's lock

@@ -3,6 +3,7 @@
 #include <Poco/Logger.h>
 
 #include <algorithm>
+#include <chrono>
 #include <ctime>
 #include <map>
 
@@ -19,6 +20,10 @@ namespace postamt::tenant {
 namespace {
 
 using Outcome = pop3::LoginResult::Outcome;
+
+// How long a login waits for a maildrop lock held by something other than a POP3 session (the purge sweep):
+// long enough for any of those, short enough that a client another session keeps out hears IN-USE soon.
+constexpr std::chrono::seconds kLockPatience{1};
 
 pop3::LoginResult answer(Outcome outcome, std::string text) {
   pop3::LoginResult result;
@@ -261,7 +266,8 @@ pop3::LoginResult TenantLogin::open(const pop3::LoginRequest& request, ResolvedM
                                          " devices already; postamtctl device remove frees one");
   }
   const std::string holder = lockOwner_ + ":" + std::to_string(++sessionCounter_);
-  auto opened = target.store.open(target.mailbox, holder, said.rules ? &*said.rules : nullptr);
+  // A lock the purge sweep holds for a moment is waited out; another session's stays, and the client hears IN-USE.
+  auto opened = target.store.openWhenFree(target.mailbox, holder, kLockPatience, said.rules ? &*said.rules : nullptr);
   switch (opened.status) {
     case POSTAMT_OK: {
       pop3::LoginResult result = answer(Outcome::Ok, "tenant=" + target.tenant.name);

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstddef>
 #include <cstdio>
 #include <cstring>
@@ -168,6 +169,42 @@ TEST(StoreInstance, ADecoratorGetsTheWrappedTableAndInstance) {
   } catch (const PluginError& e) {
     EXPECT_STREQ(e.what(), "cannot create store.broken: its plugin's store decorator table is incomplete");
   }
+}
+
+// A store whose maildrop is in use for the first `inUseFor` opens, then answers `after`.
+struct LockedStore {
+  int opens = 0;
+  int inUseFor = 0;
+  postamt_status after = POSTAMT_TEMP_FAIL;
+};
+LockedStore locked;
+
+postamt_status openLocked(void*, const postamt_mailbox*, const char*, void**, postamt_error*) noexcept {
+  return ++locked.opens <= locked.inUseFor ? POSTAMT_IN_USE : locked.after;
+}
+
+StoreInstance::Opened openWhenFreeThrough(int inUseFor, std::chrono::milliseconds patience) {
+  locked = LockedStore{0, inUseFor, POSTAMT_TEMP_FAIL};
+  postamt_store_api api = table(sizeof(postamt_store_api), &importMessage);
+  api.open_maildrop = &openLocked;
+  const postamt_settings none{nullptr, 0};
+  StoreInstance store("store.main", api, none);
+  return store.openWhenFree(tenant::Mailbox(1, tenant::Address{"alice", "one.test"}), "test", patience);
+}
+
+// A lock held for a moment (the purge sweep's) is waited out: the open goes on to whatever the store says next.
+TEST(StoreInstance, OpenWhenFreeTriesAgainWhileTheMaildropIsInUse) {
+  EXPECT_EQ(openWhenFreeThrough(2, std::chrono::seconds(5)).status, POSTAMT_TEMP_FAIL);
+  EXPECT_EQ(locked.opens, 3);
+}
+
+// A lock another session keeps: IN-USE once the patience is spent, not before and not forever.
+TEST(StoreInstance, OpenWhenFreeGivesUpAfterItsPatience) {
+  const auto began = std::chrono::steady_clock::now();
+  EXPECT_EQ(openWhenFreeThrough(1000000, std::chrono::milliseconds(100)).status, POSTAMT_IN_USE);
+  EXPECT_GE(std::chrono::steady_clock::now() - began, std::chrono::milliseconds(100));
+  EXPECT_GT(locked.opens, 1);
+  EXPECT_LT(locked.opens, 1000000);
 }
 
 }  // namespace
