@@ -50,7 +50,9 @@ def test_metrics_count_what_sessions_did_by_tenant_and_listener(postamt):
     client.dele(1)
     client.quit()
 
-    text = wait_for(postamt, 'postamt_messages_deleted_total{tenant="demo",listener="pop3"}', 1)
+    wait_for(postamt, 'postamt_messages_deleted_total{tenant="demo",listener="pop3"}', 1)
+    # A connection is counted closed once its thread has ended, after the client heard QUIT's answer.
+    text = wait_for(postamt, 'postamt_connections_active{listener="pop3"}', 0)
     assert sample(text, 'postamt_logins_total{tenant="demo",listener="pop3",result="ok"}') == 1
     assert sample(text, 'postamt_logins_total{tenant="demo",listener="pop3",result="failed"}') == 1
     assert sample(text, 'postamt_logins_total{tenant="other",listener="pop3",result="ok"}') == 0
