@@ -268,7 +268,8 @@ void importMaildrop(Context& c, const Arguments& args) {
 void maildropShow(Context& c, const Arguments& args) {
   expectCount(args, 1, 1);
   auto target = c.resolve(args[0]);
-  auto opened = target.store.openWhenFree(target.mailbox, "postamtctl:" + std::to_string(::getpid()), std::chrono::seconds(3));
+  const std::string holder = "postamtctl:" + std::to_string(::getpid());
+  auto opened = target.store.openWhenFree(target.mailbox, holder, std::chrono::seconds(3));
   if (opened.status == POSTAMT_IN_USE) throw CommandError(target.mailbox.fullAddress + " is in use by a POP3 session; try again later");
   if (opened.status != POSTAMT_OK) throw CommandError("cannot open the maildrop: " + opened.error);
   std::uint64_t total = 0;

@@ -95,7 +95,9 @@ StoreInstance::~StoreInstance() { destroy_(instance_); }
 
 StoreInstance::Opened StoreInstance::openWhenFree(const tenant::Mailbox& mailbox, const std::string& lockHolder,
                                                   std::chrono::milliseconds patience, const postamt_maildrop_rules* rules) {
-  constexpr auto kRetryEvery = std::chrono::milliseconds(20);
+  // Each try is a write (the lock's UPDATE): a few a second tell a moment's lock from a session's without
+  // crowding the database's writers.
+  constexpr auto kRetryEvery = std::chrono::milliseconds(50);
   const auto giveUp = std::chrono::steady_clock::now() + patience;
   for (;;) {
     Opened opened = open(mailbox, lockHolder, rules);

@@ -2,8 +2,8 @@
 
 #include <postamt/abi.h>
 
-#include <cstdint>
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>

@@ -1,6 +1,7 @@
-#pragma once
-
 // For plugins on Poco::Data (the host uses it too): a session from a pool that waits for one to come back.
+#ifndef POSTAMT_SDK_POOLED_SESSION_HPP
+#define POSTAMT_SDK_POOLED_SESSION_HPP
+
 #include <Poco/Data/DataException.h>
 #include <Poco/Data/Session.h>
 #include <Poco/Data/SessionPool.h>
@@ -27,3 +28,5 @@ inline Poco::Data::Session pooledSession(Poco::Data::SessionPool& pool,
 }
 
 }  // namespace postamt::sdk
+
+#endif
