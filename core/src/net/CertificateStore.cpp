@@ -11,6 +11,10 @@ namespace {
 
 Poco::Logger& log() { return Poco::Logger::get("tls"); }
 
+// A ticket then resumes its session for one to two hours: longer than the interval at which mail clients poll, and
+// within OpenSSL's session timeout of two hours, which it also tells clients as the ticket's lifetime.
+constexpr auto kTicketKeyPeriod = std::chrono::hours(1);
+
 // The DNS names a certificate is for: its subjectAltNames, else its common name (as Poco extracts them).
 std::set<std::string> certificateNames(const std::string& certificateFile) {
   std::string commonName;
@@ -22,18 +26,24 @@ std::set<std::string> certificateNames(const std::string& certificateFile) {
 }  // namespace
 
 CertificateStore::CertificateStore(CertificateFiles defaultFiles, std::string cipherList)
-    : defaultFiles_(std::move(defaultFiles)), cipherList_(std::move(cipherList)) {
-  accept_ = makeServerContext(defaultFiles_, cipherList_);
+    : defaultFiles_(std::move(defaultFiles)), cipherList_(std::move(cipherList)), ticketKeys_(kTicketKeyPeriod) {
+  accept_ = makeContext(defaultFiles_);
   SSL_CTX_set_tlsext_servername_callback(accept_->sslContext(), &CertificateStore::onServerName);
   SSL_CTX_set_tlsext_servername_arg(accept_->sslContext(), this);
   current_ = std::make_shared<const Selection>(Selection{accept_, {}});
 }
 
+Poco::Net::Context::Ptr CertificateStore::makeContext(const CertificateFiles& files) {
+  Poco::Net::Context::Ptr context = makeServerContext(files, cipherList_);
+  ticketKeys_.install(context->sslContext());
+  return context;
+}
+
 void CertificateStore::load(const std::vector<TenantCertificate>& tenants) {
-  Selection next{makeServerContext(defaultFiles_, cipherList_), {}};
+  Selection next{makeContext(defaultFiles_), {}};
   for (const auto& tenant : tenants) {
     try {
-      const auto context = makeServerContext(tenant.files, cipherList_);
+      const auto context = makeContext(tenant.files);
       for (const auto& name : certificateNames(tenant.files.certificate)) {
         if (withinDomains(name, tenant.domains)) {
           next.byName.add(name, context);

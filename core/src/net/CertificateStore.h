@@ -9,6 +9,7 @@
 
 #include "net/ServerContext.h"
 #include "net/ServerNames.h"
+#include "net/TicketKeys.h"
 
 typedef struct ssl_st SSL;
 
@@ -17,7 +18,8 @@ namespace postamt::net {
 // The server's certificates: a default one and the tenants' own, picked per handshake by the client's server name
 // (SNI, RFC 6066 section 3). Poco has no SNI API, so OpenSSL's servername callback on the accepting context picks.
 // Every TLS listener and every STLS upgrade accepts with acceptContext(); load() swaps in a new set of certificates
-// for the handshakes that follow, while sessions already encrypted keep theirs. Thread-safe.
+// for the handshakes that follow, while sessions already encrypted keep theirs. Session tickets from any of them
+// resume on all of them, sealed with keys that rotate hourly (TicketKeys). Thread-safe.
 class CertificateStore {
  public:
   // Throws std::runtime_error when the default certificate cannot be loaded.
@@ -40,8 +42,11 @@ class CertificateStore {
   static int onServerName(SSL* ssl, int* alert, void* store);
   std::shared_ptr<const Selection> current() const;
 
+  Poco::Net::Context::Ptr makeContext(const CertificateFiles& files);
+
   const CertificateFiles defaultFiles_;
   const std::string cipherList_;
+  TicketKeys ticketKeys_;  // before every context: they seal with these keys
   Poco::Net::Context::Ptr accept_;
   mutable std::mutex mutex_;
   std::shared_ptr<const Selection> current_;

@@ -20,6 +20,8 @@ Poco::Net::Context::Ptr makeServerContext(const CertificateFiles& files, const s
     if (SSL_CTX_check_private_key(context->sslContext()) != 1) throw std::runtime_error(what + "the key does not match");
     context->requireMinimumProtocol(Poco::Net::Context::PROTO_TLSV1_2);
     context->preferServerCiphers();
+    if (SSL_CTX_set_ciphersuites(context->sslContext(), kTls13Suites) != 1)
+      throw std::runtime_error(what + "TLS 1.3 suites refused");
     // A client that closes without close_notify (Python's default) ends its session like any other; without this
     // OpenSSL 3 throws "unexpected eof" (TOOLCHAIN pitfall 6). Renegotiation only ever served attacks here.
     SSL_CTX_set_options(context->sslContext(), SSL_OP_IGNORE_UNEXPECTED_EOF | SSL_OP_NO_RENEGOTIATION);
