@@ -1,7 +1,6 @@
 #pragma once
 
 #include <Poco/Data/SessionPool.h>
-#include <Poco/Data/Statement.h>
 
 #include <cstdint>
 #include <memory>
@@ -18,11 +17,14 @@ struct StoredUser {
   bool enabled;
 };
 
-// The lookup every login makes, prepared once per session: written out with
-// Poco::Data's `session << sql, now`, SQLite parsed the SELECT anew for every
-// login, a fifth of a login's CPU. Each prepared lookup keeps one pooled session
-// checked out, and at most half the pool's sessions (none of a pool of one) are
-// kept so, so every other unit of work still finds one. For SQLite sessions (SqlAuth.cpp says why). Thread-safe.
+// What a prepared lookup answers: nothing when it could not answer (every prepared lookup is busy, or the database
+// failed it; the caller asks again through the pool, which knows how to recover), else the user's row if there is one.
+using LookupAnswer = std::optional<std::optional<StoredUser>>;
+
+// The lookup every login makes, prepared once per session: Poco::Data prepares a statement anew at every execution
+// (SQLite parsing the SELECT for every login), so each lookup keeps a sqlite3 statement on its own session. Each prepared
+// lookup keeps one pooled session checked out, and at most half the pool's sessions (none of a pool of one) are kept
+// so, so every other unit of work still finds one. For SQLite sessions only (SqlAuth.cpp says why). Thread-safe.
 class PreparedLookups {
  public:
   // `sql` takes (tenant_id, address) and yields (password, enabled as an integer).
@@ -31,10 +33,7 @@ class PreparedLookups {
   PreparedLookups(const PreparedLookups&) = delete;
   PreparedLookups& operator=(const PreparedLookups&) = delete;
 
-  // False when it could not answer: every prepared lookup is busy, or the database failed it (its session is
-  // then given back, and the caller asks again through the pool, which knows how to recover). True otherwise,
-  // with `found` empty when there is no such user.
-  bool find(std::int64_t tenantId, const std::string& address, std::optional<StoredUser>& found);
+  LookupAnswer find(std::int64_t tenantId, const std::string& address);
 
  private:
   struct Lookup;

@@ -233,7 +233,8 @@ class SqlAuth : public sdk::Auth {
   static bool storedIn(const std::string& stored, const std::string& scheme) {
     if (stored.size() < scheme.size() + 2 || stored[0] != '{' || stored[scheme.size() + 1] != '}') return false;
     for (std::size_t i = 0; i < scheme.size(); ++i)
-      if (std::toupper(static_cast<unsigned char>(stored[i + 1])) != std::toupper(static_cast<unsigned char>(scheme[i]))) return false;
+      if (std::toupper(static_cast<unsigned char>(stored[i + 1])) != std::toupper(static_cast<unsigned char>(scheme[i])))
+        return false;
     return true;
   }
 
@@ -286,7 +287,7 @@ class SqlAuth : public sdk::Auth {
 
   std::optional<User> find(const sdk::Mailbox& user) {
     if (query_) return findByQuery(user);
-    if (std::optional<User> found; lookups_ && lookups_->find(user.tenantId, user.address, found)) return found;
+    if (LookupAnswer prepared = lookups_ ? lookups_->find(user.tenantId, user.address) : std::nullopt) return *prepared;
     return withSession([&](Session& session) -> std::optional<User> {
       Poco::Int64 tenantId = user.tenantId;
       std::string address = user.address;
