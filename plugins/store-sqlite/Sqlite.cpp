@@ -118,18 +118,20 @@ std::string Statement::text(int column) const {
 
 std::string_view Statement::bytes(int column) const {
   const void* value = sqlite3_column_blob(stmt_, column);
-  return value != nullptr ? std::string_view(static_cast<const char*>(value), static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column)))
-                          : std::string_view();
+  return value != nullptr
+             ? std::string_view(static_cast<const char*>(value), static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column)))
+             : std::string_view();
 }
 
-Transaction::Transaction(Connection& db) : db_(db) { db_.exec("BEGIN IMMEDIATE"); }
+// Kept prepared, as every statement is: each login opens and closes its maildrop in a transaction.
+Transaction::Transaction(Connection& db) : db_(db) { Statement(db_, "BEGIN IMMEDIATE").step(); }
 
 Transaction::~Transaction() {
   // SQLite has already rolled back after some errors (a full disk, an I/O error).
   if (db_.inTransaction()) sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
 }
 
-void Transaction::commit() { db_.exec("COMMIT"); }
+void Transaction::commit() { Statement(db_, "COMMIT").step(); }
 
 Blob::Blob(Connection& db, const char* table, const char* column, std::int64_t row, bool writable) : db_(db) {
   int rc = sqlite3_blob_open(db_.handle(), "main", table, column, row, writable ? 1 : 0, &blob_);
