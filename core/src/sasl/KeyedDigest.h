@@ -5,6 +5,8 @@
 #include <initializer_list>
 #include <string_view>
 
+typedef struct evp_mac_ctx_st EVP_MAC_CTX;
+
 namespace postamt::sasl {
 
 // HMAC-SHA256 under a random key of this process: a fingerprint of secrets (a password with the hash it matched, a
@@ -15,6 +17,9 @@ class KeyedDigest {
   using Value = std::array<std::uint8_t, 32>;
 
   KeyedDigest();  // throws std::runtime_error when OpenSSL has no randomness
+  ~KeyedDigest();
+  KeyedDigest(const KeyedDigest&) = delete;
+  KeyedDigest& operator=(const KeyedDigest&) = delete;
 
   // The digest of `parts` joined by NULs, so no two different lists of NUL-free parts share an input.
   Value of(std::initializer_list<std::string_view> parts) const;
@@ -25,7 +30,9 @@ class KeyedDigest {
   };
 
  private:
-  std::array<std::uint8_t, 32> key_{};
+  // HMAC-SHA256 with the key set up, copied for every digest and never used itself: setting up a MAC anew (fetching
+  // it, hashing the key) is most of what one costs in OpenSSL 3.0, and every login takes two.
+  EVP_MAC_CTX* keyed_ = nullptr;
 };
 
 }  // namespace postamt::sasl
