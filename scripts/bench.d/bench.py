@@ -142,6 +142,7 @@ def main():
     fewer = [f"{s.key}: {s.runs(args.repeats)}" for s in chosen if s.runs(args.repeats) < args.repeats]
     print(f"Postamt on store-{args.store}. P/D: Postamt's figure divided by Dovecot's; medians of {args.repeats} runs"
           + (f" ({', '.join(fewer)})" if fewer else "") + ".")
+    print(f"Load generator at scheduling priority {context.loadgen.priority} (nice), for both servers.")
     for name, lines in trouble.items():
         if lines:
             print(f"{name}'s log has {len(lines)} warnings or errors; the first: {lines[0]}")
@@ -153,6 +154,7 @@ def main():
         "repeats": args.repeats,
         "store": args.store,
         "postamt_speaks_lmtp": postamt.SPEAKS_LMTP,
+        "loadgen_priority": context.loadgen.priority,
         "table": rows,
         "log_warnings": {name: len(lines) for name, lines in trouble.items()},
         "runs": runs,
