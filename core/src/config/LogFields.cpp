@@ -1,9 +1,12 @@
 #include "config/LogFields.h"
 
+#include <atomic>
 #include <cstdio>
 
 namespace postamt::config {
 namespace {
+
+std::atomic<bool> carryFields{true};
 
 bool needsQuotes(std::string_view value) {
   if (value.empty()) return true;
@@ -71,9 +74,12 @@ std::string keyValueLine(std::string_view what, const LogFields& fields) {
   return line;
 }
 
+void carryLogFields(bool carry) { carryFields.store(carry, std::memory_order_relaxed); }
+
 void logFields(Poco::Logger& logger, Poco::Message::Priority priority, std::string_view what, const LogFields& fields) {
   if (!logger.is(priority)) return;
   Poco::Message message(logger.name(), keyValueLine(what, fields), priority);
+  if (!carryFields.load(std::memory_order_relaxed)) return logger.log(message);
   std::string keys;
   for (const auto& field : fields) {
     if (!keys.empty()) keys += ' ';

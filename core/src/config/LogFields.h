@@ -23,9 +23,14 @@ std::string keyValueLine(std::string_view what, const LogFields& fields);
 // `value` in quotes, escaped as keyValueLine() escapes a quoted value, whatever it holds.
 std::string quotedValue(std::string_view value);
 
-// Logs `what` with `fields` at `priority`: the text is keyValueLine()'s, and the fields travel with the message so
-// that log.format = json writes them as JSON members (JsonLogFormatter). Every structured line goes through here.
+// Logs `what` with `fields` at `priority`: the text is keyValueLine()'s, and while fields are carried (the default)
+// they travel with the message so that log.format = json writes them as JSON members (JsonLogFormatter). Every
+// structured line goes through here.
 void logFields(Poco::Logger& logger, Poco::Message::Priority priority, std::string_view what, const LogFields& fields);
+
+// Whether logFields() attaches the fields to its messages. Only a JSON log reads them, and attaching them (a map of
+// strings per message) was half of what a session's two log lines cost; the logging set-up says which it is.
+void carryLogFields(bool carry);
 
 // The message parameter listing a structured message's field keys, in order, separated by spaces.
 inline constexpr std::string_view kLogFieldsParameter = "postamt.fields";

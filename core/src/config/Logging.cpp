@@ -4,13 +4,16 @@
 #include <Poco/Channel.h>
 #include <Poco/Logger.h>
 #include <Poco/PatternFormatter.h>
+#include <unistd.h>
 
-#include <iostream>
+#include <cerrno>
 #include <memory>
 #include <mutex>
+#include <string_view>
 
 #include "config/ConfigFile.h"
 #include "config/JsonLogFormatter.h"
+#include "config/LogFields.h"
 
 namespace postamt::config {
 namespace {
@@ -23,7 +26,13 @@ class StderrChannel : public Poco::Channel {
     std::string line;
     formatter_->format(message, line);
     line += '\n';
-    std::cerr << line << std::flush;
+    // One write per line, past the iostream layer (a locale and a sentry per line); a short write goes on.
+    for (std::string_view left = line; !left.empty();) {
+      const ssize_t written = ::write(STDERR_FILENO, left.data(), left.size());
+      if (written < 0 && errno == EINTR) continue;
+      if (written <= 0) return;  // stderr is gone: nowhere left to say so
+      left.remove_prefix(static_cast<std::size_t>(written));
+    }
   }
 
   void useFormat(const std::string& format) {
@@ -35,6 +44,7 @@ class StderrChannel : public Poco::Channel {
     }
     std::lock_guard lock(mutex_);
     formatter_ = next;
+    carryLogFields(format == "json");
   }
 
  private:
