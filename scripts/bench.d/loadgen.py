@@ -25,12 +25,13 @@ class Loadgen:
         """Options are the loadgen's flags, `first_user=3` for `--first-user 3`. For
         hold, on_ready(sessions) is called once every session is logged in; the
         run goes on holding them meanwhile."""
-        args = [self.binary, mode, "--port", str(port), "--wall", str(wall)]
+        # nice(1) execs the load generator, so the PID recorded below is still the load generator's. Not a
+        # preexec_fn: the flood scenario starts two load generators from threads, where that may deadlock.
+        args = (["nice", "-n", str(self.priority)] if self.priority else []) + [self.binary, mode, "--port", str(port),
+                                                                                "--wall", str(wall)]
         for key, value in options.items():
             args += ["--" + key.replace("_", "-"), str(value)]
-        priority = self.priority
-        process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                   preexec_fn=lambda: os.setpriority(os.PRIO_PROCESS, 0, priority))
+        process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         self.pid_file.record(process.pid)
         try:
             early_errors = ""
