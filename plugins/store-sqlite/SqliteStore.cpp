@@ -73,19 +73,29 @@ void purgeBodies(Connection& db, const std::vector<std::int64_t>& bodyIds) {
   }
 }
 
-// A policy's retention, and the end of keep-on-server's days, in one statement
+// A policy's retention, and the end of keep-on-server's days, in one pass
 // per maildrop open: the rules are evaluated here, never message by message in
 // the policy. Runs under the maildrop lock, so no session sees it half done.
+const std::string kExpired =
+    "FROM messages WHERE tenant_id = ?1 AND address = ?2 AND "
+    "((hidden_until IS NOT NULL AND hidden_until <= ?3) "
+    " OR (?4 > 0 AND received_at < ?3 - ?4 AND size > ?5 AND (?6 = 0 OR retrieved_at IS NOT NULL)) "
+    " OR (?7 > 0 AND retrieved_at IS NOT NULL AND retrieved_at < ?3 - ?7))";
+
 void purgeExpired(Connection& db, const sdk::Mailbox& mailbox, const sdk::RuleBounds& rules, std::int64_t now) {
-  Statement expired(db,
-                    "DELETE FROM messages WHERE tenant_id = ?1 AND address = ?2 AND "
-                    "((hidden_until IS NOT NULL AND hidden_until <= ?3) "
-                    " OR (?4 > 0 AND received_at < ?3 - ?4 AND size > ?5 AND (?6 = 0 OR retrieved_at IS NOT NULL)) "
-                    " OR (?7 > 0 AND retrieved_at IS NOT NULL AND retrieved_at < ?3 - ?7)) "
-                    "RETURNING body_id");
-  expired.bind(1, mailbox.tenantId).bind(2, mailbox.address).bind(3, now);
-  expired.bind(4, rules.expireAfterSeconds).bind(5, rules.expireLargerThan);
-  expired.bind(6, std::int64_t{rules.expireRetrievedOnly ? 1 : 0}).bind(7, rules.keepRetrievedSeconds);
+  const auto bound = [&](Statement& statement) -> Statement& {
+    statement.bind(1, mailbox.tenantId).bind(2, mailbox.address).bind(3, now);
+    statement.bind(4, rules.expireAfterSeconds).bind(5, rules.expireLargerThan);
+    return statement.bind(6, std::int64_t{rules.expireRetrievedOnly ? 1 : 0}).bind(7, rules.keepRetrievedSeconds);
+  };
+  // Most opens find nothing expired. Asking first spares them the DELETE, whose RETURNING builds a temporary table
+  // on every run.
+  static const std::string anyExpired = "SELECT 1 " + kExpired + " LIMIT 1";
+  Statement probe(db, anyExpired.c_str());
+  if (!bound(probe).step()) return;
+  static const std::string deleteExpired = "DELETE " + kExpired + " RETURNING body_id";
+  Statement expired(db, deleteExpired.c_str());
+  bound(expired);
   std::vector<std::int64_t> bodyIds;
   while (expired.step()) bodyIds.push_back(expired.integer(0));
   purgeBodies(db, bodyIds);
@@ -126,13 +136,14 @@ std::unique_ptr<sdk::Maildrop> SqliteStore::openMaildropWithRules(const sdk::Mai
   Connection& db = *lease;
   Transaction transaction(db);
   const std::int64_t now = unixNow();
-  ensureMaildrop(db, mailbox, now);
 
-  // RFC 1939 section 4: an exclusive-access lock per maildrop. A lease that has run out is
-  // free to take, so a crashed postamtd cannot lock a maildrop for good.
+  // RFC 1939 section 4: an exclusive-access lock per maildrop, taken by the statement that creates the maildrop on
+  // its first open. A lease that has run out is free to take, so a crashed postamtd cannot lock a maildrop for good.
   Statement lock(db,
-                 "UPDATE maildrops SET lock_holder = ?3, lock_expires_at = ?4 WHERE tenant_id = ?1 AND address = ?2 "
-                 "AND (lock_holder IS NULL OR lock_holder = ?3 OR lock_expires_at IS NULL OR lock_expires_at < ?5)");
+                 "INSERT INTO maildrops (tenant_id, address, uid_validity, lock_holder, lock_expires_at) "
+                 "VALUES (?1, ?2, ?5, ?3, ?4) "
+                 "ON CONFLICT (tenant_id, address) DO UPDATE SET lock_holder = ?3, lock_expires_at = ?4 "
+                 "WHERE lock_holder IS NULL OR lock_holder = ?3 OR lock_expires_at IS NULL OR lock_expires_at < ?5");
   lock.bind(1, mailbox.tenantId).bind(2, mailbox.address).bind(3, lockHolder).bind(4, now + leaseSeconds_).bind(5, now).step();
   if (db.changes() == 0) throw sdk::Error(POSTAMT_IN_USE, "maildrop " + mailbox.address + " is locked by another session");
 
