@@ -4,6 +4,7 @@ the limits and the trusted_networks check (RFC 2595 section 6) see. A v2 LOCAL h
 
 import smtplib
 import ssl
+import time
 
 import pytest
 
@@ -37,6 +38,29 @@ def test_the_client_the_header_names_is_the_one_logged(proxied, header):
     login(client)
     assert client.command("QUIT").startswith(b"+OK")
     assert log_has(server, "remote=192.0.2.77")
+
+
+class PiecewiseProxy(ProxiedClient):
+    """A proxy that sends its header in two writes, the second with the client's first command right behind it."""
+
+    def __init__(self, port: int, header: bytes, command: bytes):
+        self.sock = connect(port)
+        self.sock.sendall(header[:9])
+        time.sleep(0.3)  # the server has looked at the first piece and waits for the rest
+        self.sock.sendall(header[9:] + command)
+        self.buffer = b""
+        self.greeting = self.line()
+
+
+@pytest.mark.parametrize("header", [v1, v2], ids=["v1", "v2"])
+def test_a_header_in_pieces_ends_exactly_where_the_clients_command_begins(proxied, header):
+    server = proxied()
+    client = PiecewiseProxy(server.port, header("192.0.2.78"), b"CAPA\r\n")
+    assert client.greeting.startswith(b"+OK")
+    assert client.line().startswith(b"+OK")  # the CAPA that came in the header's last write, read whole
+    assert b"UIDL" in client.multiline().split(b"\r\n")
+    login(client)
+    assert log_has(server, "remote=192.0.2.78")
 
 
 def test_a_local_header_keeps_the_proxys_own_address(proxied):
