@@ -15,10 +15,10 @@ constexpr std::string_view kV1Prefix = "PROXY ";
 constexpr std::string_view kV2Signature("\r\n\r\n\0\r\nQUIT\n", 12);
 constexpr std::size_t kV2Fixed = 16;
 
-ProxyHeader incomplete(std::size_t missing) { return {ProxyHeader::Status::Incomplete, missing, 0, {}, {}}; }
-ProxyHeader invalid(std::string error) { return {ProxyHeader::Status::Invalid, 0, 0, std::move(error), {}}; }
+ProxyHeader incomplete() { return {ProxyHeader::Status::Incomplete, 0, {}, {}}; }
+ProxyHeader invalid(std::string error) { return {ProxyHeader::Status::Invalid, 0, std::move(error), {}}; }
 ProxyHeader complete(std::size_t length, std::optional<ProxiedSource> source = std::nullopt) {
-  return {ProxyHeader::Status::Complete, 0, length, {}, std::move(source)};
+  return {ProxyHeader::Status::Complete, length, {}, std::move(source)};
 }
 
 bool beginsLike(std::string_view received, std::string_view expected) {
@@ -55,7 +55,7 @@ ProxyHeader parseV1(std::string_view received) {
   const auto lf = received.find('\n');
   if (lf == std::string_view::npos) {
     if (received.size() >= kMaxProxyV1Header) return invalid("PROXY v1 line longer than 107 octets");
-    return incomplete(std::max<std::size_t>(kMinProxyHeader, received.size() + 1) - received.size());
+    return incomplete();
   }
   if (lf + 1 > kMaxProxyV1Header) return invalid("PROXY v1 line longer than 107 octets");
   if (lf == 0 || received[lf - 1] != '\r') return invalid("PROXY v1 line not ended by CRLF");
@@ -91,7 +91,7 @@ std::uint16_t bigEndian16(const char* p) {
 }
 
 ProxyHeader parseV2(std::string_view received) {
-  if (received.size() < kV2Fixed) return incomplete(kV2Fixed - received.size());
+  if (received.size() < kV2Fixed) return incomplete();
   const auto versionCommand = static_cast<unsigned char>(received[12]);
   if ((versionCommand >> 4) != 2) return invalid("PROXY v2 header has version " + std::to_string(versionCommand >> 4));
   const unsigned command = versionCommand & 0x0F;
@@ -99,7 +99,7 @@ ProxyHeader parseV2(std::string_view received) {
   const auto familyTransport = static_cast<unsigned char>(received[13]);
   const std::size_t length = kV2Fixed + bigEndian16(received.data() + 14);
   if (length > kMaxProxyV2Header) return invalid("PROXY v2 header longer than " + std::to_string(kMaxProxyV2Header) + " octets");
-  if (received.size() < length) return incomplete(length - received.size());
+  if (received.size() < length) return incomplete();
   // LOCAL: the proxy speaks for itself (a health check); the address block, whatever it says, is ignored.
   if (command == 0) return complete(length);
   const unsigned family = familyTransport >> 4, transport = familyTransport & 0x0F;
@@ -117,7 +117,7 @@ ProxyHeader parseV2(std::string_view received) {
 }  // namespace
 
 ProxyHeader parseProxyHeader(std::string_view received) {
-  if (received.empty()) return incomplete(kMinProxyHeader);
+  if (received.empty()) return incomplete();
   if (beginsLike(received, kV1Prefix)) return parseV1(received);
   if (beginsLike(received, kV2Signature)) return parseV2(received);
   return invalid("no PROXY protocol header");

@@ -27,12 +27,11 @@ struct ProxiedSource {
 
 struct ProxyHeader {
   enum class Status {
-    Incomplete,  // a valid beginning: read at most `missing` more octets (never more than the header has left), parse again
+    Incomplete,  // a valid beginning, every octet of it within the header: take them, receive more, parse again
     Invalid,     // no PROXY header, or a malformed one: `error` says why
     Complete,    // the header is the first `length` octets; what follows belongs to the client
   };
   Status status = Status::Incomplete;
-  std::size_t missing = 0;
   std::size_t length = 0;
   std::string error;
   // None where the connection's own peer stands for the client: a version 2 LOCAL command (the proxy's own health

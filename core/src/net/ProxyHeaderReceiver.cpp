@@ -28,7 +28,11 @@ std::optional<ProxiedSource> receiveProxyHeader(const Poco::Net::StreamSocket& s
     if (seen <= 0) throw ProxyHeaderError("the connection ended inside the PROXY header");
     const ProxyHeader verdict = parseProxyHeader(std::string_view(header.data(), have + static_cast<std::size_t>(seen)));
     if (verdict.status == ProxyHeader::Status::Invalid) throw ProxyHeaderError(verdict.error);
-    // Incomplete: every octet seen lies within the header. Complete: the header ends `length` octets in.
+    // Incomplete: every octet seen lies within the header. Complete: the header ends `length` octets in, never
+    // among the octets taken already (the fuzzer holds the parser to that); checked anyway, as a wrong length
+    // here would read past the buffer.
+    if (verdict.status == ProxyHeader::Status::Complete && verdict.length < have)
+      throw ProxyHeaderError("the PROXY header ended inside octets already read");
     const std::size_t take =
         verdict.status == ProxyHeader::Status::Complete ? verdict.length - have : static_cast<std::size_t>(seen);
     for (std::size_t taken = 0; taken < take;) {
