@@ -142,7 +142,8 @@ def main():
     fewer = [f"{s.key}: {s.runs(args.repeats)}" for s in chosen if s.runs(args.repeats) < args.repeats]
     print(f"Postamt on store-{args.store}. P/D: Postamt's figure divided by Dovecot's; medians of {args.repeats} runs"
           + (f" ({', '.join(fewer)})" if fewer else "") + ".")
-    print(f"Load generator at scheduling priority {context.loadgen.priority} (nice), for both servers.")
+    # nice(1) adds to the niceness the benchmark was started with, which the servers keep: the gap is what counts.
+    print(f"Load generator at niceness {context.loadgen.priority:+d} relative to the servers (nice -n), for both.")
     for name, lines in trouble.items():
         if lines:
             print(f"{name}'s log has {len(lines)} warnings or errors; the first: {lines[0]}")
