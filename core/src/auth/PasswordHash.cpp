@@ -22,6 +22,7 @@
 
 #include "sasl/CramMd5Context.h"
 #include "sasl/ScramSecret.h"
+#include "sasl/StoredNotation.h"
 
 namespace postamt::auth {
 namespace {
@@ -253,26 +254,13 @@ std::string hashArgon2id(std::string_view password, const HashCost& cost) {
   return encoded;
 }
 
-struct StoredHash {
-  std::string_view schemeName;
-  std::string_view hash;
-};
-
-// "{SCHEME}hash", or a bare hash, which Dovecot takes for CRYPT; nothing when the brace is never closed.
-std::optional<StoredHash> splitStored(std::string_view stored) {
-  if (stored.empty() || stored.front() != '{') return StoredHash{"CRYPT", stored};
-  const std::size_t close = stored.find('}');
-  if (close == std::string_view::npos) return std::nullopt;
-  return StoredHash{stored.substr(1, close - 1), stored.substr(close + 1)};
-}
-
 }  // namespace
 
 PasswordCheck verifyPassword(std::string_view stored, std::string_view password) {
-  const auto split = splitStored(stored);
-  if (!split) return PasswordCheck::Malformed;
-  const std::string_view hash = split->hash;
-  const Scheme* scheme = findScheme(split->schemeName);
+  const auto notation = sasl::parseStoredNotation(stored);
+  if (!notation) return PasswordCheck::Malformed;
+  const std::string_view hash = notation->payload;
+  const Scheme* scheme = findScheme(notation->scheme);
   if (scheme == nullptr) return PasswordCheck::UnknownScheme;
   switch (scheme->method) {
     case Method::Crypt:
@@ -292,8 +280,8 @@ PasswordCheck verifyPassword(std::string_view stored, std::string_view password)
 }
 
 bool isDeliberatelySlow(std::string_view stored) {
-  const auto split = splitStored(stored);
-  const Scheme* scheme = split ? findScheme(split->schemeName) : nullptr;
+  const auto notation = sasl::parseStoredNotation(stored);
+  const Scheme* scheme = notation ? findScheme(notation->scheme) : nullptr;
   return scheme != nullptr && (scheme->method == Method::Crypt || scheme->method == Method::Argon2 || scheme->method == Method::Scram);
 }
 

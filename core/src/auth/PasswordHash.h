@@ -33,8 +33,9 @@ class UnknownScheme : public std::invalid_argument {
 
 // Verifies SHA512-CRYPT, SHA256-CRYPT, BLF-CRYPT, MD5-CRYPT (alias MD5),
 // CRYPT (alias DES-CRYPT), ARGON2ID, ARGON2I, SSHA, SSHA256, SSHA512, PLAIN
-// (aliases CLEAR, CLEARTEXT), SCRAM-SHA-256 and CRAM-MD5; scheme names are case-insensitive and a hash
-// without "{SCHEME}" is CRYPT, as in Dovecot. Throws only std::bad_alloc.
+// (aliases CLEAR, CLEARTEXT), SCRAM-SHA-256 and CRAM-MD5; scheme names are case-insensitive, may name the
+// payload's encoding ("{SSHA512.HEX}", sasl/StoredNotation.h), and a hash without "{SCHEME}" is CRYPT, as in
+// Dovecot. Throws only std::bad_alloc.
 PasswordCheck verifyPassword(std::string_view stored, std::string_view password);
 
 // Whether checking a password against `stored` costs deliberate work: the crypt schemes, Argon2, and SCRAM-SHA-256

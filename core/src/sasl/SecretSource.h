@@ -25,11 +25,12 @@ using SecretSource = std::function<StoredSecret(const std::string& user)>;
 enum class TokenCheck { Valid, Invalid, TempFail };
 using TokenVerifier = std::function<TokenCheck(const std::string& user, const std::string& token)>;
 
-// The part after "{SCHEME}" when a found secret is stored in `scheme` (names compare case-insensitively, as in
-// Dovecot), else nothing: a mechanism that needs one scheme fails for the others like a wrong password.
-std::optional<std::string_view> storedIn(const StoredSecret& secret, std::string_view scheme);
+// The part after "{SCHEME}", in the scheme's own encoding (StoredNotation.h), when a found secret is stored in
+// `scheme` (names compare case-insensitively, as in Dovecot), else nothing: a mechanism that needs one scheme
+// fails for the others like a wrong password.
+std::optional<std::string> storedIn(const StoredSecret& secret, std::string_view scheme);
 
 // The password itself, when it is stored as it is: {PLAIN} or Dovecot's aliases {CLEAR} and {CLEARTEXT}.
-std::optional<std::string_view> storedPlain(const StoredSecret& secret);
+std::optional<std::string> storedPlain(const StoredSecret& secret);
 
 }  // namespace postamt::sasl

@@ -160,6 +160,22 @@ TEST(PasswordHashTest, VerifiesHashesDoveadmMakesNow) {
   }
 }
 
+// doveadm pw -s SCHEME.b64 or SCHEME.HEX writes the payload in that encoding; Dovecot's SQL passdb takes it so.
+TEST(PasswordHashTest, VerifiesPayloadsInTheEncodingTheirSuffixNames) {
+  std::optional<std::string> path = doveadmPath();
+  if (!path) GTEST_SKIP() << "doveadm is not on PATH";
+  for (const char* scheme : {"SSHA512.b64", "SSHA512.HEX", "SSHA.hex", "PLAIN.b64", "PLAIN.HEX", "CRAM-MD5.b64",
+                             "SHA512-CRYPT.b64", "ARGON2ID.HEX", "SCRAM-SHA-256.b64"}) {
+    SCOPED_TRACE(scheme);
+    DoveadmRun made = doveadm(*path, {"pw", "-s", scheme, "-p", "fresh pässword"});
+    ASSERT_EQ(made.exitCode, 0) << made.output;
+    EXPECT_EQ(verifyPassword(made.output, "fresh pässword"), PasswordCheck::Match) << made.output;
+    EXPECT_EQ(verifyPassword(made.output, "fresh password"), PasswordCheck::Mismatch) << made.output;
+  }
+  EXPECT_EQ(verifyPassword("{PLAIN.HEX}7", "p"), PasswordCheck::Malformed);
+  EXPECT_EQ(verifyPassword("{PLAIN.ROT13}c", "p"), PasswordCheck::UnknownScheme);
+}
+
 // RFC 2104 section 2: a key longer than MD5's 64-octet block is hashed first; Dovecot's CRAM-MD5 context does the same.
 TEST(PasswordHashTest, CramMd5OfPasswordsAroundTheBlockSize) {
   std::optional<std::string> path = doveadmPath();

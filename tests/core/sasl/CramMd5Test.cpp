@@ -4,7 +4,9 @@
 #include <vector>
 
 #include "sasl/CramMd5.h"
+#include "sasl/Base64.h"
 #include "sasl/CramMd5Context.h"
+#include "sasl/Hex.h"
 
 namespace postamt::sasl {
 namespace {
@@ -42,6 +44,16 @@ TEST(CramMd5Test, TheExampleOfRfc2195ForADovecotCramMd5Context) {
   Exchange exchange({StoredSecret::Status::Found, "{CRAM-MD5}" + cramMd5Context("tanstaaftanstaaf")});
   exchange.cram.start();
   EXPECT_EQ(exchange.cram.step(kResponse).kind, Kind::Proven);
+}
+
+// As doveadm pw -s CRAM-MD5.b64 and PLAIN.HEX write them: the suffix names the encoding of what follows.
+TEST(CramMd5Test, TheExampleOfRfc2195ForSecretsInANamedEncoding) {
+  for (const std::string& stored : {"{CRAM-MD5.B64}" + encodeBase64(*fromHex(cramMd5Context("tanstaaftanstaaf"))),
+                                   "{plain.hex}" + toHex("tanstaaftanstaaf")}) {
+    Exchange exchange({StoredSecret::Status::Found, stored});
+    exchange.cram.start();
+    EXPECT_EQ(exchange.cram.step(kResponse).kind, Kind::Proven) << stored;
+  }
 }
 
 TEST(CramMd5Test, AWrongDigestOrUserFails) {
