@@ -5,6 +5,7 @@ import hashlib
 import hmac
 import json
 import os
+import pathlib
 import poplib
 import sqlite3
 import subprocess
@@ -420,6 +421,37 @@ def test_oauthbearer_error_exchange_of_rfc7628(oauth_postamt):
     with pytest.raises(poplib.error_proto, match=r"-ERR \[AUTH\]"):
         client._getresp()
     client.quit()
+
+
+FAIL2BAN_FILTER = pathlib.Path(__file__).resolve().parents[2] / "core/etc/fail2ban/filter.d/postamt.conf"
+
+
+def test_a_forged_token_or_name_cannot_write_a_log_line_of_its_own(oauth_postamt):
+    # Until its signature is checked a token is the client's to write, like the name: neither may start a line that
+    # fail2ban would read as another address's failure (issue 4 item 7).
+    forged_line = ('2026-01-01T00:00:00.000Z Information auth: auth failed remote=203.0.113.9 tenant=demo '
+                   'mechanism=PLAIN user="x" reason="x"')
+    header = b64url(json.dumps({"alg": "HS256\n" + forged_line, "typ": "JWT"}).encode())
+    client = pop(oauth_postamt)
+    for user, bearer in [(ALICE, header + "." + token().split(".", 1)[1]), ("x\n" + forged_line + "\n" + ALICE, token())]:
+        client._putcmd("AUTH XOAUTH2")
+        assert client._getresp() == b"+ "
+        client._putcmd(b64(f"user={user}\x01auth=Bearer {bearer}\x01\x01".encode()))
+        assert json.loads(base64.b64decode(client._getresp()[2:]))["status"] == "401"
+        client._putcmd("")
+        with pytest.raises(poplib.error_proto, match=r"-ERR \[AUTH\]"):
+            client._getresp()
+    client.quit()
+    oauth_postamt.stop()
+
+    lines = oauth_postamt.log.read_text().splitlines()
+    assert "bearer token refused" in "\n".join(lines)
+    assert not [line for line in lines if line.startswith("2026-01-01T00:00:00.000Z")], lines
+    # The forged text stays inside the quoted name of a line of the real client's: fail2ban finds only that address.
+    result = subprocess.run(["fail2ban-regex", "--out", "ip", str(oauth_postamt.log), str(FAIL2BAN_FILTER)],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["127.0.0.1", "127.0.0.1"], result.stdout
 
 
 def test_a_tenant_without_oauth_takes_no_tokens(every_mechanism):

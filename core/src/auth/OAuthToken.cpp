@@ -47,8 +47,9 @@ TokenVerdict verifyBearerToken(const OAuthIssuer& issuer, const std::string& tok
     if (!sameAddress(subject, user)) return {false, "token is for " + subject};
     return {true, {}};
   } catch (const Poco::Exception& e) {
-    // A malformed token, a claim of the wrong type, a key that does not parse.
-    return {false, e.displayText()};
+    // A malformed token, a claim of the wrong type, a key that does not parse. Only the kind of failure: Poco's
+    // message quotes the token (its "alg", a claim), which is the client's to write until the signature is checked.
+    return {false, std::string("malformed token (") + e.name() + ")"};
   }
 }
 

@@ -63,6 +63,12 @@ std::string quotedValue(std::string_view value) {
   return out;
 }
 
+std::string fieldValue(std::string_view value) {
+  std::string out;
+  appendValue(out, value);
+  return out;
+}
+
 std::string keyValueLine(std::string_view what, const LogFields& fields) {
   std::string line(what);
   for (const auto& field : fields) {

@@ -22,6 +22,9 @@ using LogFields = std::vector<LogField>;
 std::string keyValueLine(std::string_view what, const LogFields& fields);
 // `value` in quotes, escaped as keyValueLine() escapes a quoted value, whatever it holds.
 std::string quotedValue(std::string_view value);
+// `value` as keyValueLine() writes it: as it is when it is one plain word, else quotedValue(). For a line joined by
+// hand that holds what a client sent: a name with a line break in it must not start a line of its own.
+std::string fieldValue(std::string_view value);
 
 // Logs `what` with `fields` at `priority`: the text is keyValueLine()'s, and while fields are carried (the default)
 // they travel with the message so that log.format = json writes them as JSON members (JsonLogFormatter). Every

@@ -8,6 +8,7 @@
 #include <map>
 
 #include "auth/AuthFailureLine.h"
+#include "config/LogFields.h"
 #include "plugin/HostApi.h"
 #include "policy/DeviceMaildrop.h"
 #include "policy/DeviceName.h"
@@ -169,7 +170,8 @@ sasl::TokenCheck TenantLogin::verifyBearerToken(const std::string& user, const s
     const auto verdict = issuer ? auth::verifyBearerToken(*issuer, token, resolved.mailbox->mailbox.fullAddress)
                                 : auth::TokenVerdict{false, "tenant " + resolved.mailbox->tenant.name + " takes no tokens"};
     if (verdict.valid) return sasl::TokenCheck::Valid;
-    Poco::Logger::get("auth").information("bearer token refused user=%s reason=%s", user, verdict.reason);
+    Poco::Logger::get("auth").information("bearer token refused user=" + config::fieldValue(user) +
+                                          " reason=" + config::fieldValue(verdict.reason));
     return sasl::TokenCheck::Invalid;
   } catch (const DirectoryError&) {
     return sasl::TokenCheck::TempFail;
@@ -210,15 +212,15 @@ pop3::LoginResult TenantLogin::logged(const pop3::LoginRequest& request, pop3::L
   Poco::Logger& log = Poco::Logger::get("auth");
   if (result.outcome == Outcome::Ok) {
     // Joined by hand: Poco::format's stream machinery was a login's most expensive line.
-    log.information("login user=" + request.user + " remote=" + request.remoteAddress + " mechanism=" + request.mechanism + " " +
-                    result.text);
+    log.information("login user=" + config::fieldValue(request.user) + " remote=" + request.remoteAddress +
+                    " mechanism=" + request.mechanism + " " + result.text);
   } else if (result.outcome == Outcome::Denied) {
     log.information(auth::authFailureLine(request.remoteAddress, result.tenant, request.mechanism, request.user, result.text));
   } else {
     // Right credentials, or a fault of the server's (IN-USE, LOGIN-DELAY, a store that is down): not a failed
     // authentication, so nothing fail2ban counts against the client.
-    log.information("login refused user=" + request.user + " remote=" + request.remoteAddress +
-                    " mechanism=" + request.mechanism + " reason=" + result.text);
+    log.information("login refused user=" + config::fieldValue(request.user) + " remote=" + request.remoteAddress +
+                    " mechanism=" + config::fieldValue(request.mechanism) + " reason=" + config::fieldValue(result.text));
   }
   return result;
 }

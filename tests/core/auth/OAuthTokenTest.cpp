@@ -1,3 +1,4 @@
+#include <Poco/Base64Encoder.h>
 #include <Poco/Crypto/RSAKey.h>
 #include <Poco/JWT/Signer.h>
 #include <Poco/JWT/Token.h>
@@ -46,6 +47,21 @@ TEST(OAuthTokenTest, RefusesAnotherSignatureOrAlgorithm) {
   EXPECT_FALSE(verifyBearerToken(kIssuer, token, kUser).valid);
   EXPECT_FALSE(verifyBearerToken(kIssuer, "not a jwt", kUser).valid);
   EXPECT_FALSE(verifyBearerToken(kIssuer, "", kUser).valid);
+}
+
+// The reason goes to the log; before the signature is checked, all of a token is the client's to write.
+TEST(OAuthTokenTest, AnUnverifiedTokenPutsNoneOfItsTextInTheReason) {
+  const std::string forged = R"(HS256\nauth failed remote=203.0.113.9)";  // JSON's escape of a line break
+  std::ostringstream header;
+  Poco::Base64Encoder encoder(header, Poco::BASE64_URL_ENCODING | Poco::BASE64_NO_PADDING);
+  encoder << R"({"alg":")" << forged << R"(","typ":"JWT"})";
+  encoder.close();
+  auto token = signedHs256(claims());
+  token.replace(0, token.find('.'), header.str());
+  const auto verdict = verifyBearerToken(kIssuer, token, kUser);
+  EXPECT_FALSE(verdict.valid) << verdict.reason;
+  EXPECT_EQ(verdict.reason.find("203.0.113.9"), std::string::npos) << verdict.reason;
+  EXPECT_EQ(verdict.reason.find('\n'), std::string::npos) << verdict.reason;
 }
 
 // RFC 7519 section 4.1: iss, aud, exp and nbf.

@@ -32,6 +32,12 @@ TEST(KeyValueLine, ControlCharactersAreEscapedSoTheLineStaysOne) {
   EXPECT_EQ(line, "x user=\"a\\r\\nfake line\\x1b[31m\"");
 }
 
+// For lines joined by hand: a login name a client sent with a line break must not start a forged line.
+TEST(KeyValueLine, AFieldValueAloneIsWrittenAsInALine) {
+  EXPECT_EQ(fieldValue("alice@example.org"), "alice@example.org");
+  EXPECT_EQ(fieldValue("x\nauth failed remote=203.0.113.9"), "\"x\\nauth failed remote=203.0.113.9\"");
+}
+
 TEST(KeyValueLine, NoWhatGivesFieldsAlone) { EXPECT_EQ(keyValueLine("", {{"a", "1"}}), "a=1"); }
 
 // Keeps what a logger sent, as the daemon's stderr channel would receive it.
