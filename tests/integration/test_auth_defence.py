@@ -113,6 +113,19 @@ def test_the_limit_per_login_name_holds_across_addresses(make_postamt):
     server.login("bob@demo.test").command("QUIT")
 
 
+def test_made_up_device_names_count_towards_their_users_limit(make_postamt):
+    # With device tracking, alice+anything@ logs in to alice's maildrop: each made-up device is the same account.
+    server = make_postamt(pop3__auth_failure_delay_ms=0, pop3__auth_max_failures_per_ip=0, pop3__auth_max_failures_per_user=2)
+    server.ctl("device", "tracking", "demo", "on")
+    server.start()
+    local, domain = ALICE.split("@")
+    assert timed_failure(server.connect(source="127.0.0.2"), "a", user=f"{local}+dev0@{domain}")[0] == AUTH_FAILED
+    assert timed_failure(server.connect(source="127.0.0.3"), "b", user=f"{local}+dev1@{domain}")[0] == LOCKED_OUT
+    assert timed_failure(server.connect(source="127.0.0.4"), USERS[ALICE], user=f"{local}+dev2@{domain}")[0] == LOCKED_OUT
+    assert timed_failure(server.connect(source="127.0.0.5"), USERS[ALICE])[0] == LOCKED_OUT
+    server.login("bob@demo.test").command("QUIT")
+
+
 def test_a_client_hanging_up_during_its_penalty_frees_its_thread(make_postamt):
     # Two connections at most: a thread held by a penalty would refuse the next client for 15 s.
     server = defended(make_postamt, delay_ms=15000, max_ms=15000, server__max_connections=2)

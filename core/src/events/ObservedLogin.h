@@ -20,6 +20,7 @@ class ObservedLogin : public pop3::Authenticator {
   sasl::TokenCheck verifyBearerToken(const std::string& user, const std::string& token) override;
   std::optional<pop3::PolicyAnnouncement> announcedBeforeLogin() override;
   void loginFailed(const pop3::LoginRequest& request, const std::string& reason) override;
+  std::string account(const std::string& user) override { return inner_.account(user); }
 
  private:
   // Publishes how a login ended and hands out the maildrop observed.

@@ -24,6 +24,7 @@ class LimitedLogin : public pop3::Authenticator {
   }
   std::optional<pop3::PolicyAnnouncement> announcedBeforeLogin() override { return inner_.announcedBeforeLogin(); }
   void loginFailed(const pop3::LoginRequest& request, const std::string& reason) override { inner_.loginFailed(request, reason); }
+  std::string account(const std::string& user) override { return inner_.account(user); }
 
  private:
   template <typename Login>

@@ -162,7 +162,8 @@ void Session::Impl::logFailure(const std::string& user, const std::string& mecha
 }
 
 bool Session::Impl::admitted(const std::string& user) {
-  if (settings_.loginThrottle == nullptr || settings_.loginThrottle->admits(settings_.remoteAddress, user)) return true;
+  if (settings_.loginThrottle == nullptr || settings_.loginThrottle->admits(settings_.remoteAddress, throttledName(user)))
+    return true;
   lockedOut_ = true;
   return false;
 }
@@ -176,7 +177,7 @@ void Session::Impl::refuseLockedOut(const std::string& user, const std::string& 
 
 void Session::Impl::denied(std::string_view response, const std::string& user, std::optional<std::string_view> secret) {
   if (settings_.loginThrottle != nullptr) {
-    const auto penalty = settings_.loginThrottle->failed(settings_.remoteAddress, user, secret);
+    const auto penalty = settings_.loginThrottle->failed(settings_.remoteAddress, throttledName(user), secret);
     // Several failures pipelined in one read wait for the sum: answering them sooner than one by one would let a
     // client guess faster by pipelining.
     replyDelay_ += penalty.delay;
@@ -186,6 +187,15 @@ void Session::Impl::denied(std::string_view response, const std::string& user, s
     }
   }
   reject(response);
+}
+
+std::string Session::Impl::throttledName(const std::string& user) {
+  if (user.empty()) return user;
+  try {
+    return authenticator_.account(user);
+  } catch (const std::exception&) {
+    return user;  // the login fails as the server's fault, and is not a guess
+  }
 }
 
 void Session::Impl::endExchange() {

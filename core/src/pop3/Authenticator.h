@@ -65,6 +65,10 @@ class Authenticator {
   // A login that failed in the session itself (a SASL proof, APOP, a cancelled or malformed exchange), so that it
   // is logged like one that failed in login(). `request.user` may be empty.
   virtual void loginFailed(const LoginRequest& request, const std::string& reason) = 0;
+  // The account a login name reaches, by which failed logins are counted (LoginThrottle): a device's name
+  // ("alice+phone@…", where its tenant tracks devices) is its user's, or every made-up device would be a fresh
+  // count of guesses. A name that reaches no account is its own.
+  virtual std::string account(const std::string& user) = 0;
 };
 
 }  // namespace postamt::pop3

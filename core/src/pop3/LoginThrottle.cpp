@@ -1,8 +1,10 @@
 #include "pop3/LoginThrottle.h"
 
 #include <Poco/String.h>
+#include <arpa/inet.h>
 
 #include <algorithm>
+#include <iterator>
 #include <utility>
 
 namespace postamt::pop3 {
@@ -10,6 +12,20 @@ namespace {
 
 // 2^31 times any delay in milliseconds is past any sensible cap.
 constexpr int kMaxPenaltySteps = 32;
+
+// An IPv6 client is counted by its /48, as in Dovecot's auth penalty (PENALTY_IPV6_MASK_BITS): a site is given at
+// least that much, so a guesser counted by full address would have a fresh count for every guess. An IPv4-mapped
+// address counts as its IPv4 address; anything else that is no IPv6 address ("local") counts as it is.
+constexpr std::size_t kIpv6PrefixOctets = 6;
+
+std::string addressKey(std::string_view address) {
+  in6_addr v6{};
+  if (inet_pton(AF_INET6, std::string(address).c_str(), &v6) != 1) return std::string(address);
+  char text[INET6_ADDRSTRLEN];
+  if (IN6_IS_ADDR_V4MAPPED(&v6)) return inet_ntop(AF_INET, &v6.s6_addr[12], text, sizeof text);
+  std::fill(std::begin(v6.s6_addr) + kIpv6PrefixOctets, std::end(v6.s6_addr), 0);
+  return std::string(inet_ntop(AF_INET6, &v6, text, sizeof text)) + "/48";
+}
 
 }  // namespace
 
@@ -21,9 +37,10 @@ LoginThrottle::LoginThrottle(ThrottleSettings settings, Clock clock)
 
 bool LoginThrottle::admits(std::string_view address, std::string_view user) const {
   const auto now = clock_();
+  const std::string from = addressKey(address);
   const std::string byUser = user.empty() ? std::string() : userKey(user);
   std::lock_guard lock(mutex_);
-  if (overLimit(addresses_.find(std::string(address)), settings_.maxFailuresPerAddress, now)) return false;
+  if (overLimit(addresses_.find(from), settings_.maxFailuresPerAddress, now)) return false;
   return user.empty() || !overLimit(users_.find(byUser), settings_.maxFailuresPerUser, now);
 }
 
@@ -32,8 +49,9 @@ LoginThrottle::Penalty LoginThrottle::failed(std::string_view address, std::stri
   const auto now = clock_();
   const std::string byUser = user.empty() ? std::string() : userKey(user);
   const auto credentials = secret ? std::optional(digest_.of({user, *secret})) : std::nullopt;
+  const std::string byAddress = addressKey(address);
   std::lock_guard lock(mutex_);
-  Record& from = addresses_.touch(std::string(address));
+  Record& from = addresses_.touch(byAddress);
   forgetIfQuiet(from, now);
   auto& recent = from.recentCredentials;
   const bool repeat = credentials && std::find(recent.begin(), recent.end(), *credentials) != recent.end();
@@ -59,15 +77,17 @@ LoginThrottle::Penalty LoginThrottle::failed(std::string_view address, std::stri
 }
 
 std::chrono::milliseconds LoginThrottle::refusalDelay(std::string_view address) const {
+  const std::string byAddress = addressKey(address);
   std::lock_guard lock(mutex_);
-  const Record* from = addresses_.find(std::string(address));
+  const Record* from = addresses_.find(byAddress);
   return delayAfter(from == nullptr ? 0 : from->penaltySteps);
 }
 
 void LoginThrottle::succeeded(std::string_view address) {
+  const std::string byAddress = addressKey(address);
   std::lock_guard lock(mutex_);
-  const Record* from = addresses_.find(std::string(address));
-  if (from != nullptr && from->penaltySteps > 0) addresses_.touch(std::string(address)).penaltySteps = 0;
+  const Record* from = addresses_.find(byAddress);
+  if (from != nullptr && from->penaltySteps > 0) addresses_.touch(byAddress).penaltySteps = 0;
 }
 
 std::string LoginThrottle::userKey(std::string_view user) const {

@@ -31,7 +31,8 @@ struct ThrottleSettings {
   std::size_t capacity = 100000;
 };
 
-// The login penalties of one process, keyed by the client's address and by login name. Pure logic: the clock is
+// The login penalties of one process, keyed by the client's address (an IPv6 one by its /48, as in Dovecot) and by
+// login name (the caller passes its account: Authenticator::account). Pure logic: the clock is
 // injected, and the caller holds the reply back. A repeat of a recently failed pair costs nothing more, so an old
 // password left on a second device does not lock its user out; only a keyed digest of each pair is kept, never the
 // secret. Memory is bounded by `capacity` per table. Thread-safe: one instance serves every session.

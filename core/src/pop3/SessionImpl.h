@@ -102,6 +102,8 @@ class Session::Impl {
   // A login whose credentials were wrong: rejects it with `response`, after the penalty. `secret` is what was tried
   // when the session saw it, so a repeat costs nothing more.
   void denied(std::string_view response, const std::string& user, std::optional<std::string_view> secret);
+  // The name the throttle counts `user`'s failures under: its account, so made-up device names share their user's.
+  std::string throttledName(const std::string& user);
 
   // AuthCommand.cpp: RFC 5034 AUTH and its exchange.
   void auth(const CommandLine& line);

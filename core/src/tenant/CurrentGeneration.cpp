@@ -54,6 +54,8 @@ void CurrentLogin::loginFailed(const pop3::LoginRequest& request, const std::str
   generations_.current()->login.loginFailed(request, reason);
 }
 
+std::string CurrentLogin::account(const std::string& user) { return generations_.current()->login.account(user); }
+
 lmtp::Reply CurrentDelivery::checkRecipient(const std::string& recipient, std::optional<std::uint64_t> declaredSize) {
   return generations_.current()->delivery.checkRecipient(recipient, declaredSize);
 }

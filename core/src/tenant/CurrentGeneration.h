@@ -18,6 +18,7 @@ class CurrentLogin : public pop3::Authenticator {
   sasl::TokenCheck verifyBearerToken(const std::string& user, const std::string& token) override;
   std::optional<pop3::PolicyAnnouncement> announcedBeforeLogin() override;
   void loginFailed(const pop3::LoginRequest& request, const std::string& reason) override;
+  std::string account(const std::string& user) override;
 
  private:
   const Generations& generations_;

@@ -72,6 +72,15 @@ TenantLogin::Resolved TenantLogin::resolve(const std::string& user) {
   return resolved;
 }
 
+std::string TenantLogin::account(const std::string& user) {
+  try {
+    const auto resolved = resolve(user).result;
+    return resolved.mailbox ? resolved.mailbox->mailbox.fullAddress : user;
+  } catch (const DirectoryError&) {
+    return user;  // the login itself fails for the same reason, and is not counted as a guess
+  }
+}
+
 // RFC 2449 sections 6.5 and 6.7: before login the user is unknown, and with
 // policies in the directory LOGIN-DELAY and EXPIRE vary by user; the least
 // value any user can have is 0.

@@ -29,6 +29,7 @@ class TenantLogin : public pop3::Authenticator {
   sasl::TokenCheck verifyBearerToken(const std::string& user, const std::string& token) override;
   std::optional<pop3::PolicyAnnouncement> announcedBeforeLogin() override;
   void loginFailed(const pop3::LoginRequest& request, const std::string& reason) override;
+  std::string account(const std::string& user) override;
 
  private:
   // Writes the one log line every login attempt gets: the client hears only the response code.

@@ -190,5 +190,21 @@ TEST(LoginPenalty, WithoutAThrottleFailuresCostNothing) {
   EXPECT_EQ(session.takeReplyDelay(), milliseconds(0));
 }
 
+// A device's login name ("alice+phone@…", Authenticator::account) counts towards its user's limit: made-up
+// device names must not each buy a fresh count of guesses.
+TEST(LoginPenalty, DeviceNamesCountTowardsTheirUsersLimit) {
+  ThrottleSettings settings;
+  settings.maxFailuresPerAddress = 0;
+  settings.maxFailuresPerUser = 2;
+  LoginThrottle throttle(settings);
+  Client first(throttle, "192.0.2.1");
+  EXPECT_EQ(first.send("USER alice+phone@example.org\r\nPASS a\r\n"), "+OK\r\n" + kAuthFailed);
+  Client second(throttle, "192.0.2.2");
+  EXPECT_EQ(second.send("USER alice+laptop@example.org\r\nPASS b\r\n"), "+OK\r\n" + kLockedOut);
+  Client third(throttle, "192.0.2.3");
+  EXPECT_EQ(third.send("USER alice+tablet@example.org\r\nPASS secret\r\n"), "+OK\r\n" + kLockedOut);
+  EXPECT_EQ(Client(throttle, "192.0.2.4").pass("secret"), "+OK\r\n" + kLockedOut);
+}
+
 }  // namespace
 }  // namespace postamt::pop3

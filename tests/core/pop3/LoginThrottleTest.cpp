@@ -187,5 +187,29 @@ TEST(LoginThrottle, AZeroFirstDelayTurnsDelaysOff) {
   for (int i = 0; i < 50; ++i) EXPECT_EQ(throttle.failed("192.0.2.1", "alice", std::to_string(i)).delay, milliseconds(0));
 }
 
+// Dovecot's auth penalty counts an IPv6 client by its /48: within it an attacker has addresses to spare.
+TEST(LoginThrottle, AnIpv6ClientIsCountedByItsSlash48) {
+  ManualClock time;
+  ThrottleSettings settings = dovecotLike();
+  settings.maxFailuresPerAddress = 3;
+  LoginThrottle throttle(settings, time.clock());
+  EXPECT_EQ(throttle.failed("2001:db8:1:2::1", "alice", "a").delay, milliseconds(2000));
+  EXPECT_EQ(throttle.failed("2001:db8:1:ffff::5", "bob", "b").delay, milliseconds(4000));
+  EXPECT_TRUE(throttle.failed("2001:DB8:1::99", "carol", "c").lockedOut);
+  EXPECT_FALSE(throttle.admits("2001:db8:1:2:3:4:5:6", ""));
+  EXPECT_EQ(throttle.refusalDelay("2001:db8:1::7"), milliseconds(8000));
+  EXPECT_TRUE(throttle.admits("2001:db8:2::1", ""));  // the next /48
+  EXPECT_EQ(throttle.refusalDelay("2001:db8:2::1"), milliseconds(0));
+}
+
+TEST(LoginThrottle, AnIpv4MappedAddressIsItsIpv4Address) {
+  ManualClock time;
+  LoginThrottle throttle(dovecotLike(), time.clock());
+  EXPECT_EQ(throttle.failed("192.0.2.1", "alice", "a").delay, milliseconds(2000));
+  EXPECT_EQ(throttle.failed("::ffff:192.0.2.1", "alice", "b").delay, milliseconds(4000));
+  EXPECT_EQ(throttle.refusalDelay("192.0.2.2"), milliseconds(0));  // IPv4 addresses stay whole
+  EXPECT_EQ(throttle.refusalDelay("local"), milliseconds(0));
+}
+
 }  // namespace
 }  // namespace postamt::pop3
