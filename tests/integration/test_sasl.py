@@ -270,6 +270,16 @@ def test_password_schemes_of_dovecot_log_in_with_plain(postamt):
         client.quit()
 
 
+def test_a_malformed_stored_hash_is_refused_and_its_scheme_logged(postamt):
+    # A hash the database mangled fails closed, like a wrong password, and the log says in which scheme.
+    set_stored_password(postamt, ALICE, "{SSHA512.HEX}not hex at all")
+    client = pop(postamt)
+    with pytest.raises(poplib.error_proto, match=r"-ERR \[AUTH\]"):
+        client._shortcmd(f"AUTH PLAIN {plain(password=USERS[ALICE])}")
+    client.quit()
+    assert "a stored password hash is malformed; the login is denied: scheme=SSHA512.HEX" in postamt.log.read_text()
+
+
 @pytest.fixture
 def plain_stored_postamt(make_postamt):
     """Passwords stored as {PLAIN}, which CRAM-MD5 and APOP need, and APOP enabled."""
