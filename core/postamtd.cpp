@@ -60,7 +60,7 @@ void raiseFileLimit() {
 void loadCertificates(postamt::net::CertificateStore& certificates, postamt::tenant::Directory& directory, Poco::Logger& log) {
   try {
     const auto tenants = directory.certificates();
-    certificates.load(tenants);
+    certificates.load(tenants, directory.domainOwners());
     log.information("TLS certificates loaded: the default and %z tenant(s)", tenants.size());
   } catch (const std::exception& e) {
     log.error("TLS certificates not reloaded, the previous ones stay: %s", std::string(e.what()));

@@ -414,6 +414,25 @@ def test_openssl_s_client_sees_each_tenants_certificate(sni_postamt):
     assert openssl_subject(sni_postamt.port, "mail.demo.test", starttls=True) == "mail.demo.test"
 
 
+def test_a_subdomain_given_to_another_tenant_is_served_with_that_tenants_certificate(make_tls_postamt, tmp_path,
+                                                                                       certificates):
+    # demo owns demo.test, other owns sub.demo.test: the most specific domain decides whose a name is, so neither
+    # demo's exact name nor its wildcard may serve other's names (issue 4 item 3).
+    demo = make_certificate(tmp_path, "nested-demo", "mail.demo.test", "pop.sub.demo.test", "*.demo.test")
+    other = make_certificate(tmp_path, "nested-other", "*.sub.demo.test")
+    server = make_tls_postamt()
+    server.ctl("domain", "add", "sub.demo.test", "other")
+    for tenant, (certificate, key) in (("demo", demo), ("other", other)):
+        server.ctl("tenant", "cert", tenant, str(certificate), str(key))
+    server.start()
+    port = server.tls_port
+    assert served_certificate(port, "mail.demo.test") == der(demo[0])
+    assert served_certificate(port, "imap.demo.test") == der(demo[0])  # demo's wildcard, on demo's own name
+    assert served_certificate(port, "pop.sub.demo.test") == der(other[0])
+    assert served_certificate(port, "sub.demo.test") == der(certificates[0])  # other's, with no certificate of its own
+    assert "certificate name pop.sub.demo.test is not within its domains" in server.log.read_text()
+
+
 def test_a_certificate_name_outside_the_tenants_domains_is_not_served(make_tls_postamt, tenant_certificates, certificates):
     server = make_tls_postamt()
     certificate, key = tenant_certificates["greedy"]

@@ -30,7 +30,7 @@ CertificateStore::CertificateStore(CertificateFiles defaultFiles, std::string ci
   accept_ = makeContext(defaultFiles_);
   SSL_CTX_set_tlsext_servername_callback(accept_->sslContext(), &CertificateStore::onServerName);
   SSL_CTX_set_tlsext_servername_arg(accept_->sslContext(), this);
-  current_ = std::make_shared<const Selection>(Selection{accept_, {}});
+  current_ = std::make_shared<const Selection>(Selection{accept_, {}, {}});
 }
 
 Poco::Net::Context::Ptr CertificateStore::makeContext(const CertificateFiles& files) {
@@ -39,14 +39,15 @@ Poco::Net::Context::Ptr CertificateStore::makeContext(const CertificateFiles& fi
   return context;
 }
 
-void CertificateStore::load(const std::vector<TenantCertificate>& tenants) {
-  Selection next{makeContext(defaultFiles_), {}};
+void CertificateStore::load(const std::vector<TenantCertificate>& tenants, DomainOwners owners) {
+  Selection next{makeContext(defaultFiles_), {}, std::move(owners)};
   for (const auto& tenant : tenants) {
     try {
       const auto context = makeContext(tenant.files);
       for (const auto& name : certificateNames(tenant.files.certificate)) {
-        if (withinDomains(name, tenant.domains)) {
-          next.byName.add(name, context);
+        const std::string* owner = next.owners.ownerOf(name);
+        if (owner != nullptr && *owner == tenant.tenant) {
+          next.byName.add(name, Served{tenant.tenant, context});
         } else {
           log().warning("tenant %s: certificate name %s is not within its domains; not served", tenant.tenant, name);
         }
@@ -73,8 +74,13 @@ std::shared_ptr<const CertificateStore::Selection> CertificateStore::current() c
 int CertificateStore::onServerName(SSL* ssl, int*, void* store) {
   const auto selection = static_cast<CertificateStore*>(store)->current();
   const char* serverName = SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name);
-  const Poco::Net::Context::Ptr* chosen = serverName == nullptr ? nullptr : selection->byName.find(serverName);
-  SSL_set_SSL_CTX(ssl, (chosen != nullptr ? *chosen : selection->fallback)->sslContext());
+  const Served* chosen = serverName == nullptr ? nullptr : selection->byName.find(serverName);
+  // A wildcard stands for names its tenant need not own: "*.a.test" must not serve "shop.a.test" of another tenant.
+  if (chosen != nullptr) {
+    const std::string* owner = selection->owners.ownerOf(serverName);
+    if (owner == nullptr || *owner != chosen->tenant) chosen = nullptr;
+  }
+  SSL_set_SSL_CTX(ssl, (chosen != nullptr ? chosen->context : selection->fallback)->sslContext());
   // No acknowledgement for a name not served: the client sees the default certificate and judges it itself.
   return chosen != nullptr ? SSL_TLSEXT_ERR_OK : SSL_TLSEXT_ERR_NOACK;
 }

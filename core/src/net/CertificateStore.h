@@ -30,14 +30,20 @@ class CertificateStore {
   Poco::Net::Context::Ptr acceptContext() const { return accept_; }
 
   // Reads the default certificate's files again and builds every tenant's context, then serves them all at once.
-  // Throws, keeping what is served now, when the default fails; a tenant whose files fail is logged and gets the
-  // default certificate, so one tenant's mistake does not take TLS away from the others.
-  void load(const std::vector<TenantCertificate>& tenants);
+  // A tenant's certificate serves only the names that belong to it among `owners`. Throws, keeping what is served
+  // now, when the default fails; a tenant whose files fail is logged and gets the default certificate, so one
+  // tenant's mistake does not take TLS away from the others.
+  void load(const std::vector<TenantCertificate>& tenants, DomainOwners owners);
 
  private:
+  struct Served {
+    std::string tenant;
+    Poco::Net::Context::Ptr context;
+  };
   struct Selection {
     Poco::Net::Context::Ptr fallback;
-    ServerNames<Poco::Net::Context::Ptr> byName;
+    ServerNames<Served> byName;
+    DomainOwners owners;
   };
   static int onServerName(SSL* ssl, int* alert, void* store);
   std::shared_ptr<const Selection> current() const;

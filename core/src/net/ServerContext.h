@@ -17,7 +17,6 @@ struct CertificateFiles {
 struct TenantCertificate {
   std::string tenant;
   CertificateFiles files;
-  std::vector<std::string> domains;
 };
 
 // TLS 1.2 suites with forward secrecy and AEAD only (Mozilla's "intermediate" profile, as RFC 9325 section 4.2

@@ -1,17 +1,22 @@
 #include "net/ServerNames.h"
 
-#include <algorithm>
-
 namespace postamt::net {
 
-bool withinDomains(std::string_view certificateName, const std::vector<std::string>& domains) {
-  std::string name = Poco::toLower(std::string(certificateName));
-  if (name.rfind("*.", 0) == 0) name.erase(0, 2);
-  return std::any_of(domains.begin(), domains.end(), [&](const std::string& domain) {
-    const std::string d = Poco::toLower(domain);
-    return name == d || (name.size() > d.size() && name.compare(name.size() - d.size(), d.size(), d) == 0 &&
-                         name[name.size() - d.size() - 1] == '.');
-  });
+void DomainOwners::add(std::string_view domain, std::string tenant) {
+  byDomain_.insert_or_assign(Poco::toLower(std::string(domain)), std::move(tenant));
+}
+
+const std::string* DomainOwners::ownerOf(std::string_view name) const {
+  std::string_view within = name.substr(name.rfind("*.", 0) == 0 ? 2 : 0);
+  const std::string lower = Poco::toLower(std::string(within));
+  // From the name itself outwards, label by label: the first domain found is the most specific.
+  for (std::string_view rest = lower; !rest.empty();) {
+    if (const auto found = byDomain_.find(std::string(rest)); found != byDomain_.end()) return &found->second;
+    const std::size_t dot = rest.find('.');
+    if (dot == std::string_view::npos) break;
+    rest.remove_prefix(dot + 1);
+  }
+  return nullptr;
 }
 
 }  // namespace postamt::net

@@ -5,13 +5,22 @@
 #include <map>
 #include <string>
 #include <string_view>
-#include <vector>
+#include <unordered_map>
 
 namespace postamt::net {
 
-// Whether a certificate name (maybe a wildcard "*.example.com") lies within one of a tenant's domains: the domain
-// itself or a name below it. A tenant's certificate can then never capture another tenant's names.
-bool withinDomains(std::string_view certificateName, const std::vector<std::string>& domains);
+// Which tenant each domain belongs to. A name belongs to the tenant of the most specific domain it is or lies
+// within, so that where one tenant's domain holds another's subdomain ("a.test" and "shop.a.test"), neither
+// tenant's certificate can serve the other's names.
+class DomainOwners {
+ public:
+  void add(std::string_view domain, std::string tenant);
+  // The tenant `name` belongs to; a wildcard "*.d" asks for d. Null: it lies within no domain.
+  const std::string* ownerOf(std::string_view name) const;
+
+ private:
+  std::unordered_map<std::string, std::string> byDomain_;  // lower case
+};
 
 // What serves each TLS server name (RFC 6066 section 3): an exact name first, then a wildcard standing for the
 // left-most label only (RFC 6125 section 6.4.3), so "*.example.com" serves "mail.example.com" but not

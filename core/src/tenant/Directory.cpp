@@ -127,17 +127,24 @@ void Directory::deleteDomain(const std::string& domain) {
 
 std::vector<net::TenantCertificate> Directory::certificates() {
   return withSession([&](Poco::Data::Session& s) {
-    // One row per domain, in one query however many tenants there are; a tenant without domains has no name to serve.
-    std::vector<Poco::Tuple<std::string, std::string, std::string, std::string>> rows;
-    s << sql("SELECT t.name, c.certificate_file, c.key_file, d.domain FROM tenant_certificates c "
-             "JOIN tenants t ON t.tenant_id = c.tenant_id JOIN domains d ON d.tenant_id = c.tenant_id ORDER BY t.name, d.domain"),
+    std::vector<Poco::Tuple<std::string, std::string, std::string>> rows;
+    s << sql("SELECT t.name, c.certificate_file, c.key_file FROM tenant_certificates c "
+             "JOIN tenants t ON t.tenant_id = c.tenant_id ORDER BY t.name"),
         into(rows), now;
     std::vector<net::TenantCertificate> out;
-    for (const auto& row : rows) {
-      if (out.empty() || out.back().tenant != row.get<0>()) out.push_back({row.get<0>(), {row.get<1>(), row.get<2>()}, {}});
-      out.back().domains.push_back(row.get<3>());
-    }
+    for (const auto& row : rows) out.push_back({row.get<0>(), {row.get<1>(), row.get<2>()}});
     return out;
+  });
+}
+
+net::DomainOwners Directory::domainOwners() {
+  return withSession([&](Poco::Data::Session& s) {
+    // Every tenant's, with a certificate or not: a tenant without one still owns its names against the others'.
+    std::vector<Poco::Tuple<std::string, std::string>> rows;
+    s << sql("SELECT d.domain, t.name FROM domains d JOIN tenants t ON t.tenant_id = d.tenant_id"), into(rows), now;
+    net::DomainOwners owners;
+    for (const auto& row : rows) owners.add(row.get<0>(), row.get<1>());
+    return owners;
   });
 }
 

@@ -8,8 +8,9 @@
 #include <string>
 #include <vector>
 
-#include "net/ServerContext.h"
 #include "auth/OAuthToken.h"
+#include "net/ServerContext.h"
+#include "net/ServerNames.h"
 
 namespace postamt::tenant {
 
@@ -51,6 +52,8 @@ class Directory {
 
   // Every tenant's own TLS certificate, with the tenant's domains.
   std::vector<net::TenantCertificate> certificates();
+  // Which tenant every domain belongs to, for the certificates' names.
+  net::DomainOwners domainOwners();
   void setCertificate(const std::string& tenantName, const std::string& certificateFile, const std::string& keyFile);
   void removeCertificate(const std::string& tenantName);
   // The identity provider whose JWTs the tenant's users may log in with (OAUTHBEARER, XOAUTH2), if any.

@@ -43,16 +43,38 @@ TEST(ServerNamesTest, AnUnknownNameFindsNothing) {
   EXPECT_EQ(find(names, "test"), nullptr);
 }
 
-TEST(ServerNamesTest, ACertificateNameMustLieWithinTheTenantsDomains) {
-  const std::vector<std::string> domains{"a.test", "shop.example"};
-  EXPECT_TRUE(withinDomains("a.test", domains));
-  EXPECT_TRUE(withinDomains("mail.a.test", domains));
-  EXPECT_TRUE(withinDomains("*.a.test", domains));
-  EXPECT_TRUE(withinDomains("POP.Shop.Example", domains));
-  EXPECT_FALSE(withinDomains("mail.b.test", domains));
-  EXPECT_FALSE(withinDomains("evila.test", domains));
-  EXPECT_FALSE(withinDomains("*.test", domains));
-  EXPECT_FALSE(withinDomains("a.test.evil", domains));
+DomainOwners nested() {
+  DomainOwners owners;
+  owners.add("a.test", "A");
+  owners.add("Shop.A.Test", "S");  // a subdomain given to another tenant
+  owners.add("b.example", "B");
+  return owners;
+}
+
+TEST(DomainOwnersTest, ANameBelongsToTheTenantOfTheMostSpecificDomainItLiesWithin) {
+  const auto owners = nested();
+  EXPECT_EQ(*owners.ownerOf("a.test"), "A");
+  EXPECT_EQ(*owners.ownerOf("mail.a.test"), "A");
+  EXPECT_EQ(*owners.ownerOf("shop.a.test"), "S");
+  EXPECT_EQ(*owners.ownerOf("pop.shop.a.test"), "S");
+  EXPECT_EQ(*owners.ownerOf("x.y.SHOP.a.test"), "S");
+  EXPECT_EQ(*owners.ownerOf("POP.B.Example"), "B");
+}
+
+TEST(DomainOwnersTest, AWildcardAsksForTheDomainItStandsIn) {
+  const auto owners = nested();
+  EXPECT_EQ(*owners.ownerOf("*.a.test"), "A");
+  EXPECT_EQ(*owners.ownerOf("*.shop.a.test"), "S");
+}
+
+TEST(DomainOwnersTest, ANameWithinNoDomainHasNoOwner) {
+  const auto owners = nested();
+  EXPECT_EQ(owners.ownerOf("evila.test"), nullptr);
+  EXPECT_EQ(owners.ownerOf("test"), nullptr);
+  EXPECT_EQ(owners.ownerOf("*.test"), nullptr);
+  EXPECT_EQ(owners.ownerOf("a.test.evil"), nullptr);
+  EXPECT_EQ(owners.ownerOf(""), nullptr);
+  EXPECT_EQ(owners.ownerOf("."), nullptr);
 }
 
 }  // namespace
