@@ -3,8 +3,8 @@
 #include <string>
 #include <vector>
 
-#include "sasl/CramMd5.h"
 #include "sasl/Base64.h"
+#include "sasl/CramMd5.h"
 #include "sasl/CramMd5Context.h"
 #include "sasl/Hex.h"
 
@@ -49,7 +49,7 @@ TEST(CramMd5Test, TheExampleOfRfc2195ForADovecotCramMd5Context) {
 // As doveadm pw -s CRAM-MD5.b64 and PLAIN.HEX write them: the suffix names the encoding of what follows.
 TEST(CramMd5Test, TheExampleOfRfc2195ForSecretsInANamedEncoding) {
   for (const std::string& stored : {"{CRAM-MD5.B64}" + encodeBase64(*fromHex(cramMd5Context("tanstaaftanstaaf"))),
-                                   "{plain.hex}" + toHex("tanstaaftanstaaf")}) {
+                                    "{plain.hex}" + toHex("tanstaaftanstaaf")}) {
     Exchange exchange({StoredSecret::Status::Found, stored});
     exchange.cram.start();
     EXPECT_EQ(exchange.cram.step(kResponse).kind, Kind::Proven) << stored;

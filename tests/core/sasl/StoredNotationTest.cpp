@@ -1,6 +1,6 @@
-#include "sasl/StoredNotation.h"
-
 #include <gtest/gtest.h>
+
+#include "sasl/StoredNotation.h"
 
 namespace postamt::sasl {
 namespace {
@@ -41,11 +41,11 @@ TEST(StoredNotationTest, AnUnsuffixedCramMd5ContextMayBeBase64) {
 TEST(StoredNotationTest, AnUnknownSuffixStaysInTheName) { expectNotation("{SSHA.ROT13}abc", "SSHA.ROT13", "abc"); }
 
 TEST(StoredNotationTest, APayloadNotInTheNamedEncodingIsNothing) {
-  EXPECT_FALSE(parseStoredNotation("{PLAIN.HEX}abc"));       // an odd count of digits
-  EXPECT_FALSE(parseStoredNotation("{PLAIN.HEX}zz"));        // not a digit
+  EXPECT_FALSE(parseStoredNotation("{PLAIN.HEX}abc"));        // an odd count of digits
+  EXPECT_FALSE(parseStoredNotation("{PLAIN.HEX}zz"));         // not a digit
   EXPECT_FALSE(parseStoredNotation("{PLAIN.B64}c2Fs dA=="));  // a space
-  EXPECT_FALSE(parseStoredNotation("{CRAM-MD5}cd3ba7de!"));  // neither 64 hex digits nor base64
-  EXPECT_FALSE(parseStoredNotation("{PLAIN"));               // never closed
+  EXPECT_FALSE(parseStoredNotation("{CRAM-MD5}cd3ba7de!"));   // neither 64 hex digits nor base64
+  EXPECT_FALSE(parseStoredNotation("{PLAIN"));                // never closed
 }
 
 TEST(StoredNotationTest, SchemeNamesCompareWithoutRegardToCase) {
