@@ -143,6 +143,25 @@ def test_bare_lf_becomes_crlf_and_python_lmtp_client_works(postamt):
     assert retrieve(postamt, "bob@demo.test").endswith(b"Subject: unix\r\n\r\nline one\r\nline two\r\n")
 
 
+def test_a_transaction_hidden_behind_a_bare_lf_dot_is_text_not_commands(postamt):
+    # SMTP smuggling (CVE-2023-51764): a sender hides "\n.\n" and a second transaction in one message, which an MTA
+    # that passes bare LFs on forwards as one. Only CRLF "." CRLF ends the data (RFC 5321 section 4.1.1.4).
+    lmtp = Lmtp(("127.0.0.1", postamt.lmtp_port))
+    assert lmtp.command("LHLO client.test").startswith(b"250")
+    assert lmtp.command("MAIL FROM:<s@example.org>").startswith(b"250")
+    assert lmtp.command("RCPT TO:<alice@demo.test>").startswith(b"250")
+    assert lmtp.command("DATA").startswith(b"354")
+    lmtp.sock.sendall(b"Subject: legit\r\n\r\nhello\n.\nMAIL FROM:<ceo@bank.test>\r\nRCPT TO:<bob@demo.test>\r\n"
+                      b"DATA\r\nSubject: forged\r\n\r\npay\r\n.\r\n")
+    assert lmtp.reply()[-1].startswith(b"250 2.0.0")  # one reply: one message, for alice
+    assert lmtp.command("NOOP") == b"250 2.0.0 Ok"   # and no reply left over from a smuggled transaction
+    lmtp.command("QUIT")
+    assert b"\r\n.\r\nMAIL FROM:<ceo@bank.test>\r\n" in retrieve(postamt, "alice@demo.test")
+    client = postamt.login("bob@demo.test")
+    assert client.command("STAT") == b"+OK 0 0"
+    client.command("QUIT")
+
+
 def test_unix_socket_listener(make_postamt, tmp_path):
     path = tmp_path / "lmtp.sock"
     postamt = make_postamt()

@@ -12,37 +12,44 @@ DataReader::Piece DataReader::next(std::string_view& input) {
           position_ = Position::AfterDot;
         } else {
           position_ = Position::InLine;
+          afterCr_ = false;
         }
         break;
       case Position::AfterDot:
-        if (input.front() == '\n') {
-          input.remove_prefix(1);
-          position_ = Position::LineStart;
-          return {{}, true};
-        }
         if (input.front() == '\r') {
           input.remove_prefix(1);
           position_ = Position::AfterDotCr;
           break;
         }
         position_ = Position::InLine;  // RFC 5321 section 4.5.2: the line went on, so its first dot is dropped
+        afterCr_ = false;
         break;
       case Position::AfterDotCr:
-        position_ = Position::InLine;
         if (input.front() == '\n') {
           input.remove_prefix(1);
           position_ = Position::LineStart;
           return {{}, true};
         }
+        position_ = Position::InLine;
+        afterCr_ = true;
         return {"\r", false};  // ".\r" with more on the line: the CR was text
-      case Position::InLine: {
-        const auto lineEnd = input.find('\n');
-        const auto length = lineEnd == std::string_view::npos ? input.size() : lineEnd + 1;
-        const auto text = input.substr(0, length);
-        input.remove_prefix(length);
-        if (lineEnd != std::string_view::npos) position_ = Position::LineStart;
-        return {text, false};
-      }
+      case Position::InLine:
+        for (std::size_t from = 0;;) {
+          const auto lf = input.find('\n', from);
+          if (lf == std::string_view::npos) {
+            const auto text = input;
+            input = {};
+            afterCr_ = text.back() == '\r';
+            return {text, false};
+          }
+          if (lf > 0 ? input[lf - 1] == '\r' : afterCr_) {
+            const auto text = input.substr(0, lf + 1);
+            input.remove_prefix(lf + 1);
+            position_ = Position::LineStart;
+            return {text, false};
+          }
+          from = lf + 1;  // a bare LF: the line goes on
+        }
     }
   }
   return {};

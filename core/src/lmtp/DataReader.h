@@ -7,7 +7,9 @@ namespace postamt::lmtp {
 // Reads the message text that follows DATA's 354 up to the line that is "." alone (RFC 5321 section 4.1.1.4),
 // undoing the dot-stuffing of section 4.5.2 on the way. A line passes through in pieces as it arrives, however long:
 // text lines beyond the 1000 octets of section 4.5.3.1.6 do come (Postfix sends them), and the reader keeps nothing
-// but its position in the line. A bare LF ends a line as CRLF does; the spool then writes it as CRLF.
+// but its position in the line. Only CRLF ends a line (section 2.3.8): a bare LF is text, which the spool writes as
+// CRLF. Ending lines, and so the message, at a bare LF let a sender hide "\n.\n" and a second transaction in a
+// message that an MTA in front passed on as one (SMTP smuggling, CVE-2023-51764).
 class DataReader {
  public:
   struct Piece {
@@ -22,6 +24,7 @@ class DataReader {
  private:
   enum class Position { LineStart, AfterDot, AfterDotCr, InLine };
   Position position_ = Position::LineStart;
+  bool afterCr_ = false;  // in a line, the last octet given out was CR: an LF first in the next input ends the line
 };
 
 }  // namespace postamt::lmtp

@@ -47,8 +47,18 @@ TEST(DataReaderTest, RemovesTheStuffedDot) {
 
 TEST(DataReaderTest, ADotInsideALineIsText) { EXPECT_EQ(readAll("a.\r\n a\r\n.\r\n"), (Read{"a.\r\n a\r\n", true, ""})); }
 
-TEST(DataReaderTest, ABareLfEndsALineAndTheMessage) {
-  EXPECT_EQ(readAll("a\n..b\n.\nNOOP\n"), (Read{"a\n.b\n", true, "NOOP\n"}));
+// RFC 5321 section 2.3.8: only CRLF ends a line, so "\n.\n" is text and cannot end the message early: a second
+// transaction hidden behind it stays message text (SMTP smuggling, CVE-2023-51764).
+TEST(DataReaderTest, ABareLfIsTextAndNeverEndsALine) {
+  EXPECT_EQ(readAll("a\n..b\n.\nNOOP\r\n.\r\n"), (Read{"a\n..b\n.\nNOOP\r\n", true, ""}));
+  const std::string smuggled = "hello\n.\nMAIL FROM:<ceo@bank.test>\r\nRCPT TO:<bob@example.org>\r\nDATA\r\nforged\r\n";
+  EXPECT_EQ(readAll(smuggled + ".\r\n"), (Read{smuggled, true, ""}));
+  EXPECT_EQ(readAll(".\n.\r\n"), (Read{"\n.\r\n", false, ""}));  // a stuffed dot, then a line that is ".\n."
+}
+
+TEST(DataReaderTest, ACrlfSplitBetweenInputsStillEndsTheLine) {
+  EXPECT_EQ(readAll("a\r\n.\r\n", 2), (Read{"a\r\n", true, ""}));
+  EXPECT_EQ(readAll("ab\r\n.\r\n", 3), (Read{"ab\r\n", true, ""}));
 }
 
 // A CR alone does not end a line (RFC 5321 section 2.3.8); the spool writes it as a line end later.
@@ -63,7 +73,7 @@ TEST(DataReaderTest, WithoutTheDotLineTheMessageGoesOn) {
 }
 
 TEST(DataReaderTest, TheSameAtEveryChunkSize) {
-  const std::string wire = "..\r\n.\r.\r\n...x\n\r\n.a" + std::string(3000, 'z') + "\r\n.\r\nNOOP\r\n";
+  const std::string wire = "..\r\n.\r.\r\n...x\n\r\n.a\n.\n" + std::string(3000, 'z') + "\r\n.\r\nNOOP\r\n";
   const Read expected = readAll(wire);
   ASSERT_TRUE(expected.ended);
   ASSERT_EQ(expected.rest, "NOOP\r\n");

@@ -162,7 +162,7 @@ TEST(LmtpSessionTest, TheSameRepliesAndMessagesAtEveryChunkSizeAndEverySplitPoin
                              "RCPT TO:<c@example.org>\r\n"
                              "DATA\r\n"
                              "Subject: dots\r\n\r\n..\r\n...two\r\n.x\n" +
-                             longTextLine + "\r\nlast\n.\r\n" + std::string(kMaxCommandLine, 'x') +
+                             longTextLine + "\r\nlast\r\n.\r\n" + std::string(kMaxCommandLine, 'x') +
                              "\r\nXYZZY\r\n"
                              "MAIL FROM:<>\r\n"
                              "RSET\r\n"
@@ -411,13 +411,19 @@ TEST(LmtpSessionTest, DotUnstuffingAndTheEndOfDataAtAChunkBoundary) {
             "Return-Path: <a@example.net>\r\nDelivered-To: b@example.org\r\n.\r\n..three\r\nx\r\n.\r\n");
 }
 
-TEST(LmtpSessionTest, BareLfEndsDataLinesAndIsStoredAsCrlf) {
+// Commands may end in a bare LF; message text ends only at CRLF "." CRLF (RFC 5321 sections 2.3.8 and 4.1.1.4), so a
+// transaction hidden behind "\n.\n" is stored as text of the one message, never run (SMTP smuggling). Bare LFs are
+// stored as CRLF.
+TEST(LmtpSessionTest, ABareLfIsMessageTextStoredAsCrlfAndNeverEndsData) {
   Greeted connection;
-  EXPECT_EQ(connection.send("MAIL FROM:<a@example.net>\nRCPT TO:<b@example.org>\nDATA\nSubject: lf\n\n..body\n.\nNOOP\n"),
-            kMailOk + kRcptOk + kStartInput + kDelivered + "250 2.0.0 Ok\r\n");
+  EXPECT_EQ(connection.send("MAIL FROM:<a@example.net>\nRCPT TO:<b@example.org>\nDATA\nSubject: lf\n\nhello\n.\n"
+                            "MAIL FROM:<ceo@bank.test>\r\nRCPT TO:<c@example.org>\r\nDATA\r\n"),
+            kMailOk + kRcptOk + kStartInput);
+  EXPECT_EQ(connection.send("forged\r\n.\r\nNOOP\n"), kDelivered + "250 2.0.0 Ok\r\n");
   ASSERT_EQ(connection.agent.deliveries.size(), 1u);
   EXPECT_EQ(connection.agent.deliveries[0].message,
-            "Return-Path: <a@example.net>\r\nDelivered-To: b@example.org\r\nSubject: lf\r\n\r\n.body\r\n");
+            "Return-Path: <a@example.net>\r\nDelivered-To: b@example.org\r\nSubject: lf\r\n\r\nhello\r\n.\r\n"
+            "MAIL FROM:<ceo@bank.test>\r\nRCPT TO:<c@example.org>\r\nDATA\r\nforged\r\n");
 }
 
 // Dovecot writes Delivered-To only for a single recipient, so a message for several is one identical copy.
@@ -455,8 +461,8 @@ TEST(LmtpSessionTest, AMessageAboveTheMaximumIsReadToItsEndThenRefusedPerRecipie
   EXPECT_EQ(connection.send(envelope + "b" + exactly100 + std::string(5000, 'c') + "\r\n.\r\nNOOP\r\n"),
             kMailOk + kRcptOk + kRcptOk + kStartInput + kTooBig + kTooBig + "250 2.0.0 Ok\r\n");
   EXPECT_EQ(connection.agent.deliveries.size(), 1u);
-  // A bare LF counts as the CRLF it is stored as: 99 octets and a bare LF are 101.
-  EXPECT_EQ(connection.send(envelope + std::string(99, 'd') + "\n.\r\n"),
+  // A bare LF counts as the CRLF it is stored as: 97 octets, a bare LF and a CRLF are 100 on the wire, 101 stored.
+  EXPECT_EQ(connection.send(envelope + std::string(97, 'd') + "\n\r\n.\r\n"),
             kMailOk + kRcptOk + kRcptOk + kStartInput + kTooBig + kTooBig);
   EXPECT_EQ(connection.send("RCPT TO:<b@example.org>\r\n"), "503 5.5.1 Need MAIL command\r\n");
 }
