@@ -1,5 +1,7 @@
 #include "Budget.h"
 
+#include <pthread.h>
+
 #include <cstdlib>
 
 namespace postamt::policy_lua {
@@ -8,6 +10,29 @@ namespace {
 // The hook runs every this many instructions; often enough to stop a loop
 // within microseconds, rarely enough to cost nothing measurable.
 constexpr int kHookEvery = 1000;
+
+// Lua stops C recursion (a __tostring calling string.format on itself, a
+// sort comparator sorting) only after 200 nested C calls, and at a kilobyte
+// or more of C stack each that overflows a session thread's small stack: a
+// crash of the whole server. Calls stop while this much stack is left, which
+// is room for any one C function of Lua's and for raising the error.
+constexpr std::size_t kStackHeadroom = 64 * 1024;
+
+// The lowest address the calling thread may call down to; its stack grows
+// downwards (every platform postamtd builds on). Once per thread: for the
+// main thread glibc reads /proc to answer.
+const char* stackFloor() {
+  thread_local const char* floor = [] {
+    pthread_attr_t attributes;
+    void* low = nullptr;
+    std::size_t size = 0;
+    if (pthread_getattr_np(pthread_self(), &attributes) != 0) return static_cast<const char*>(nullptr);
+    pthread_attr_getstack(&attributes, &low, &size);
+    pthread_attr_destroy(&attributes);
+    return size > kStackHeadroom ? static_cast<const char*>(low) + kStackHeadroom : static_cast<const char*>(nullptr);
+  }();
+  return floor;
+}
 
 }  // namespace
 
@@ -31,8 +56,11 @@ void Budget::startCall(lua_State* state) {
   *static_cast<Budget**>(lua_getextraspace(state)) = this;
   instructionsUsed_ = 0;
   exhausted_ = false;
-  lua_sethook(state, countHook, LUA_MASKCOUNT, kHookEvery);
+  stackFloor_ = stackFloor();
+  watch(state, kHookEvery);
 }
+
+void Budget::watch(lua_State* state, int countEvery) { lua_sethook(state, hook, LUA_MASKCOUNT | LUA_MASKCALL, countEvery); }
 
 void Budget::charge(lua_State* state, std::uint64_t instructions) {
   Budget& budget = of(state);
@@ -42,8 +70,13 @@ void Budget::charge(lua_State* state, std::uint64_t instructions) {
 
 Budget& Budget::of(lua_State* state) { return **static_cast<Budget**>(lua_getextraspace(state)); }
 
-void Budget::countHook(lua_State* state, lua_Debug*) {
+void Budget::hook(lua_State* state, lua_Debug* debug) {
   Budget& budget = of(state);
+  if (debug->event != LUA_HOOKCOUNT) {
+    const char* here = static_cast<const char*>(__builtin_frame_address(0));
+    if (here < budget.stackFloor_) luaL_error(state, "C stack overflow (nested too deeply)");
+    return;
+  }
   budget.instructionsUsed_ += budget.exhausted_ ? 1 : kHookEvery;
   if (budget.instructionsUsed_ > budget.instructionLimit_) budget.exhaust(state);
 }
@@ -54,7 +87,7 @@ void Budget::countHook(lua_State* state, lua_Debug*) {
 void Budget::exhaust(lua_State* state) {
   if (!exhausted_) {
     exhausted_ = true;
-    lua_sethook(state, countHook, LUA_MASKCOUNT, 1);
+    watch(state, 1);
   }
   luaL_error(state, "instruction budget of %I exhausted", static_cast<lua_Integer>(instructionLimit_));
   std::abort();  // luaL_error does not return

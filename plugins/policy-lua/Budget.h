@@ -7,9 +7,10 @@
 namespace postamt::policy_lua {
 
 // What one lua_State may spend: memory for its whole life (a custom lua_Alloc
-// refuses growth past the cap), instructions per call (a count hook). C
-// functions are invisible to the count hook (TOOLCHAIN pitfall 11), so the
-// wrappers of BoundedLibrary charge their work here themselves.
+// refuses growth past the cap), instructions per call (a count hook), and the
+// calling thread's C stack (a call hook). C functions are invisible to the
+// count hook (TOOLCHAIN pitfall 11), so the wrappers of BoundedLibrary charge
+// their work here themselves.
 class Budget {
  public:
   Budget(std::size_t memoryLimit, std::uint64_t instructionLimit)
@@ -29,7 +30,8 @@ class Budget {
 
  private:
   static Budget& of(lua_State* state);
-  static void countHook(lua_State* state, lua_Debug* debug);
+  static void hook(lua_State* state, lua_Debug* debug);
+  static void watch(lua_State* state, int countEvery);
   [[noreturn]] void exhaust(lua_State* state);
 
   std::size_t memoryLimit_;
@@ -37,6 +39,7 @@ class Budget {
   std::uint64_t instructionLimit_;
   std::uint64_t instructionsUsed_ = 0;
   bool exhausted_ = false;
+  const char* stackFloor_ = nullptr;  // below this the calling thread's stack is too short to call on
 };
 
 }  // namespace postamt::policy_lua

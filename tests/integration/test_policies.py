@@ -347,6 +347,22 @@ end
     assert count(server, "SELECT count(*) FROM last_logins") == 0
 
 
+def test_a_malformed_decision_cannot_write_log_lines_of_its_own(server):
+    # Passes the dry run, then answers alice's login with a field whose name is a long line break and a forged line.
+    set_policy(server, "demo", """
+function login(a)
+  if a.user == "alice@demo.test" then return {[("K"):rep(5000) .. "\\nFORGED auth failed remote=203.0.113.9"] = 1} end
+  return {}
+end
+""")
+    time.sleep(1.2)
+    assert refusal(server, "alice@demo.test") is None  # fails open, as any broken decision
+    lines = server.log.read_text().splitlines()
+    failed = [line for line in lines if "policy failed tenant=demo hook=login: " in line]
+    assert len(failed) == 1 and len(failed[0]) < 800, failed
+    assert not [line for line in lines if line.startswith("FORGED")]
+
+
 def test_a_broken_script_falls_back_per_hook_and_logs_one_line(server):
     # Passes the dry run, then loops forever for alice alone.
     set_policy(server, "demo", """

@@ -2,6 +2,8 @@
 
 #include <Poco/Logger.h>
 
+#include "config/LogFields.h"
+
 namespace postamt::policy {
 namespace {
 
@@ -86,8 +88,11 @@ TenantPolicies::Asked TenantPolicies::ask(const tenant::Tenant& tenant, const st
 }
 
 bool TenantPolicies::fallBack(const tenant::Tenant& tenant, const std::string& hook, const std::string& reason, bool closed) {
-  Poco::Logger::get("policy").warning("policy failed tenant=%s hook=%s: %s; failing %s", tenant.name, hook, reason,
-                                      std::string(closed ? "closed" : "open"));
+  // The script writes much of the reason (its error, a field it returned): one line, escaped, and not without end.
+  constexpr std::size_t kMaxReason = 500;
+  const std::string shown = reason.size() > kMaxReason ? reason.substr(0, kMaxReason) + "..." : reason;
+  Poco::Logger::get("policy").warning("policy failed tenant=%s hook=%s: %s; failing %s", tenant.name, hook,
+                                      config::fieldValue(shown), std::string(closed ? "closed" : "open"));
   return closed;
 }
 

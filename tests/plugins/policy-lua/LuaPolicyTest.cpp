@@ -1,9 +1,11 @@
 // policy-lua, black-box through the C ABI as postamtd uses it: the sandbox
 // (one test per escape attempt), the budgets, and what a script may return.
 #include <gtest/gtest.h>
+#include <pthread.h>
 
 #include <chrono>
 #include <ctime>
+#include <functional>
 #include <lua.hpp>
 #include <map>
 #include <string>
@@ -206,6 +208,33 @@ TEST_F(LuaPolicyTest, ASimplePatternStillWorks) {
   const auto outcome = decide("function login(a) return {domain = a.user:match('@(.+)$')} end");
   ASSERT_EQ(outcome.status, POSTAMT_OK) << outcome.error;
   EXPECT_EQ(outcome.values.at("domain"), "demo.test");
+}
+
+// Lua allows 200 nested C calls; a __tostring that formats itself nests string.format that deep at a kilobyte of
+// buffer each, past the end of a session thread's 256 KiB stack (Server.h). It must fail as a script, not crash.
+TEST_F(LuaPolicyTest, CRecursionStopsBeforeTheEndOfASmallThreadStack) {
+  const std::string script =
+      "local mt = {}\n"
+      "mt.__tostring = function(o) return string.format('%s', setmetatable({}, mt)) end\n"
+      "function login() tostring(setmetatable({}, mt)) return {} end";
+  Outcome outcome;
+  pthread_attr_t attributes;
+  pthread_attr_init(&attributes);
+  pthread_attr_setstacksize(&attributes, 256 * 1024);
+  std::function<void()> call = [&] { outcome = decide(script); };
+  pthread_t thread;
+  ASSERT_EQ(pthread_create(
+                &thread, &attributes,
+                [](void* work) -> void* {
+                  (*static_cast<std::function<void()>*>(work))();
+                  return nullptr;
+                },
+                &call),
+            0);
+  pthread_join(thread, nullptr);
+  pthread_attr_destroy(&attributes);
+  EXPECT_EQ(outcome.status, POSTAMT_PERM_FAIL);
+  EXPECT_NE(outcome.error.find("stack overflow"), std::string::npos) << outcome.error;
 }
 
 TEST_F(LuaPolicyTest, TableWalksAreChargedToTheBudget) {
