@@ -52,7 +52,8 @@ void Session::Impl::mail(const CommandLine& line) {
   for (const auto& parameter : path->parameters) {
     if (equalsIgnoringCase(parameter.keyword, "SIZE")) {
       // RFC 1870: size-value = 1*20DIGIT. Twenty digits may not fit in 64 bits; such a size is beyond any maximum.
-      if (envelope.size || !parameter.value || !isDigits(*parameter.value)) {
+      constexpr std::size_t kMaxSizeDigits = 20;
+      if (envelope.size || !parameter.value || !isDigits(*parameter.value) || parameter.value->size() > kMaxSizeDigits) {
         return reject({501, "5.5.4", "Bad SIZE parameter"});
       }
       const auto size = pop3::parseNumber(*parameter.value);

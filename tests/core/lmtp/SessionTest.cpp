@@ -312,7 +312,8 @@ TEST(LmtpSessionTest, TheDeclaredSizeGoesToTheRecipientCheck) {
 
 TEST(LmtpSessionTest, BadSizeAndBodyValuesAreSyntaxErrors) {
   Greeted connection;
-  for (const std::string parameters : {"SIZE", "SIZE=-1", "SIZE=1x", "SIZE=1 SIZE=2"}) {
+  // RFC 1870 section 3: size-value = 1*20DIGIT; a 21st digit is a syntax error however small the value.
+  for (const std::string parameters : {"SIZE", "SIZE=-1", "SIZE=1x", "SIZE=1 SIZE=2", "SIZE=000000000000000000001"}) {
     EXPECT_EQ(connection.send("MAIL FROM:<a@example.net> " + parameters + "\r\n"), "501 5.5.4 Bad SIZE parameter\r\n")
         << parameters;
   }
