@@ -33,7 +33,7 @@ Params mailboxParams(std::int64_t tenantId, const std::string& address) {
   return params;
 }
 
-Params lockParams(const LockLeases::Lock& lock) {
+Params lockParams(const sdk::LockLeases::Lock& lock) {
   Params params = mailboxParams(lock.tenantId, lock.address);
   params.add(lock.holder);
   return params;
@@ -127,13 +127,28 @@ PostgresStore::PostgresStore(sdk::Host host, const sdk::Settings& settings)
       pool_(settings.get("connect"), statements(), static_cast<std::size_t>(settings.getInt("pool_size", 16, 1, 1024)),
             std::chrono::milliseconds(settings.getInt("pool_wait_ms", 5000, 0, 600000)),
             static_cast<int>(settings.getInt("statement_timeout_ms", 30000, 1, INT_MAX))),
-      leases_(host, pool_, leaseSeconds_) {
+      leases_(host, "store-postgres", leaseSeconds_, [this](const std::vector<sdk::LockLeases::Lock>& held) { renew(held); }) {
   try {
     pool_.acquire();  // prepares every statement: a missing table fails here, not at the first login
   } catch (const sdk::Error& e) {
     if (e.status() != POSTAMT_PERM_FAIL) throw;
     throw sdk::Error(POSTAMT_PERM_FAIL, std::string(e.what()) + " (run postamtctl db migrate)");
   }
+}
+
+// Every lease this process holds, in one statement.
+void PostgresStore::renew(const std::vector<sdk::LockLeases::Lock>& held) {
+  std::vector<std::string> tenants, addresses, holders;
+  for (const auto& lock : held) {
+    tenants.push_back(std::to_string(lock.tenantId));
+    addresses.push_back(lock.address);
+    holders.push_back(lock.holder);
+  }
+  pool_.run([&](Connection& db) {
+    Params params;
+    params.addArray(tenants).addArray(addresses).addArray(holders).add(leaseSeconds_);
+    return db.run(kRenewLocks, params);
+  });
 }
 
 std::unique_ptr<sdk::Maildrop> PostgresStore::openMaildrop(const sdk::Mailbox& mailbox, const std::string& lockHolder) {
@@ -143,7 +158,7 @@ std::unique_ptr<sdk::Maildrop> PostgresStore::openMaildrop(const sdk::Mailbox& m
 std::unique_ptr<sdk::Maildrop> PostgresStore::openMaildropWithRules(const sdk::Mailbox& mailbox, const std::string& lockHolder,
                                                                     const MaildropRules& rules) {
   const sdk::RuleBounds bounds = sdk::RuleBounds::of(rules);
-  LockLeases::Lock lock{mailbox.tenantId, mailbox.address, lockHolder};
+  sdk::LockLeases::Lock lock{mailbox.tenantId, mailbox.address, lockHolder};
   // One transaction: a listing that fails leaves no lock behind, and no purge half done.
   const Result listing = pool_.run([&](Connection& db) {
     Transaction transaction(db);
@@ -239,7 +254,7 @@ postamt_status PostgresStore::importMessage(const sdk::Mailbox& mailbox, const s
   }
 }
 
-PostgresMaildrop::PostgresMaildrop(sdk::Host host, ConnectionPool& pool, LockLeases& leases, LockLeases::Lock lock,
+PostgresMaildrop::PostgresMaildrop(sdk::Host host, ConnectionPool& pool, sdk::LockLeases& leases, sdk::LockLeases::Lock lock,
                                    std::int64_t leaseSeconds, std::vector<ListedMessage> messages,
                                    std::int64_t keepDeletedSeconds)
     : host_(host),

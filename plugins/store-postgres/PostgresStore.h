@@ -5,9 +5,9 @@
 #include <string>
 #include <vector>
 
-#include "LockLeases.h"
 #include "Pg.h"
 #include "postamt/sdk/Host.hpp"
+#include "postamt/sdk/LockLeases.hpp"
 #include "postamt/sdk/Settings.hpp"
 #include "postamt/sdk/Store.hpp"
 
@@ -33,10 +33,12 @@ class PostgresStore : public sdk::Store {
                                sdk::MessageSource& message) override;
 
  private:
+  void renew(const std::vector<sdk::LockLeases::Lock>& held);
+
   sdk::Host host_;
   const std::int64_t leaseSeconds_;
   ConnectionPool pool_;
-  LockLeases leases_;  // after pool_: its renewer thread stops before the pool goes
+  sdk::LockLeases leases_;  // after pool_: its renewer thread stops before the pool goes
 };
 
 // One entry of the listing fixed at open.
@@ -51,8 +53,8 @@ struct ListedMessage {
 // is destroyed, which releases it.
 class PostgresMaildrop : public sdk::Maildrop {
  public:
-  PostgresMaildrop(sdk::Host host, ConnectionPool& pool, LockLeases& leases, LockLeases::Lock lock, std::int64_t leaseSeconds,
-                   std::vector<ListedMessage> messages, std::int64_t keepDeletedSeconds);
+  PostgresMaildrop(sdk::Host host, ConnectionPool& pool, sdk::LockLeases& leases, sdk::LockLeases::Lock lock,
+                   std::int64_t leaseSeconds, std::vector<ListedMessage> messages, std::int64_t keepDeletedSeconds);
   ~PostgresMaildrop() override;
 
   void list(const ListingFn& each) override;
@@ -74,8 +76,8 @@ class PostgresMaildrop : public sdk::Maildrop {
 
   sdk::Host host_;
   ConnectionPool& pool_;
-  LockLeases& leases_;
-  const LockLeases::Lock lock_;
+  sdk::LockLeases& leases_;
+  const sdk::LockLeases::Lock lock_;
   const std::int64_t leaseSeconds_;
   const std::vector<ListedMessage> messages_;
   const std::int64_t keepDeletedSeconds_;  // keep-on-server: expunge() hides for this long; 0 removes

@@ -121,8 +121,23 @@ SqliteStore::SqliteStore(sdk::Host host, const sdk::Settings& settings)
       pool_(settings.get("path"), static_cast<int>(settings.getInt("busy_timeout_ms", 5000, 0, INT_MAX)),
             static_cast<std::size_t>(settings.getInt("pool_size", 8, 0, 1024)), Durability::Synced),
       locks_(settings.get("path"), static_cast<int>(settings.getInt("busy_timeout_ms", 5000, 0, INT_MAX)),
-             static_cast<std::size_t>(settings.getInt("pool_size", 8, 0, 1024)), Durability::Unsynced) {
+             static_cast<std::size_t>(settings.getInt("pool_size", 8, 0, 1024)), Durability::Unsynced),
+      leases_(host, kName, leaseSeconds_, [this](const std::vector<sdk::LockLeases::Lock>& held) { renew(held); }) {
   checkSchema(*pool_.acquire(), settings.get("path"));
+}
+
+// Every lease this process holds, in one transaction: unsynced like every lock write.
+void SqliteStore::renew(const std::vector<sdk::LockLeases::Lock>& held) {
+  std::lock_guard<std::mutex> queued(lockWrites_);
+  ConnectionPool::Lease lease = locks_.acquire();
+  Transaction transaction(*lease);
+  Statement renew(*lease, "UPDATE maildrops SET lock_expires_at = ?4 WHERE tenant_id = ?1 AND address = ?2 AND lock_holder = ?3");
+  renew.bind(4, unixNow() + leaseSeconds_);
+  for (const auto& lock : held) {
+    renew.bind(1, lock.tenantId).bind(2, lock.address).bind(3, lock.holder).step();
+    renew.reset();
+  }
+  transaction.commit();
 }
 
 std::unique_ptr<sdk::Maildrop> SqliteStore::openMaildrop(const sdk::Mailbox& mailbox, const std::string& lockHolder) {
@@ -157,8 +172,8 @@ std::unique_ptr<sdk::Maildrop> SqliteStore::openMaildropWithRules(const sdk::Mai
   while (listing.step())
     messages.push_back({listing.integer(0), listing.text(1), static_cast<std::uint64_t>(listing.integer(2)), listing.integer(3)});
   transaction.commit();
-  return std::make_unique<SqliteMaildrop>(host_, pool_, durableWrites_, locks_, lockWrites_, mailbox, lockHolder, leaseSeconds_,
-                                          now + leaseSeconds_, std::move(messages), bounds.keepDeletedSeconds);
+  return std::make_unique<SqliteMaildrop>(host_, pool_, durableWrites_, locks_, lockWrites_, leases_, mailbox, lockHolder,
+                                          leaseSeconds_, std::move(messages), bounds.keepDeletedSeconds);
 }
 
 std::uint64_t SqliteStore::restore(const sdk::Mailbox& mailbox) {
@@ -265,21 +280,21 @@ SqliteMaildrop::OpenBody::OpenBody(std::size_t index, ConnectionPool::Lease leas
     : index(index), lease(std::move(lease)), blob(*this->lease, "bodies", "data", bodyId, false) {}
 
 SqliteMaildrop::SqliteMaildrop(sdk::Host host, ConnectionPool& pool, CommitGroup& durableWrites, ConnectionPool& locks,
-                               std::mutex& lockWrites,
-                               sdk::Mailbox mailbox, std::string lockHolder,
-                               std::int64_t leaseSeconds, std::int64_t lockExpiresAt, std::vector<ListedMessage> messages,
-                               std::int64_t keepDeletedSeconds)
+                               std::mutex& lockWrites, sdk::LockLeases& leases, sdk::Mailbox mailbox, std::string lockHolder,
+                               std::int64_t leaseSeconds, std::vector<ListedMessage> messages, std::int64_t keepDeletedSeconds)
     : host_(host),
       pool_(pool),
       durableWrites_(durableWrites),
       locks_(locks),
       lockWrites_(lockWrites),
+      leases_(leases),
       mailbox_(std::move(mailbox)),
       lockHolder_(std::move(lockHolder)),
       leaseSeconds_(leaseSeconds),
-      lockExpiresAt_(lockExpiresAt),
       messages_(std::move(messages)),
-      keepDeletedSeconds_(keepDeletedSeconds) {}
+      keepDeletedSeconds_(keepDeletedSeconds) {
+  leases_.hold({mailbox_.tenantId, mailbox_.address, lockHolder_});
+}
 
 void SqliteMaildrop::markRetrieved(std::size_t index) noexcept {
   if (index >= messages_.size()) return;
@@ -291,6 +306,11 @@ void SqliteMaildrop::markRetrieved(std::size_t index) noexcept {
 }
 
 SqliteMaildrop::~SqliteMaildrop() {
+  try {
+    leases_.release({mailbox_.tenantId, mailbox_.address, lockHolder_});
+  } catch (const std::bad_alloc&) {
+    // The renewer goes on, but its UPDATE finds the lock released below and changes nothing.
+  }
   body_.reset();
   // The first retrieval only, so "N days after retrieval" counts from when the user first had it. Unsynced, like
   // the lock writes: a mark lost in a power cut only keeps a message longer.
@@ -332,13 +352,11 @@ SqliteMaildrop::~SqliteMaildrop() {
 }
 
 void SqliteMaildrop::list(const ListingFn& each) {
-  keepLock();
   for (const ListedMessage& entry : messages_) each(entry.uidl, entry.size);
 }
 
 std::size_t SqliteMaildrop::read(std::size_t index, std::uint64_t offset, sdk::Span<char> buffer) {
   const ListedMessage& entry = message(index);
-  keepLock();
   if (offset >= entry.size || buffer.empty()) return 0;
   if (offset == 0 && entry.size <= buffer.size()) return readWhole(index, buffer);
   try {
@@ -381,9 +399,8 @@ void SqliteMaildrop::checkSize(std::size_t index, std::uint64_t stored) const {
 void SqliteMaildrop::expunge(sdk::Span<const std::size_t> indexes) {
   for (std::size_t index : indexes) message(index);  // every index checked before anything changes
   body_.reset();
-  std::int64_t expiresAt = 0;
   durableWrites_.run([&](Connection& db) {
-    expiresAt = renewLock(db, unixNow());
+    renewLock(db);
     // Keep-on-server: hidden from every listing until the days are over (purgeExpired), restorable until then.
     Statement remove(db, keepDeletedSeconds_ > 0
                              ? "UPDATE messages SET hidden_until = ?4 WHERE tenant_id = ?1 AND address = ?2 AND uid = ?3"
@@ -398,7 +415,6 @@ void SqliteMaildrop::expunge(sdk::Span<const std::size_t> indexes) {
     }
     if (keepDeletedSeconds_ == 0) purgeBodies(db, bodyIds);
   });
-  lockExpiresAt_ = expiresAt;
 }
 
 const ListedMessage& SqliteMaildrop::message(std::size_t index) const {
@@ -406,25 +422,11 @@ const ListedMessage& SqliteMaildrop::message(std::size_t index) const {
   return messages_[index];
 }
 
-// Renews the lease once a third of it has passed. A busy database is no
-// reason to fail while the lease still runs; a lock someone else took is.
-void SqliteMaildrop::keepLock() {
-  const std::int64_t now = unixNow();
-  if ((now - (lockExpiresAt_ - leaseSeconds_)) * 3 < leaseSeconds_) return;
-  try {
-    std::lock_guard<std::mutex> queued(lockWrites_);
-    lockExpiresAt_ = renewLock(*locks_.acquire(), now);
-  } catch (const sdk::Error& e) {
-    if (e.status() != POSTAMT_TEMP_FAIL || now >= lockExpiresAt_) throw;
-  }
-}
-
-std::int64_t SqliteMaildrop::renewLock(Connection& db, std::int64_t now) {
+void SqliteMaildrop::renewLock(Connection& db) {
   Statement renew(db, "UPDATE maildrops SET lock_expires_at = ?4 WHERE tenant_id = ?1 AND address = ?2 AND lock_holder = ?3");
-  renew.bind(1, mailbox_.tenantId).bind(2, mailbox_.address).bind(3, lockHolder_).bind(4, now + leaseSeconds_).step();
+  renew.bind(1, mailbox_.tenantId).bind(2, mailbox_.address).bind(3, lockHolder_).bind(4, unixNow() + leaseSeconds_).step();
   if (db.changes() == 0)
     throw sdk::Error(POSTAMT_IN_USE, "the lock on maildrop " + mailbox_.address + " was taken over by another session");
-  return now + leaseSeconds_;
 }
 
 }  // namespace postamt::store_sqlite

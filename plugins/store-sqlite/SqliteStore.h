@@ -9,6 +9,7 @@
 #include "CommitGroup.h"
 #include "Sqlite.h"
 #include "postamt/sdk/Host.hpp"
+#include "postamt/sdk/LockLeases.hpp"
 #include "postamt/sdk/Settings.hpp"
 #include "postamt/sdk/Store.hpp"
 
@@ -33,17 +34,19 @@ class SqliteStore : public sdk::Store {
 
  private:
   std::int64_t storeBody(Connection& db, std::int64_t tenantId, sdk::MessageSource& message);
+  void renew(const std::vector<sdk::LockLeases::Lock>& held);
 
   sdk::Host host_;
   std::int64_t leaseSeconds_;
   ConnectionPool pool_;
   CommitGroup durableWrites_{pool_};  // every synced write: deliveries, imports, UPDATE, restore
-  ConnectionPool locks_;  // lease bookkeeping only: Durability::Unsynced
+  ConnectionPool locks_;              // lease bookkeeping only: Durability::Unsynced
   // SQLite admits one writer at a time and makes the others sleep and retry;
   // thousands of sessions taking and releasing locks at once starved some of
   // them past the busy timeout. Queueing this process's lock writes here
   // leaves SQLite's retries to other processes only.
   std::mutex lockWrites_;
+  sdk::LockLeases leases_;  // after what it writes with: its renewer thread stops before they go
 };
 
 // One entry of the listing fixed at open.
@@ -54,12 +57,12 @@ struct ListedMessage {
   std::int64_t bodyId;
 };
 
-// An open maildrop holding the lock under `lockHolder`. Renews the lease
-// while in use; releases the lock when destroyed.
+// An open maildrop holding the lock under `lockHolder`, its lease renewed
+// by the store's LockLeases until the maildrop is destroyed, which releases it.
 class SqliteMaildrop : public sdk::Maildrop {
  public:
   SqliteMaildrop(sdk::Host host, ConnectionPool& pool, CommitGroup& durableWrites, ConnectionPool& locks, std::mutex& lockWrites,
-                 sdk::Mailbox mailbox, std::string lockHolder, std::int64_t leaseSeconds, std::int64_t lockExpiresAt,
+                 sdk::LockLeases& leases, sdk::Mailbox mailbox, std::string lockHolder, std::int64_t leaseSeconds,
                  std::vector<ListedMessage> messages, std::int64_t keepDeletedSeconds);
   ~SqliteMaildrop() override;
 
@@ -84,21 +87,21 @@ class SqliteMaildrop : public sdk::Maildrop {
   const ListedMessage& message(std::size_t index) const;
   std::size_t readWhole(std::size_t index, sdk::Span<char> buffer);
   void checkSize(std::size_t index, std::uint64_t stored) const;
-  void keepLock();
-  std::int64_t renewLock(Connection& db, std::int64_t now);  // returns the new expiry
+  // Renews the lease in `db`'s transaction; throws POSTAMT_IN_USE when another session has taken the lock.
+  void renewLock(Connection& db);
 
   sdk::Host host_;
   ConnectionPool& pool_;
   CommitGroup& durableWrites_;
   ConnectionPool& locks_;
   std::mutex& lockWrites_;
+  sdk::LockLeases& leases_;
   const sdk::Mailbox mailbox_;
   const std::string lockHolder_;
   const std::int64_t leaseSeconds_;
-  std::int64_t lockExpiresAt_;
   const std::vector<ListedMessage> messages_;
   const std::int64_t keepDeletedSeconds_;  // keep-on-server: expunge() hides for this long; 0 removes
-  std::vector<std::int64_t> retrieved_;  // UIDs sent whole, recorded when the maildrop closes
+  std::vector<std::int64_t> retrieved_;    // UIDs sent whole, recorded when the maildrop closes
   std::unique_ptr<OpenBody> body_;
 };
 

@@ -428,17 +428,22 @@ TEST_F(SqliteStoreTest, ExpiredLeaseCanBeTakenOver) {
   store_->close_maildrop(successor);
 }
 
-TEST_F(SqliteStoreTest, LeaseIsRenewedWhileInUse) {
-  void* instance = create({{"path", db_.path()}, {"lock_lease_seconds", "3"}});
+// RFC 1939 section 8: the lock lasts as long as the session, also one that only sends NOOP or STAT (which read
+// nothing from the store) for longer than the lease.
+TEST_F(SqliteStoreTest, LeaseIsRenewedWhileOpenWithoutAnyRead) {
+  void* instance = create({{"path", db_.path()}, {"lock_lease_seconds", "2"}});
   ASSERT_NE(instance, nullptr) << error_;
   ASSERT_EQ(deliver("alice@one.test", "one"), POSTAMT_OK);
   void* maildrop = nullptr;
   ASSERT_EQ(open("alice@one.test", "session-1", &maildrop, instance), POSTAMT_OK) << error_;
   const std::int64_t firstExpiry = std::stoll(db_.query("SELECT lock_expires_at FROM maildrops"));
-  std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // over a third of the lease
-  EXPECT_EQ(readAll(maildrop, 0, 100), "one");
+  std::this_thread::sleep_for(std::chrono::milliseconds(2500));  // past the lease taken at open
   EXPECT_GT(std::stoll(db_.query("SELECT lock_expires_at FROM maildrops")), firstExpiry);
+  void* second = nullptr;
+  EXPECT_EQ(open("alice@one.test", "session-2", &second, instance), POSTAMT_IN_USE);
+  EXPECT_EQ(readAll(maildrop, 0, 100), "one");
   store_->close_maildrop(maildrop);
+  EXPECT_EQ(db_.query("SELECT lock_holder IS NULL FROM maildrops"), "1");
 }
 
 TEST_F(SqliteStoreTest, ExpungeRemovesMessagesAndTheirBodies) {
