@@ -11,8 +11,6 @@ namespace {
 
 // Worst-case matcher steps a pattern call may take: some 50 ms.
 constexpr double kMaxPatternCost = 1e7;
-// C work that costs about as much as one Lua instruction.
-constexpr lua_Integer kBytesPerInstruction = 16;
 
 // Calls the wrapped original (upvalue 1) with the wrapper's arguments.
 int callOriginal(lua_State* state) {
@@ -42,8 +40,7 @@ int boundedRep(lua_State* state) {
   if (total > static_cast<double>(lua_tointeger(state, lua_upvalueindex(2)))) {
     return luaL_error(state, "string.rep: a result of %f bytes is over this policy's memory limit", total);
   }
-  chargeBytes(state, total);
-  return callOriginal(state);
+  return callOriginal(state);  // its result is charged as it is allocated (Budget)
 }
 
 // string.find/match/gmatch/gsub(s, pattern, ...); upvalue 2 is true for find,

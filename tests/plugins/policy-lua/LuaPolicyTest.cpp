@@ -237,6 +237,18 @@ TEST_F(LuaPolicyTest, CRecursionStopsBeforeTheEndOfASmallThreadStack) {
   EXPECT_NE(outcome.error.find("stack overflow"), std::string::npos) << outcome.error;
 }
 
+// Each of these is one instruction to the count hook but copies the whole 64 KiB string: a thousand of them are some
+// 6,000 instructions, yet 64 MiB of work, over the 200,000-instruction budget's worth.
+TEST_F(LuaPolicyTest, StringsMadeInCAreChargedByTheirSize) {
+  for (const std::string copy : {"s:upper()", "s:lower()", "s:reverse()", "s .. 'x'", "string.format('%s', s)"}) {
+    expectStopped("local s = ('a'):rep(65536)\nfunction login() for i = 1, 1000 do local _ = " + copy +
+                      " end return {} end",
+                  "instruction budget");
+  }
+  // A policy's usual strings cost next to nothing.
+  EXPECT_EQ(decide("function login(a) return {text = a.user:upper() .. '!'} end").status, POSTAMT_OK);
+}
+
 TEST_F(LuaPolicyTest, TableWalksAreChargedToTheBudget) {
   expectStopped("function login() table.move({}, 1, 1e18, 2) return {} end", "instruction budget");
   expectStopped("function login() return {text = table.concat({}, '', 1, 1e15)} end", "instruction budget");
