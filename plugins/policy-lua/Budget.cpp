@@ -21,15 +21,15 @@ constexpr std::size_t kStackHeadroom = 64 * 1024;
 // The lowest address the calling thread may call down to; its stack grows
 // downwards (every platform postamtd builds on). Once per thread: for the
 // main thread glibc reads /proc to answer.
-const char* stackFloor() {
-  thread_local const char* floor = [] {
+std::uintptr_t stackFloor() {
+  thread_local const std::uintptr_t floor = [] {
     pthread_attr_t attributes;
     void* low = nullptr;
     std::size_t size = 0;
-    if (pthread_getattr_np(pthread_self(), &attributes) != 0) return static_cast<const char*>(nullptr);
+    if (pthread_getattr_np(pthread_self(), &attributes) != 0) return std::uintptr_t{0};
     pthread_attr_getstack(&attributes, &low, &size);
     pthread_attr_destroy(&attributes);
-    return size > kStackHeadroom ? static_cast<const char*>(low) + kStackHeadroom : static_cast<const char*>(nullptr);
+    return size > kStackHeadroom ? reinterpret_cast<std::uintptr_t>(low) + kStackHeadroom : std::uintptr_t{0};
   }();
   return floor;
 }
@@ -76,7 +76,7 @@ Budget& Budget::of(lua_State* state) { return **static_cast<Budget**>(lua_getext
 void Budget::hook(lua_State* state, lua_Debug* debug) {
   Budget& budget = of(state);
   if (debug->event != LUA_HOOKCOUNT) {
-    const char* here = static_cast<const char*>(__builtin_frame_address(0));
+    const auto here = reinterpret_cast<std::uintptr_t>(__builtin_frame_address(0));
     if (here < budget.stackFloor_) luaL_error(state, "C stack overflow (nested too deeply)");
   } else {
     budget.instructionsUsed_ += budget.exhausted_ ? 1 : kHookEvery;

@@ -6,15 +6,15 @@
 
 namespace postamt::policy_lua {
 
+// C work that costs about as much as one Lua instruction.
+inline constexpr std::size_t kBytesPerInstruction = 16;
+
 // What one lua_State may spend: memory for its whole life (a custom lua_Alloc
 // refuses growth past the cap), instructions per call (a count hook), and the
 // calling thread's C stack (a call hook). C functions and the VM's own
 // concatenation are invisible to the count hook (TOOLCHAIN pitfall 11): what
 // they allocate is charged as the work it took to fill, and the wrappers of
 // BoundedLibrary charge what they read.
-// C work that costs about as much as one Lua instruction.
-inline constexpr std::size_t kBytesPerInstruction = 16;
-
 class Budget {
  public:
   Budget(std::size_t memoryLimit, std::uint64_t instructionLimit)
@@ -43,7 +43,7 @@ class Budget {
   std::uint64_t instructionLimit_;
   std::uint64_t instructionsUsed_ = 0;
   bool exhausted_ = false;
-  const char* stackFloor_ = nullptr;  // below this the calling thread's stack is too short to call on
+  std::uintptr_t stackFloor_ = 0;  // below this the calling thread's stack is too short to call on
 };
 
 }  // namespace postamt::policy_lua

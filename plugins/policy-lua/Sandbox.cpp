@@ -85,6 +85,27 @@ void publishReadOnly(lua_State* state, int globals, const char* name) {
   lua_pop(state, 1);
 }
 
+// xpcall(f, handler, ...) as Lua's, but the handler gets the error once the stack is unwound. Lua's own runs it at
+// the point of the error, with the hooks still off if a hook raised it: a handler that loops or nests again there
+// escaped the instruction budget and the C stack guard (Budget) and could hang a thread or crash the server.
+int xpcallAfterUnwinding(lua_State* state) {
+  const int arguments = lua_gettop(state);
+  luaL_checkany(state, 1);
+  luaL_checktype(state, 2, LUA_TFUNCTION);
+  lua_pushvalue(state, 2);  // the handler, kept below what the call leaves
+  lua_pushvalue(state, 1);
+  for (int i = 3; i <= arguments; ++i) lua_pushvalue(state, i);
+  if (lua_pcall(state, arguments - 2, LUA_MULTRET, 0) == LUA_OK) {
+    lua_pushboolean(state, 1);
+    lua_replace(state, arguments + 1);  // true, in the handler's place, then the results
+    return lua_gettop(state) - arguments;
+  }
+  lua_call(state, 1, 1);  // handler(error)
+  lua_pushboolean(state, 0);
+  lua_insert(state, -2);
+  return 2;
+}
+
 }  // namespace
 
 void Sandbox::open(lua_State* state, std::size_t memoryLimit) {
@@ -120,6 +141,8 @@ void Sandbox::open(lua_State* state, std::size_t memoryLimit) {
   lua_setfield(state, globals, "setmetatable");
   lua_pushcfunction(state, guardedRawset);
   lua_setfield(state, globals, "rawset");
+  lua_pushcfunction(state, xpcallAfterUnwinding);
+  lua_setfield(state, globals, "xpcall");
   boundLibraries(state, memoryLimit);
 
   // ("x"):rep(...) reaches the string library through the strings' metatable: hide that too.

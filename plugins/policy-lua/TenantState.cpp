@@ -60,7 +60,7 @@ TenantState::TenantState(const sdk::Host& host, const Limits& limits, const sdk:
   lua_atpanic(lua(), panic);
   Invocation invocation{this};
   invocation.script = &script;
-  budget_.startCall(lua());
+  budget_.startCall(lua());  // again before the main chunk; until then, for the hooks' sake
   lua_pushcfunction(lua(), load);
   lua_pushlightuserdata(lua(), &invocation);
   const int status = lua_pcall(lua(), 1, 0, 0);
@@ -86,7 +86,8 @@ int TenantState::load(lua_State* state) {
   const std::string_view text = invocation.script->text;
   if (luaL_loadbufferx(state, text.data(), text.size(), "=policy", "t") != LUA_OK) return lua_error(state);
   lua_insert(state, -2);
-  lua_setupvalue(state, -2, 1);  // the chunk's _ENV: the globals view
+  lua_setupvalue(state, -2, 1);   // the chunk's _ENV: the globals view
+  self.budget_.startCall(state);  // the script's own work counts, not what opening the libraries allocated
   lua_call(state, 0, 0);
   Sandbox::lock(state);
   return 0;

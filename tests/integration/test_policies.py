@@ -348,10 +348,10 @@ end
 
 
 def test_a_malformed_decision_cannot_write_log_lines_of_its_own(server):
-    # Passes the dry run, then answers alice's login with a field whose name is a long line break and a forged line.
+    # Passes the dry run, then answers alice's login with a field whose name is a line break, a forged line and more.
     set_policy(server, "demo", """
 function login(a)
-  if a.user == "alice@demo.test" then return {[("K"):rep(5000) .. "\\nFORGED auth failed remote=203.0.113.9"] = 1} end
+  if a.user == "alice@demo.test" then return {["x\\nFORGED auth failed remote=203.0.113.9" .. ("K"):rep(5000)] = 1} end
   return {}
 end
 """)

@@ -31,10 +31,14 @@ void configure(Poco::JWT::Signer& signer, const OAuthIssuer& issuer) {
 
 TokenVerdict verifyBearerToken(const OAuthIssuer& issuer, const std::string& token, const std::string& user,
                                Poco::Timestamp now) {
+  Poco::JWT::Signer signer;
+  try {
+    configure(signer, issuer);
+  } catch (const Poco::Exception& e) {
+    return {false, "the tenant's token key: " + e.displayText()};  // the server's own mistake, said in full
+  }
   Poco::JWT::Token parsed;
   try {
-    Poco::JWT::Signer signer;
-    configure(signer, issuer);
     if (!signer.tryVerify(token, parsed)) return {false, "bad signature or algorithm"};
     if (parsed.getIssuer() != issuer.issuer) return {false, "issuer " + parsed.getIssuer()};
     const auto audience = parsed.getAudience();
@@ -47,8 +51,8 @@ TokenVerdict verifyBearerToken(const OAuthIssuer& issuer, const std::string& tok
     if (!sameAddress(subject, user)) return {false, "token is for " + subject};
     return {true, {}};
   } catch (const Poco::Exception& e) {
-    // A malformed token, a claim of the wrong type, a key that does not parse. Only the kind of failure: Poco's
-    // message quotes the token (its "alg", a claim), which is the client's to write until the signature is checked.
+    // A malformed token or a claim of the wrong type. Only the kind of failure: Poco's message quotes the token (its
+    // "alg", a claim), which is the client's to write until the signature is checked.
     return {false, std::string("malformed token (") + e.name() + ")"};
   }
 }

@@ -50,7 +50,7 @@ class Directory {
   void addDomain(const std::string& domain, const std::string& tenantName);
   void deleteDomain(const std::string& domain);
 
-  // Every tenant's own TLS certificate, with the tenant's domains.
+  // Every tenant's own TLS certificate.
   std::vector<net::TenantCertificate> certificates();
   // Which tenant every domain belongs to, for the certificates' names.
   net::DomainOwners domainOwners();

@@ -241,12 +241,25 @@ TEST_F(LuaPolicyTest, CRecursionStopsBeforeTheEndOfASmallThreadStack) {
 // 6,000 instructions, yet 64 MiB of work, over the 200,000-instruction budget's worth.
 TEST_F(LuaPolicyTest, StringsMadeInCAreChargedByTheirSize) {
   for (const std::string copy : {"s:upper()", "s:lower()", "s:reverse()", "s .. 'x'", "string.format('%s', s)"}) {
-    expectStopped("local s = ('a'):rep(65536)\nfunction login() for i = 1, 1000 do local _ = " + copy +
-                      " end return {} end",
+    expectStopped("local s = ('a'):rep(65536)\nfunction login() for i = 1, 1000 do local _ = " + copy + " end return {} end",
                   "instruction budget");
   }
   // A policy's usual strings cost next to nothing.
   EXPECT_EQ(decide("function login(a) return {text = a.user:upper() .. '!'} end").status, POSTAMT_OK);
+}
+
+// Lua's own xpcall runs its handler where the error was raised, with the hooks off when a hook raised it: there a
+// handler escaped both the budget and the C stack guard. The sandbox's runs it once the stack is unwound.
+TEST_F(LuaPolicyTest, AnXpcallHandlerIsBoundLikeAnyCode) {
+  expectStopped("function login() xpcall(function() while true do end end, function() while true do end end) end",
+                "instruction budget");
+  Outcome caught = decide(
+      "function login() local ok, e = xpcall(function(x) error('no ' .. x, 0) end, function(m) return m .. '!' end, 'way') "
+      "return {text = tostring(ok) .. ' ' .. e} end");
+  EXPECT_EQ(caught.status, POSTAMT_OK) << caught.error;
+  EXPECT_EQ(caught.values["text"], "false no way!");
+  Outcome fine = decide("function login() return {text = select(2, xpcall(string.upper, tostring, 'ok'))} end");
+  EXPECT_EQ(fine.values["text"], "OK") << fine.error;
 }
 
 TEST_F(LuaPolicyTest, TableWalksAreChargedToTheBudget) {

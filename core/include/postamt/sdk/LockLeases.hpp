@@ -72,14 +72,33 @@ class LockLeases {
     std::unique_lock<std::mutex> lock(mutex_);
     while (!stop_.wait_for(lock, interval, [&] { return stopping_; })) {
       if (held_.empty()) continue;
-      const std::vector<Lock> held(held_.begin(), held_.end());
       lock.unlock();
-      try {
-        renew_(held);
-      } catch (const std::exception& e) {
-        host_.log(POSTAMT_LOG_WARNING, source_, std::string("renewing maildrop lock leases failed: ") + e.what());
-      }
+      renewHeld();
       lock.lock();
+    }
+  }
+
+  // Whatever fails, the thread goes on: an exception leaving it would end the process.
+  void renewHeld() noexcept {
+    try {
+      std::vector<Lock> held;
+      {
+        std::lock_guard<std::mutex> lock(mutex_);
+        held.assign(held_.begin(), held_.end());
+      }
+      renew_(held);
+    } catch (const std::exception& e) {
+      logFailure(e.what());
+    } catch (...) {
+      logFailure("an exception that is not a std::exception");
+    }
+  }
+
+  void logFailure(const char* why) noexcept {
+    try {
+      host_.log(POSTAMT_LOG_WARNING, source_, std::string("renewing maildrop lock leases failed: ") + why);
+    } catch (...) {
+      // Out of memory for the line: the next interval tries again.
     }
   }
 
