@@ -262,6 +262,19 @@ TEST_F(LuaPolicyTest, AnXpcallHandlerIsBoundLikeAnyCode) {
   EXPECT_EQ(fine.values["text"], "OK") << fine.error;
 }
 
+// The least limit the setting accepts (1000) loads and runs a plain script: what opening the libraries allocates is
+// not the script's to pay.
+TEST_F(LuaPolicyTest, TheLeastInstructionLimitStillRunsAPlainScript) {
+  api_->destroy(instance_);
+  SettingList settings({{"instruction_limit", "1000"}});
+  char text[256] = "";
+  postamt_error error{text, sizeof text};
+  instance_ = api_->create(&plugin::hostApi(), settings.get(), &error);
+  ASSERT_NE(instance_, nullptr) << text;
+  const Outcome outcome = decide("local delay = 60\nfunction login(a) return {login_delay = delay} end");
+  EXPECT_EQ(outcome.status, POSTAMT_OK) << outcome.error;
+}
+
 TEST_F(LuaPolicyTest, TableWalksAreChargedToTheBudget) {
   expectStopped("function login() table.move({}, 1, 1e18, 2) return {} end", "instruction budget");
   expectStopped("function login() return {text = table.concat({}, '', 1, 1e15)} end", "instruction budget");
