@@ -231,6 +231,7 @@ class Client {
       if (answer.code == 354) {
         expect(inTransaction_ && accepted_ > 0, "DATA was accepted without a recipient", line);
         inData_ = true;
+        atLineStart_ = true;
         message_.clear();
       }
     } else if (keyword == "RSET") {
@@ -248,11 +249,13 @@ class Client {
   }
 
   // RFC 5321 section 4.5.2: the text up to the line that is "." alone, the first "." of any other line removed.
+  // Only CRLF ends a line of text (section 2.3.8): a piece the driver split at a bare LF goes on the same line.
   void messageLine(std::string_view text) {
-    if (text == "." || text == ".\r") return endOfData();
-    if (text.starts_with('.')) text.remove_prefix(1);
+    if (atLineStart_ && text == ".\r") return endOfData();
+    if (atLineStart_ && text.starts_with('.')) text.remove_prefix(1);
     message_.append(text);
     message_ += '\n';
+    atLineStart_ = text.ends_with('\r');
   }
 
   // RFC 2033 section 4.2: one reply per accepted recipient, in RCPT order.
@@ -299,6 +302,7 @@ class Client {
   bool inTransaction_ = false;
   std::size_t accepted_ = 0;
   bool inData_ = false;
+  bool atLineStart_ = false;  // in DATA's text: the last piece ended in CRLF
   std::string message_;         // unstuffed, line ends as sent
   std::size_t deliveries_ = 0;  // of the agent's, those matched with the replies read so far
   bool closedByNotice_ = false;
