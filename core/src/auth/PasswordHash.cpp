@@ -280,8 +280,8 @@ PasswordCheck verifyPassword(std::string_view stored, std::string_view password)
 }
 
 bool isDeliberatelySlow(std::string_view stored) {
-  const auto notation = sasl::parseStoredNotation(stored);
-  const Scheme* scheme = notation ? findScheme(notation->scheme) : nullptr;
+  const auto name = sasl::storedScheme(stored);
+  const Scheme* scheme = name ? findScheme(*name) : nullptr;
   return scheme != nullptr && (scheme->method == Method::Crypt || scheme->method == Method::Argon2 || scheme->method == Method::Scram);
 }
 

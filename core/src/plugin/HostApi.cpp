@@ -15,19 +15,13 @@
 #include "auth/PasswordHash.h"
 #include "auth/VerifiedPasswords.h"
 #include "config/LogFields.h"
+#include "sasl/StoredNotation.h"
 
 namespace postamt::plugin {
 namespace {
 
 std::mutex defaultSchemeMutex;
 std::string defaultScheme = "SHA512-CRYPT";
-
-// The scheme a stored hash names, as written, for a log line: none of the hash itself.
-std::string storedScheme(std::string_view stored) {
-  if (stored.empty() || stored.front() != '{') return "CRYPT";  // Dovecot's reading of a bare hash
-  const std::size_t close = stored.find('}');
-  return close == std::string_view::npos ? "(no closing brace)" : std::string(stored.substr(1, close - 1));
-}
 
 std::string currentDefaultScheme() {
   std::lock_guard<std::mutex> lock(defaultSchemeMutex);
@@ -80,7 +74,7 @@ postamt_status verifyPassword(const char* stored, const char* password, size_t p
       case auth::PasswordCheck::Malformed:
         // The host is not told whose it is; the scheme narrows the search, and the plugin's failure line follows.
         Poco::Logger::get("auth").warning("a stored password hash is malformed; the login is denied: scheme=" +
-                                          config::fieldValue(storedScheme(stored)));
+                                          config::fieldValue(sasl::storedScheme(stored).value_or("(no closing brace)")));
         return POSTAMT_DENIED;
       case auth::PasswordCheck::UnknownScheme:
         return POSTAMT_UNSUPPORTED;

@@ -44,6 +44,25 @@ std::string encode(std::string_view bytes, Encoding encoding) {
   return std::string(bytes);
 }
 
+struct Parts {
+  std::string_view scheme;          // without the encoding suffix
+  std::optional<Encoding> written;  // what the suffix names
+  std::string_view payload;
+};
+
+// "{SCHEME[.SUFFIX]}payload" taken apart, a bare hash as CRYPT's; nothing when the brace is never closed.
+std::optional<Parts> split(std::string_view stored) {
+  if (stored.empty() || stored.front() != '{') return Parts{"CRYPT", std::nullopt, stored};
+  const std::size_t close = stored.find('}');
+  if (close == std::string_view::npos) return std::nullopt;
+  Parts parts{stored.substr(1, close - 1), std::nullopt, stored.substr(close + 1)};
+  if (const std::size_t dot = parts.scheme.rfind('.'); dot != std::string_view::npos) {
+    parts.written = namedEncoding(parts.scheme.substr(dot + 1));
+    if (parts.written) parts.scheme = parts.scheme.substr(0, dot);
+  }
+  return parts;
+}
+
 }  // namespace
 
 bool sameSchemeName(std::string_view a, std::string_view b) {
@@ -51,24 +70,22 @@ bool sameSchemeName(std::string_view a, std::string_view b) {
   return std::equal(a.begin(), a.end(), b.begin(), b.end(), [&](char x, char y) { return upper(x) == upper(y); });
 }
 
+std::optional<std::string_view> storedScheme(std::string_view stored) {
+  const auto parts = split(stored);
+  return parts ? std::optional(parts->scheme) : std::nullopt;
+}
+
 std::optional<StoredNotation> parseStoredNotation(std::string_view stored) {
-  if (stored.empty() || stored.front() != '{') return StoredNotation{"CRYPT", std::string(stored)};
-  const std::size_t close = stored.find('}');
-  if (close == std::string_view::npos) return std::nullopt;
-  std::string_view scheme = stored.substr(1, close - 1);
-  const std::string_view payload = stored.substr(close + 1);
-  std::optional<Encoding> written;
-  if (const std::size_t dot = scheme.rfind('.'); dot != std::string_view::npos) {
-    written = namedEncoding(scheme.substr(dot + 1));
-    if (written) scheme = scheme.substr(0, dot);
-  }
-  const Encoding own = ownEncoding(scheme);
+  const auto parts = split(stored);
+  if (!parts) return std::nullopt;
+  const Encoding own = ownEncoding(parts->scheme);
+  auto written = parts->written;
   // Without a suffix Dovecot tells hex from base64 by length, for a scheme whose payload has a fixed size.
-  if (!written && own == Encoding::Hex && payload.size() != kCramMd5HexLength) written = Encoding::Base64;
-  if (!written || *written == own) return StoredNotation{std::string(scheme), std::string(payload)};
-  const auto bytes = decode(payload, *written);
+  if (!written && own == Encoding::Hex && parts->payload.size() != kCramMd5HexLength) written = Encoding::Base64;
+  if (!written || *written == own) return StoredNotation{std::string(parts->scheme), std::string(parts->payload)};
+  const auto bytes = decode(parts->payload, *written);
   if (!bytes) return std::nullopt;
-  return StoredNotation{std::string(scheme), encode(*bytes, own)};
+  return StoredNotation{std::string(parts->scheme), encode(*bytes, own)};
 }
 
 }  // namespace postamt::sasl

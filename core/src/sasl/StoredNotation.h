@@ -18,6 +18,10 @@ struct StoredNotation {
 // the scheme's name, which then names no scheme, as in Dovecot.
 std::optional<StoredNotation> parseStoredNotation(std::string_view stored);
 
+// Only the scheme parseStoredNotation() would give, without decoding or copying anything; nothing when the brace is
+// never closed.
+std::optional<std::string_view> storedScheme(std::string_view stored);
+
 // Whether two scheme names are the same: ASCII letters compare without regard to case, as in Dovecot.
 bool sameSchemeName(std::string_view a, std::string_view b);
 

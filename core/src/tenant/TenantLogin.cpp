@@ -179,8 +179,8 @@ sasl::TokenCheck TenantLogin::verifyBearerToken(const std::string& user, const s
     const auto verdict = issuer ? auth::verifyBearerToken(*issuer, token, resolved.mailbox->mailbox.fullAddress)
                                 : auth::TokenVerdict{false, "tenant " + resolved.mailbox->tenant.name + " takes no tokens"};
     if (verdict.valid) return sasl::TokenCheck::Valid;
-    Poco::Logger::get("auth").information("bearer token refused user=" + config::fieldValue(user) +
-                                          " reason=" + config::fieldValue(verdict.reason));
+    Poco::Logger::get("auth").information(
+        config::keyValueLine("bearer token refused", {{"user", user}, {"reason", verdict.reason}}));
     return sasl::TokenCheck::Invalid;
   } catch (const DirectoryError&) {
     return sasl::TokenCheck::TempFail;
@@ -228,8 +228,9 @@ pop3::LoginResult TenantLogin::logged(const pop3::LoginRequest& request, pop3::L
   } else {
     // Right credentials, or a fault of the server's (IN-USE, LOGIN-DELAY, a store that is down): not a failed
     // authentication, so nothing fail2ban counts against the client.
-    log.information("login refused user=" + config::fieldValue(request.user) + " remote=" + request.remoteAddress +
-                    " mechanism=" + config::fieldValue(request.mechanism) + " reason=" + config::fieldValue(result.text));
+    log.information(config::keyValueLine(
+        "login refused",
+        {{"user", request.user}, {"remote", request.remoteAddress}, {"mechanism", request.mechanism}, {"reason", result.text}}));
   }
   return result;
 }

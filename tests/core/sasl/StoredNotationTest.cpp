@@ -48,6 +48,13 @@ TEST(StoredNotationTest, APayloadNotInTheNamedEncodingIsNothing) {
   EXPECT_FALSE(parseStoredNotation("{PLAIN"));                // never closed
 }
 
+TEST(StoredNotationTest, TheSchemeAloneIsTheOneTheWholeParseGives) {
+  EXPECT_EQ(storedScheme("{SSHA512.HEX}not hex at all"), "SSHA512");  // named without decoding the payload
+  EXPECT_EQ(storedScheme("{SSHA.ROT13}abc"), "SSHA.ROT13");
+  EXPECT_EQ(storedScheme("$6$salt$hash"), "CRYPT");
+  EXPECT_EQ(storedScheme("{PLAIN"), std::nullopt);
+}
+
 TEST(StoredNotationTest, SchemeNamesCompareWithoutRegardToCase) {
   EXPECT_TRUE(sameSchemeName("scram-sha-256", "SCRAM-SHA-256"));
   EXPECT_FALSE(sameSchemeName("SCRAM-SHA-25", "SCRAM-SHA-256"));
