@@ -107,6 +107,20 @@ def test_one_reply_per_recipient_in_rcpt_order_and_unknown_users(postamt):
         assert retrieve(postamt, user) == b"Return-Path: <>\r\nSubject: many\r\n\r\nhi\r\n"
 
 
+def test_a_mailbox_named_twice_gets_one_copy_and_a_reply_for_each_rcpt(postamt):
+    # RFC 2033 section 4.2: one reply after DATA per accepted RCPT, repeats included. Addresses name mailboxes in
+    # any case, so Alice@Demo.Test is alice's mailbox again, and a mailbox gets a message once.
+    rcpt, replies = transaction(postamt, "s@example.org", ["alice@demo.test", "bob@demo.test", "Alice@Demo.Test"],
+                                b"Subject: twice\r\n\r\nx\r\n")
+    assert all(r.startswith(b"250") for r in rcpt), rcpt
+    assert [r[:9] for r in replies] == [b"250 2.0.0"] * 3, replies
+    assert b"<Alice@Demo.Test>" in replies[2]
+    for user in ("alice@demo.test", "bob@demo.test"):
+        client = postamt.login(user)
+        assert client.command("STAT").startswith(b"+OK 1 "), user
+        client.command("QUIT")
+
+
 def test_failing_store_for_one_recipient_gets_451_while_others_succeed(postamt):
     for statement in BREAK_CAROLS_DELIVERIES[postamt.backend]:
         postamt.sql(statement)

@@ -4,6 +4,7 @@
 
 #include <map>
 #include <tuple>
+#include <utility>
 
 #include "delivery/PrefixedSource.h"
 
@@ -55,11 +56,13 @@ lmtp::Reply TenantDelivery::checkRecipient(const std::string& recipient, std::op
 
 std::vector<lmtp::Reply> TenantDelivery::deliver(const lmtp::Envelope& envelope, MessageSpool& message) {
   std::vector<lmtp::Reply> replies(envelope.recipients.size(), kTemporaryFailure);
-  // Recipients of one tenant in one store instance, with the same tag from the policy, are delivered together.
+  // Recipients of one tenant in one store instance, with the same tag from the policy, are delivered together. A
+  // mailbox named twice (RCPT repeated, or in another case) gets one copy, and both recipients its store's reply.
   struct Group {
     plugin::StoreInstance* store;
-    std::vector<tenant::Mailbox> mailboxes;
-    std::vector<std::size_t> positions;  // in envelope.recipients
+    std::vector<tenant::Mailbox> mailboxes;                       // each once
+    std::map<std::string, std::size_t> mailboxIndex;              // full address -> place in mailboxes
+    std::vector<std::pair<std::size_t, std::size_t>> recipients;  // place in envelope.recipients, in mailboxes
   };
   std::map<std::tuple<std::string, std::int64_t, std::string>, Group> groups;
   for (std::size_t i = 0; i < envelope.recipients.size(); ++i) {
@@ -73,10 +76,11 @@ std::vector<lmtp::Reply> TenantDelivery::deliver(const lmtp::Envelope& envelope,
         replies[i] = *verdict.refusal;
         continue;
       }
-      auto& group =
-          groups.try_emplace({target.store.name(), target.tenant.id, verdict.tag}, Group{&target.store, {}, {}}).first->second;
-      group.mailboxes.push_back(target.mailbox);
-      group.positions.push_back(i);
+      auto& group = groups.try_emplace({target.store.name(), target.tenant.id, verdict.tag}, Group{&target.store, {}, {}, {}})
+                        .first->second;
+      const auto [known, added] = group.mailboxIndex.try_emplace(target.mailbox.fullAddress, group.mailboxes.size());
+      if (added) group.mailboxes.push_back(target.mailbox);
+      group.recipients.emplace_back(i, known->second);
     } catch (const tenant::DirectoryError& e) {
       Poco::Logger::get("lmtp").warning("recipient %s: %s", envelope.recipients[i], std::string(e.what()));
     }
@@ -89,13 +93,13 @@ std::vector<lmtp::Reply> TenantDelivery::deliver(const lmtp::Envelope& envelope,
     if (delivered.status != POSTAMT_OK) {
       Poco::Logger::get("lmtp").warning("delivery to %s failed: %s", std::get<0>(key), delivered.error);
     }
-    for (std::size_t j = 0; j < group.positions.size(); ++j) {
-      const std::string& recipient = envelope.recipients[group.positions[j]];
-      const postamt_status status = delivered.status == POSTAMT_OK ? delivered.perRecipient[j] : delivered.status;
+    for (const auto& [position, mailbox] : group.recipients) {
+      const std::string& recipient = envelope.recipients[position];
+      const postamt_status status = delivered.status == POSTAMT_OK ? delivered.perRecipient[mailbox] : delivered.status;
       if (status == POSTAMT_OK) {
-        replies[group.positions[j]] = {250, "2.0.0", "<" + recipient + "> Saved"};
+        replies[position] = {250, "2.0.0", "<" + recipient + "> Saved"};
       } else if (status == POSTAMT_PERM_FAIL) {
-        replies[group.positions[j]] = {554, "5.3.0", "<" + recipient + "> Message could not be stored"};
+        replies[position] = {554, "5.3.0", "<" + recipient + "> Message could not be stored"};
       }
     }
   }

@@ -35,7 +35,8 @@ class DeliveryAgent {
 
   // After DATA: stores the spooled message (CRLF-normalised, unstuffed, trace
   // headers already prepended) for every accepted recipient, durably before
-  // returning. Returns one reply per envelope recipient, in RCPT order
+  // returning; a mailbox named by several recipients gets one copy. Returns
+  // one reply per envelope recipient, in RCPT order
   // (RFC 2033 section 4.2): 250 2.0.0, or 451 4.3.0 for a recipient whose
   // store failed while the others succeeded.
   virtual std::vector<Reply> deliver(const Envelope& envelope, delivery::MessageSpool& message) = 0;
