@@ -433,6 +433,28 @@ def test_oauthbearer_error_exchange_of_rfc7628(oauth_postamt):
     client.quit()
 
 
+def test_oauthbearer_without_authzid_is_the_user_its_token_names(oauth_postamt):
+    # RFC 7628 section 3.1: the GS2 authzid may be left out ("n,,"); the token then says who the user is, and that
+    # user's tenant checks its signature, so a forged one gets the error exchange as before.
+    forged = hs256_jwt(b"not the secret", iss=ISSUER, aud=AUDIENCE, email=ALICE, exp=int(time.time()) + 300)
+    client = pop(oauth_postamt)
+    for bearer, good in [(forged, False), (token(), True)]:
+        client._putcmd("AUTH OAUTHBEARER")
+        assert client._getresp() == b"+ "
+        client._putcmd(b64(b"n,,\x01auth=Bearer " + bearer.encode() + b"\x01\x01"))
+        if good:
+            assert client._getresp().startswith(b"+OK")
+            break
+        assert json.loads(base64.b64decode(client._getresp()[2:]))["status"] == "invalid_token"
+        client._putcmd(b64(b"\x01"))
+        with pytest.raises(poplib.error_proto, match=r"-ERR \[AUTH\]"):
+            client._getresp()
+    assert client.stat()[0] == 0
+    client.quit()
+    logins = [line for line in oauth_postamt.log.read_text().splitlines() if " login user=" in line]
+    assert len(logins) == 1 and f"user={ALICE}" in logins[0] and "mechanism=OAUTHBEARER" in logins[0], logins
+
+
 FAIL2BAN_FILTER = pathlib.Path(__file__).resolve().parents[2] / "core/etc/fail2ban/filter.d/postamt.conf"
 
 

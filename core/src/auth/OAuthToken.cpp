@@ -9,6 +9,8 @@
 #include <algorithm>
 #include <sstream>
 
+#include "sasl/TokenSubject.h"
+
 namespace postamt::auth {
 namespace {
 
@@ -46,8 +48,7 @@ TokenVerdict verifyBearerToken(const OAuthIssuer& issuer, const std::string& tok
     if (!parsed.payload().has("exp")) return {false, "no expiry"};
     if (parsed.getExpiration() <= now) return {false, "expired"};
     if (parsed.payload().has("nbf") && parsed.getNotBefore() > now) return {false, "not yet valid"};
-    const std::string subject =
-        parsed.payload().has("email") ? parsed.payload().getValue<std::string>("email") : parsed.getSubject();
+    const std::string subject = sasl::tokenSubject(parsed);
     if (!sameAddress(subject, user)) return {false, "token is for " + subject};
     return {true, {}};
   } catch (const Poco::Exception& e) {

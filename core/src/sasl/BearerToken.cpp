@@ -3,6 +3,7 @@
 #include <Poco/String.h>
 
 #include "sasl/Gs2Header.h"
+#include "sasl/TokenSubject.h"
 
 namespace postamt::sasl {
 namespace {
@@ -58,8 +59,8 @@ bool BearerToken::readPairs(std::string_view pairs, std::string& user, std::stri
   return !token.empty();
 }
 
-// RFC 7628 section 3.1: gs2-header kvsep *kvpair kvsep. The user is the GS2 authzid, which this server requires:
-// a token alone does not say which tenant's keys check it.
+// RFC 7628 section 3.1: gs2-header kvsep *kvpair kvsep. The user is the GS2 authzid; a client may leave it out,
+// and the token then names the user (its subject), which also says whose tenant's keys check it.
 BearerToken::Credentials OAuthBearer::parse(std::string_view message) const {
   Credentials credentials;
   const auto header = parseGs2Header(message);
@@ -67,14 +68,16 @@ BearerToken::Credentials OAuthBearer::parse(std::string_view message) const {
     credentials.error = header.error;
     return credentials;
   }
-  if (header.authzid.empty()) {
-    credentials.error = "OAUTHBEARER needs the user name as authorization identity";
-    return credentials;
-  }
   credentials.user = header.authzid;
   const auto pairs = message.substr(header.length);
   if (pairs.empty() || pairs.front() != kSeparator || !readPairs(pairs.substr(1), credentials.user, credentials.token, {})) {
     credentials.error = "Malformed OAUTHBEARER message";
+  } else if (credentials.user.empty()) {
+    if (auto subject = unverifiedTokenSubject(credentials.token)) {
+      credentials.user = std::move(*subject);
+    } else {
+      credentials.error = "OAUTHBEARER needs the user name as authorization identity, or a token that names the user";
+    }
   }
   return credentials;
 }

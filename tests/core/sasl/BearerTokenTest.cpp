@@ -1,3 +1,5 @@
+#include <Poco/JWT/Signer.h>
+#include <Poco/JWT/Token.h>
 #include <gtest/gtest.h>
 
 #include <string>
@@ -67,16 +69,56 @@ TEST(BearerTokenTest, AVerifierThatIsDownIsATemporaryFailure) {
   EXPECT_EQ(mechanism.step(kXOAuth2).failure, Step::Failure::TempFail);
 }
 
-TEST(BearerTokenTest, OAuthBearerNeedsTheUserAsAuthzidAndNoChannelBinding) {
-  for (const std::string& bad : {"n,,\x01"
-                                 "auth=Bearer x\x01\x01"s,
-                                 "p=tls-unique,a=u@x,\x01"
-                                 "auth=Bearer x\x01\x01"s}) {
+// A JWT (RFC 7519) with these claims; the signature is never checked by the mechanism, only by its verifier.
+std::string jwt(const std::vector<std::pair<std::string, std::string>>& claims) {
+  Poco::JWT::Token token;
+  for (const auto& [name, value] : claims) token.payload().set(name, value);
+  return Poco::JWT::Signer("any key").sign(token, Poco::JWT::Signer::ALGO_HS256);
+}
+
+// RFC 7628 section 3.1: the authzid is optional. Without it the token names the user, "email" before "sub", and that
+// user's tenant checks it; the verifier is asked about exactly that user.
+TEST(BearerTokenTest, OAuthBearerWithoutAuthzidTakesTheUserTheTokenNames) {
+  for (const auto& [claims, user] :
+       {std::pair{std::vector<std::pair<std::string, std::string>>{{"sub", "id-7"}, {"email", "u@x.test"}}, "u@x.test"s},
+        std::pair{std::vector<std::pair<std::string, std::string>>{{"sub", "v@x.test"}}, "v@x.test"s}}) {
     Tokens tokens;
     OAuthBearer mechanism(tokens.verifier());
-    EXPECT_EQ(mechanism.step(bad).kind, Kind::Failure);
+    const std::string token = jwt(claims);
+    const auto step = mechanism.step(
+        "n,,\x01"
+        "auth=Bearer "s +
+        token + "\x01\x01");
+    EXPECT_EQ(step.kind, Kind::Proven);
+    EXPECT_EQ(step.user, user);
+    ASSERT_EQ(tokens.asked.size(), 1u);
+    EXPECT_EQ(tokens.asked[0], std::make_pair(user, token));
+  }
+}
+
+TEST(BearerTokenTest, OAuthBearerWithoutAuthzidNeedsATokenThatNamesTheUser) {
+  for (const std::string& bad : {"n,,\x01"
+                                 "auth=Bearer x\x01\x01"s,
+                                 "n,,\x01"
+                                 "auth=Bearer "s +
+                                     jwt({{"iss", "https://id.x.test"}}) + "\x01\x01"}) {
+    Tokens tokens;
+    OAuthBearer mechanism(tokens.verifier());
+    EXPECT_EQ(mechanism.step(bad).kind, Kind::Failure) << bad;
     EXPECT_TRUE(tokens.asked.empty());
   }
+}
+
+// RFC 7628 section 3.1: a GS2 header that asks for channel binding ("p=") is refused; this server offers none.
+TEST(BearerTokenTest, OAuthBearerRefusesChannelBinding) {
+  Tokens tokens;
+  OAuthBearer mechanism(tokens.verifier());
+  EXPECT_EQ(mechanism
+                .step("p=tls-unique,a=u@x,\x01"
+                      "auth=Bearer x\x01\x01"s)
+                .kind,
+            Kind::Failure);
+  EXPECT_TRUE(tokens.asked.empty());
 }
 
 TEST(BearerTokenTest, MalformedOAuthBearerMessagesFail) {
