@@ -1,6 +1,8 @@
 #include "BoundedLibrary.h"
 
 #include <cmath>
+#include <cstdint>
+#include <ctime>
 #include <initializer_list>
 
 #include "Budget.h"
@@ -24,6 +26,26 @@ void chargeBytes(lua_State* state, double bytes) {
   Budget::charge(state, static_cast<std::uint64_t>(bytes / kBytesPerInstruction) + 1);
 }
 
+// The CPU time of the calling thread: what a call took, however busy the machine is.
+std::uint64_t threadNanoseconds() {
+  timespec now{};
+  ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
+  return static_cast<std::uint64_t>(now.tv_sec) * 1'000'000'000u + static_cast<std::uint64_t>(now.tv_nsec);
+}
+
+// Calls the original and charges the CPU time it took. A pattern's estimate only bounds one call: the matcher's
+// steps are invisible to the count hook, so a loop of calls, each within the estimate, ran a thousand times the
+// budget. Lua that the call runs (gsub's replacement function) is counted by the hook already and not charged twice.
+int callCharged(lua_State* state) {
+  const std::uint64_t chargedBefore = Budget::charged(state);
+  const std::uint64_t began = threadNanoseconds();
+  const int results = callOriginal(state);
+  const std::uint64_t took = (threadNanoseconds() - began) / kNanosecondsPerInstruction;
+  const std::uint64_t counted = Budget::charged(state) - chargedBefore;
+  if (took > counted) Budget::charge(state, took - counted);
+  return results;
+}
+
 // string.rep(s, n [, sep]): with empty strings it loops n times producing
 // nothing, so even a zero-length result is bounded here.
 int boundedRep(lua_State* state) {
@@ -43,14 +65,17 @@ int boundedRep(lua_State* state) {
   return callOriginal(state);  // its result is charged as it is allocated (Budget)
 }
 
-// string.find/match/gmatch/gsub(s, pattern, ...); upvalue 2 is true for find,
-// whose fourth argument asks for a plain search.
+// The pattern functions: upvalue 2 says which.
+enum class Matcher { MatchOrGsub, Find, Gmatch };
+
+// string.find/match/gmatch/gsub(s, pattern, ...).
 int boundedPattern(lua_State* state) {
+  const auto matcher = static_cast<Matcher>(lua_tointeger(state, lua_upvalueindex(2)));
   std::size_t subject = 0;
   std::size_t length = 0;
   luaL_checklstring(state, 1, &subject);
   const char* pattern = luaL_checklstring(state, 2, &length);
-  const bool plain = lua_toboolean(state, lua_upvalueindex(2)) && lua_toboolean(state, 4);
+  const bool plain = matcher == Matcher::Find && lua_toboolean(state, 4);  // find's fourth argument: a plain search
   // A plain search compares the pattern at every position.
   double cost = static_cast<double>(subject + 1) * static_cast<double>(length + 1);
   if (!plain) cost = std::fmax(cost, patternCost({pattern, length}, subject));
@@ -60,7 +85,11 @@ int boundedPattern(lua_State* state) {
                       pattern, static_cast<lua_Integer>(subject));
   }
   chargeBytes(state, static_cast<double>(subject));
-  return callOriginal(state);
+  if (matcher != Matcher::Gmatch) return callCharged(state);
+  // gmatch only makes the iterator; the matching happens in each call of it.
+  const int results = callOriginal(state);
+  lua_pushcclosure(state, callCharged, 1);
+  return results;
 }
 
 // The table functions: upvalue 2 says which arguments bound the range walked.
@@ -108,8 +137,10 @@ void wrap(lua_State* state, const char* library, const char* name, lua_CFunction
 
 void boundLibraries(lua_State* state, std::size_t memoryLimit) {
   wrap(state, LUA_STRLIBNAME, "rep", boundedRep, static_cast<lua_Integer>(memoryLimit));
-  wrap(state, LUA_STRLIBNAME, "find", boundedPattern, 1);
-  for (const char* name : {"match", "gmatch", "gsub"}) wrap(state, LUA_STRLIBNAME, name, boundedPattern, 0);
+  wrap(state, LUA_STRLIBNAME, "find", boundedPattern, static_cast<lua_Integer>(Matcher::Find));
+  wrap(state, LUA_STRLIBNAME, "gmatch", boundedPattern, static_cast<lua_Integer>(Matcher::Gmatch));
+  for (const char* name : {"match", "gsub"})
+    wrap(state, LUA_STRLIBNAME, name, boundedPattern, static_cast<lua_Integer>(Matcher::MatchOrGsub));
   for (const char* name : {"insert", "remove"})
     wrap(state, LUA_TABLIBNAME, name, boundedWalk, static_cast<lua_Integer>(Walk::Length));
   wrap(state, LUA_TABLIBNAME, "move", boundedWalk, static_cast<lua_Integer>(Walk::Move));

@@ -71,6 +71,8 @@ void Budget::charge(lua_State* state, std::uint64_t instructions) {
   if (budget.instructionsUsed_ > budget.instructionLimit_) budget.exhaust(state);
 }
 
+std::uint64_t Budget::charged(lua_State* state) { return of(state).instructionsUsed_; }
+
 Budget& Budget::of(lua_State* state) { return **static_cast<Budget**>(lua_getextraspace(state)); }
 
 void Budget::hook(lua_State* state, lua_Debug* debug) {

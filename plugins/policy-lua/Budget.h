@@ -8,6 +8,8 @@ namespace postamt::policy_lua {
 
 // C work that costs about as much as one Lua instruction.
 inline constexpr std::size_t kBytesPerInstruction = 16;
+// About how long one Lua instruction takes (the default limit of a million is some 5 ms).
+inline constexpr std::uint64_t kNanosecondsPerInstruction = 5;
 
 // What one lua_State may spend: memory for its whole life (a custom lua_Alloc
 // refuses growth past the cap), instructions per call (a count hook), and the
@@ -27,6 +29,8 @@ class Budget {
   void startCall(lua_State* state);
   // Adds work done in C; raises a Lua error once the call is over budget.
   static void charge(lua_State* state, std::uint64_t instructions);
+  // What this call has been charged so far, by the count hook, allocations and charge().
+  static std::uint64_t charged(lua_State* state);
 
   std::size_t memoryLimit() const { return memoryLimit_; }
   std::size_t memoryUsed() const { return memoryUsed_; }

@@ -204,6 +204,22 @@ TEST_F(LuaPolicyTest, ABacktrackingPatternIsRefused) {
   expectStopped("function login() return {n = (('a'):rep(300)):match('.-.-.-b')} end", "may take too long");
 }
 
+// Each call is within what one pattern call may cost, some milliseconds, but the count hook sees only the loop around
+// it: unless what the matcher took is charged, a loop of them runs a thousand times the budget (seconds here).
+TEST_F(LuaPolicyTest, ALoopOfSlowPatternsIsChargedWhatTheMatcherTook) {
+  for (const std::string call :
+       {"s:find('.-.-b')", "s:match('.-.-b')", "s:gsub('.-.-b', '')", "s:gsub('.-.-b', function() end)", "s:gmatch('.-.-b')()"}) {
+    expectStopped("local s = ('a'):rep(200)\nfunction login() for i = 1, 200 do local _ = " + call + " end return {} end",
+                  "instruction budget");
+  }
+  // Patterns as policies use them, and gsub's replacement function, cost what they always did.
+  const Outcome usual = decide(
+      "function login(a) local n = 0 for i = 1, 1000 do n = n + #a.user:match('@(.+)$') end "
+      "return {text = a.user:gsub('%a', function(c) return c:upper() end)} end");
+  EXPECT_EQ(usual.status, POSTAMT_OK) << usual.error;
+  EXPECT_EQ(usual.values.at("text"), "ALICE@DEMO.TEST");
+}
+
 TEST_F(LuaPolicyTest, ASimplePatternStillWorks) {
   const auto outcome = decide("function login(a) return {domain = a.user:match('@(.+)$')} end");
   ASSERT_EQ(outcome.status, POSTAMT_OK) << outcome.error;
