@@ -2,7 +2,6 @@
 
 #include <cmath>
 #include <cstdint>
-#include <ctime>
 #include <initializer_list>
 
 #include "Budget.h"
@@ -26,21 +25,14 @@ void chargeBytes(lua_State* state, double bytes) {
   Budget::charge(state, static_cast<std::uint64_t>(bytes / kBytesPerInstruction) + 1);
 }
 
-// The CPU time of the calling thread: what a call took, however busy the machine is.
-std::uint64_t threadNanoseconds() {
-  timespec now{};
-  ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
-  return static_cast<std::uint64_t>(now.tv_sec) * 1'000'000'000u + static_cast<std::uint64_t>(now.tv_nsec);
-}
-
 // Calls the original and charges the CPU time it took. A pattern's estimate only bounds one call: the matcher's
 // steps are invisible to the count hook, so a loop of calls, each within the estimate, ran a thousand times the
 // budget. Lua that the call runs (gsub's replacement function) is counted by the hook already and not charged twice.
 int callCharged(lua_State* state) {
   const std::uint64_t chargedBefore = Budget::charged(state);
-  const std::uint64_t began = threadNanoseconds();
+  const std::uint64_t began = threadCpuNanoseconds();
   const int results = callOriginal(state);
-  const std::uint64_t took = (threadNanoseconds() - began) / kNanosecondsPerInstruction;
+  const std::uint64_t took = (threadCpuNanoseconds() - began) / kNanosecondsPerInstruction;
   const std::uint64_t counted = Budget::charged(state) - chargedBefore;
   if (took > counted) Budget::charge(state, took - counted);
   return results;

@@ -3,6 +3,7 @@
 #include <pthread.h>
 
 #include <cstdlib>
+#include <ctime>
 
 namespace postamt::policy_lua {
 namespace {
@@ -34,7 +35,18 @@ std::uintptr_t stackFloor() {
   return floor;
 }
 
+// A call may take this many times its instructions' nominal time (kNanosecondsPerInstruction), whatever it was
+// counted: work the count hook cannot see ends there, such as comparing two long strings (one instruction) in a
+// loop. Generous, so that allocation and garbage collection never stop a script its count allows.
+constexpr std::uint64_t kTimeSlack = 10;
+
 }  // namespace
+
+std::uint64_t threadCpuNanoseconds() {
+  timespec now{};
+  ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
+  return static_cast<std::uint64_t>(now.tv_sec) * 1'000'000'000u + static_cast<std::uint64_t>(now.tv_nsec);
+}
 
 void* Budget::allocate(void* ud, void* ptr, std::size_t oldSize, std::size_t newSize) noexcept {
   auto& budget = *static_cast<Budget*>(ud);
@@ -59,6 +71,8 @@ void Budget::startCall(lua_State* state) {
   *static_cast<Budget**>(lua_getextraspace(state)) = this;
   instructionsUsed_ = 0;
   exhausted_ = false;
+  startedAt_ = threadCpuNanoseconds();
+  startedWhen_ = std::chrono::steady_clock::now();
   stackFloor_ = stackFloor();
   watch(state, kHookEvery);
 }
@@ -80,10 +94,21 @@ void Budget::hook(lua_State* state, lua_Debug* debug) {
   if (debug->event != LUA_HOOKCOUNT) {
     const auto here = reinterpret_cast<std::uintptr_t>(__builtin_frame_address(0));
     if (here < budget.stackFloor_) luaL_error(state, "C stack overflow (nested too deeply)");
-  } else {
-    budget.instructionsUsed_ += budget.exhausted_ ? 1 : kHookEvery;
+  } else if (!budget.exhausted_) {
+    budget.instructionsUsed_ += kHookEvery;
+    if (budget.overTime()) budget.exhaust(state);
   }
-  if (budget.instructionsUsed_ > budget.instructionLimit_) budget.exhaust(state);
+  if (budget.exhausted_ || budget.instructionsUsed_ > budget.instructionLimit_) budget.exhaust(state);
+}
+
+// The thread's CPU clock is a system call, some 300 ns; the wall clock is not, and never runs slower: while it says
+// the call is within its time, so is the CPU clock.
+bool Budget::overTime() const {
+  const auto overLimit = [this](std::uint64_t nanoseconds) {
+    return nanoseconds / kNanosecondsPerInstruction / kTimeSlack > instructionLimit_;
+  };
+  const auto wall = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - startedWhen_);
+  return overLimit(static_cast<std::uint64_t>(wall.count())) && overLimit(threadCpuNanoseconds() - startedAt_);
 }
 
 // Like Redis's script timeout: once exhausted, the hook fires on every

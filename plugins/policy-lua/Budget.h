@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <lua.hpp>
@@ -11,9 +12,12 @@ inline constexpr std::size_t kBytesPerInstruction = 16;
 // About how long one Lua instruction takes (the default limit of a million is some 5 ms).
 inline constexpr std::uint64_t kNanosecondsPerInstruction = 5;
 
+// The CPU time the calling thread has used: what a call took, however busy the machine is.
+std::uint64_t threadCpuNanoseconds();
+
 // What one lua_State may spend: memory for its whole life (a custom lua_Alloc
-// refuses growth past the cap), instructions per call (a count hook), and the
-// calling thread's C stack (a call hook). C functions and the VM's own
+// refuses growth past the cap), instructions per call (a count hook) and ten
+// times their nominal time, and the calling thread's C stack (a call hook). C functions and the VM's own
 // concatenation are invisible to the count hook (TOOLCHAIN pitfall 11): what
 // they allocate is charged as the work it took to fill, and the wrappers of
 // BoundedLibrary charge what they read.
@@ -40,6 +44,7 @@ class Budget {
   static Budget& of(lua_State* state);
   static void hook(lua_State* state, lua_Debug* debug);
   static void watch(lua_State* state, int countEvery);
+  bool overTime() const;
   [[noreturn]] void exhaust(lua_State* state);
 
   std::size_t memoryLimit_;
@@ -47,6 +52,8 @@ class Budget {
   std::uint64_t instructionLimit_;
   std::uint64_t instructionsUsed_ = 0;
   bool exhausted_ = false;
+  std::uint64_t startedAt_ = 0;  // threadCpuNanoseconds() when the call began
+  std::chrono::steady_clock::time_point startedWhen_;
   std::uintptr_t stackFloor_ = 0;  // below this the calling thread's stack is too short to call on
 };
 
