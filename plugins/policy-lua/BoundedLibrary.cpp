@@ -1,5 +1,6 @@
 #include "BoundedLibrary.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <initializer_list>
@@ -12,6 +13,11 @@ namespace {
 
 // Worst-case matcher steps a pattern call may take: some 50 ms.
 constexpr double kMaxPatternCost = 1e7;
+// Below this many worst-case steps, some 50 us, a pattern call is not timed.
+constexpr double kTimedPatternCost = 1e4;
+
+// More elements than a sort's strings are looked at for: their comparisons alone are over any budget.
+constexpr lua_Integer kMaxStringScan = 10'000'000;
 
 // Calls the wrapped original (upvalue 1) with the wrapper's arguments.
 int callOriginal(lua_State* state) {
@@ -77,6 +83,8 @@ int boundedPattern(lua_State* state) {
                       pattern, static_cast<lua_Integer>(subject));
   }
   chargeBytes(state, static_cast<double>(subject));
+  // Reading the clock costs more than a cheap match: those are charged by their subject alone.
+  if (cost < kTimedPatternCost) return callOriginal(state);
   if (matcher != Matcher::Gmatch) return callCharged(state);
   // gmatch only makes the iterator; the matching happens in each call of it.
   const int results = callOriginal(state);
@@ -90,8 +98,21 @@ enum class Walk { Length, Move, Concat, Unpack, Sort };
 // In doubles: a script may pass ranges whose width overflows an integer.
 double span(lua_Integer first, lua_Integer last) { return static_cast<double>(last) - static_cast<double>(first) + 1; }
 
+// table.sort compares strings by their bytes: each comparison costs as much as its strings are long. The longest
+// string of the n to sort, without a comparator (whose work the hook counts).
+double longestString(lua_State* state, lua_Integer n) {
+  if (!lua_isnoneornil(state, 2) || lua_type(state, 1) != LUA_TTABLE) return 0;
+  std::size_t longest = 0;
+  for (lua_Integer i = 1; i <= n; ++i) {
+    if (lua_rawgeti(state, 1, i) == LUA_TSTRING) longest = std::max<std::size_t>(longest, lua_rawlen(state, -1));
+    lua_pop(state, 1);
+  }
+  return static_cast<double>(longest);
+}
+
 double elementsWalked(lua_State* state, Walk walk) {
-  const auto length = [&] { return lua_type(state, 1) == LUA_TTABLE ? static_cast<lua_Integer>(lua_rawlen(state, 1)) : 0; };
+  // The length the original walks to: luaL_len, which a __len metamethod answers (a table of length 0 to rawlen).
+  const auto length = [&]() -> lua_Integer { return lua_type(state, 1) == LUA_TTABLE ? luaL_len(state, 1) : 0; };
   switch (walk) {
     case Walk::Length:  // insert, remove: shift everything after the position
       return static_cast<double>(length());
@@ -102,8 +123,11 @@ double elementsWalked(lua_State* state, Walk walk) {
     case Walk::Unpack:  // unpack(t, i, j)
       return span(luaL_optinteger(state, 2, 1), luaL_optinteger(state, 3, length()));
     case Walk::Sort: {
-      const double n = static_cast<double>(length());
-      return n * std::log2(n + 2);
+      const lua_Integer n = length();
+      const double comparisons = static_cast<double>(n) * std::log2(static_cast<double>(n) + 2);
+      // The walk below is itself bounded by n, which is charged as it is.
+      const double perComparison = n > 0 && n < kMaxStringScan ? 1 + longestString(state, n) / kBytesPerInstruction : 1;
+      return comparisons * perComparison;
     }
   }
   return 0;

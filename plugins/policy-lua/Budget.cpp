@@ -37,8 +37,10 @@ std::uintptr_t stackFloor() {
 
 // A call may take this many times its instructions' nominal time (kNanosecondsPerInstruction), whatever it was
 // counted: work the count hook cannot see ends there, such as comparing two long strings (one instruction) in a
-// loop. Generous, so that allocation and garbage collection never stop a script its count allows.
+// loop. Generous, so that allocation and garbage collection never stop a script its count allows; and never less
+// than kLeastTime, which compiling a script may take whatever its budget.
 constexpr std::uint64_t kTimeSlack = 10;
+constexpr std::uint64_t kLeastTime = 10'000'000;  // ns
 
 }  // namespace
 
@@ -94,6 +96,9 @@ void Budget::hook(lua_State* state, lua_Debug* debug) {
   if (debug->event != LUA_HOOKCOUNT) {
     const auto here = reinterpret_cast<std::uintptr_t>(__builtin_frame_address(0));
     if (here < budget.stackFloor_) luaL_error(state, "C stack overflow (nested too deeply)");
+    // Before every call too: a loop of C calls, each one instruction to the count, would otherwise run a thousand of
+    // them between two counts.
+    if (!budget.exhausted_ && budget.overTime()) budget.exhaust(state);
   } else if (!budget.exhausted_) {
     budget.instructionsUsed_ += kHookEvery;
     if (budget.overTime()) budget.exhaust(state);
@@ -105,7 +110,7 @@ void Budget::hook(lua_State* state, lua_Debug* debug) {
 // the call is within its time, so is the CPU clock.
 bool Budget::overTime() const {
   const auto overLimit = [this](std::uint64_t nanoseconds) {
-    return nanoseconds / kNanosecondsPerInstruction / kTimeSlack > instructionLimit_;
+    return nanoseconds > kLeastTime && nanoseconds / kNanosecondsPerInstruction / kTimeSlack > instructionLimit_;
   };
   const auto wall = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - startedWhen_);
   return overLimit(static_cast<std::uint64_t>(wall.count())) && overLimit(threadCpuNanoseconds() - startedAt_);

@@ -1,6 +1,7 @@
 #include "Sandbox.h"
 
 #include <initializer_list>
+#include <string_view>
 
 #include "BoundedLibrary.h"
 
@@ -12,9 +13,45 @@ char kGlobals;   // the real globals table
 char kLoading;   // true while the main chunk runs
 char kReadOnly;  // weak set of the read-only views
 
-int refuseGc(lua_State* state) {
-  if (lua_type(state, 2) == LUA_TTABLE && (lua_pushliteral(state, "__gc"), lua_rawget(state, 2)) != LUA_TNIL) {
-    return luaL_error(state, "__gc metamethods are not allowed in policies");
+// The metatable fields whose work runs inside the garbage collector, where no hook counts it: a finalizer (__gc),
+// and weak tables (__mode), whose last collection step is quadratic in chains of weak keys and took seconds of every
+// call in an audit. Policies need neither.
+bool isCollectorField(lua_State* state, int key) {
+  if (lua_type(state, key) != LUA_TSTRING) return false;
+  const std::string_view name = lua_tostring(state, key);
+  return name == "__gc" || name == "__mode";
+}
+
+// __newindex of a metatable's own metatable: a collector field cannot be added once the metatable is in use.
+int refuseCollectorField(lua_State* state) {
+  if (isCollectorField(state, 2)) return luaL_error(state, "%s is not allowed in policies", lua_tostring(state, 2));
+  lua_settop(state, 3);
+  lua_rawset(state, 1);
+  return 0;
+}
+
+// setmetatable(t, mt) as Lua's, but mt may hold no collector field, now or later: mt gets a metatable of its own
+// that refuses them (and hides itself), so a table with a metatable of its own cannot be one.
+int refuseCollectorWork(lua_State* state) {
+  if (lua_type(state, 2) == LUA_TTABLE) {
+    for (const char* field : {"__gc", "__mode"}) {
+      if (lua_getfield(state, 2, field) != LUA_TNIL) return luaL_error(state, "%s is not allowed in policies", field);
+      lua_pop(state, 1);
+    }
+    if (lua_getmetatable(state, 2)) {  // guarded by an earlier setmetatable, or given one by the script
+      lua_pushliteral(state, "__newindex");
+      lua_rawget(state, -2);
+      if (lua_tocfunction(state, -1) != refuseCollectorField) {
+        return luaL_error(state, "a metatable with a metatable of its own is not allowed in policies");
+      }
+    } else {
+      lua_createtable(state, 0, 2);
+      lua_pushcfunction(state, refuseCollectorField);
+      lua_setfield(state, -2, "__newindex");
+      lua_pushboolean(state, 0);
+      lua_setfield(state, -2, "__metatable");
+      lua_setmetatable(state, 2);
+    }
   }
   lua_settop(state, 2);
   lua_pushvalue(state, lua_upvalueindex(1));
@@ -34,6 +71,7 @@ bool isReadOnly(lua_State* state, int index) {
 int guardedRawset(lua_State* state) {
   luaL_checktype(state, 1, LUA_TTABLE);
   if (isReadOnly(state, 1)) return luaL_error(state, "rawset: this table is read-only");
+  if (isCollectorField(state, 2)) return luaL_error(state, "%s is not allowed in policies", lua_tostring(state, 2));
   lua_settop(state, 3);
   lua_rawset(state, 1);
   lua_settop(state, 1);
@@ -92,6 +130,8 @@ int xpcallAfterUnwinding(lua_State* state) {
   const int arguments = lua_gettop(state);
   luaL_checkany(state, 1);
   luaL_checktype(state, 2, LUA_TFUNCTION);
+  // A C function may count on only LUA_MINSTACK free slots; the copies below need as many as the arguments.
+  luaL_checkstack(state, arguments, "too many arguments to xpcall");
   lua_pushvalue(state, 2);  // the handler, kept below what the call leaves
   lua_pushvalue(state, 1);
   for (int i = 3; i <= arguments; ++i) lua_pushvalue(state, i);
@@ -137,7 +177,7 @@ void Sandbox::open(lua_State* state, std::size_t memoryLimit) {
   lua_pop(state, 1);
 
   lua_getfield(state, globals, "setmetatable");
-  lua_pushcclosure(state, refuseGc, 1);
+  lua_pushcclosure(state, refuseCollectorWork, 1);
   lua_setfield(state, globals, "setmetatable");
   lua_pushcfunction(state, guardedRawset);
   lua_setfield(state, globals, "rawset");

@@ -34,7 +34,12 @@ class LuaPolicyTest : public ::testing::Test {
     ASSERT_NE(plugin.policy, nullptr);
     api_ = plugin.policy;
     // Small limits keep the bombs quick: 1 MiB, 200k instructions.
-    SettingList settings({{"memory_limit_kib", "1024"}, {"instruction_limit", "200000"}});
+    open({{"memory_limit_kib", "1024"}, {"instruction_limit", "200000"}});
+  }
+
+  // Replaces the instance with one of these settings.
+  void open(SettingList settings) {
+    if (instance_ != nullptr) api_->destroy(instance_);
     char text[256] = "";
     postamt_error error{text, sizeof text};
     instance_ = api_->create(&plugin::hostApi(), settings.get(), &error);
@@ -198,6 +203,65 @@ TEST_F(LuaPolicyTest, GcMetamethodsAreRefused) {
   expectStopped("function login() setmetatable({}, {__gc = function() while true do end end}) return {} end", "__gc");
 }
 
+// Weak tables are traversed by the collector, where no hook counts: chains of weak keys made its last step take
+// seconds of every call. Neither they nor finalizers can be had by adding the field later, or by rawset.
+TEST_F(LuaPolicyTest, WeakTablesAreRefusedNowAndLater) {
+  expectStopped("function login() setmetatable({}, {__mode = 'k'}) return {} end", "__mode");
+  expectStopped("function login() local mt = {} setmetatable({}, mt) mt.__mode = 'k' return {} end", "__mode");
+  expectStopped("function login() local mt = {} setmetatable({}, mt) rawset(mt, '__mode', 'k') return {} end", "__mode");
+  expectStopped("function login() local mt = {} setmetatable({}, mt) mt.__gc = function() end return {} end", "__gc");
+  expectStopped("function login() setmetatable({}, setmetatable({}, {__index = {}})) return {} end", "metatable of its own");
+  // Metatables as policies use them go on working, the same one for many tables, and fields added later.
+  const Outcome usual = decide(
+      "local Counter = {} Counter.__index = Counter\n"
+      "function Counter.next(c) c.n = c.n + 1 return c.n end\n"
+      "function login() local a, b = setmetatable({n = 0}, Counter), setmetatable({n = 5}, Counter) "
+      "Counter.step = 2 return {text = a:next() .. ' ' .. b:next() .. ' ' .. Counter.step} end");
+  ASSERT_EQ(usual.status, POSTAMT_OK) << usual.error;
+  EXPECT_EQ(usual.values.at("text"), "1 6 2");
+}
+
+// A C function may count on only 20 free stack slots; the sandbox's xpcall copied every argument it was given past
+// the end of Lua's stack, which crashed the server.
+TEST_F(LuaPolicyTest, XpcallTakesAsManyArgumentsAsLuaDoes) {
+  open({{"memory_limit_kib", "4096"}, {"instruction_limit", "1000000"}});
+  const Outcome outcome = decide(
+      "local t = {} for i = 1, 20000 do t[i] = i end\n"
+      "function login() local a, b = table.unpack(t, 1, 10040) "
+      "local ok, n = xpcall(function(...) return select('#', ...) end, tostring, table.unpack(t, 1, 10000)) "
+      "return {text = tostring(ok) .. ' ' .. n} end");
+  ASSERT_EQ(outcome.status, POSTAMT_OK) << outcome.error;
+  EXPECT_EQ(outcome.values.at("text"), "true 10000");
+}
+
+// The table functions walk to the length __len answers, not to the raw length; with a huge one, table.insert looped
+// for ever in C without allocating.
+TEST_F(LuaPolicyTest, TableWalksAreChargedTheLengthLenAnswers) {
+  for (const std::string call : {"table.insert(t, 1, 'x')", "table.remove(t, 1)"}) {
+    expectStopped("function login() local t = setmetatable({}, {__len = function() return math.maxinteger - 1 end}) " + call +
+                      " return {} end",
+                  "instruction budget");
+  }
+}
+
+// Sorting strings compares their bytes: a thousand references to one long string took seconds in one C call.
+TEST_F(LuaPolicyTest, SortingLongStringsIsChargedByTheirLength) {
+  expectStopped("local s = ('a'):rep(100000)\nfunction login() local t = {} for i = 1, 1000 do t[i] = s end table.sort(t) end",
+                "instruction budget");
+  const Outcome usual = decide("function login() local t = {'b', 'c', 'a'} table.sort(t) return {text = table.concat(t)} end");
+  EXPECT_EQ(usual.values.at("text"), "abc") << usual.error;
+}
+
+// utf8.len is one call to the count hook, however long its string: a loop of them ran a thousand calls between two
+// counts. The time is checked at every call.
+TEST_F(LuaPolicyTest, ALoopOfLinearCCallsIsStoppedByTime) {
+  open({{"memory_limit_kib", "4096"}, {"instruction_limit", "1000000"}});  // 50 ms
+  const auto started = Clock::now();
+  expectStopped("local s = ('a'):rep(1500000)\nfunction login() for i = 1, 1000000 do local _ = utf8.len(s) end end",
+                "instruction budget");
+  EXPECT_LT(Clock::now() - started, std::chrono::milliseconds(250));
+}
+
 // The count hook never fires inside C (TOOLCHAIN pitfall 11).
 TEST_F(LuaPolicyTest, ABacktrackingPatternIsRefused) {
   expectStopped("function login() return {n = string.find(('a'):rep(300), '.-.-.-b')} end", "may take too long");
@@ -223,12 +287,7 @@ TEST_F(LuaPolicyTest, ALoopOfSlowPatternsIsChargedWhatTheMatcherTook) {
 // Comparing two long strings that are equal is one instruction to the count hook, but a memcmp of all their bytes:
 // counted alone, this loop of the default million instructions ran for 25 s. Ten times its nominal 5 ms ends it.
 TEST_F(LuaPolicyTest, WorkTheCountCannotSeeIsStoppedByTime) {
-  api_->destroy(instance_);
-  SettingList settings({{"memory_limit_kib", "4096"}, {"instruction_limit", "1000000"}});
-  char text[256] = "";
-  postamt_error error{text, sizeof text};
-  instance_ = api_->create(&plugin::hostApi(), settings.get(), &error);
-  ASSERT_NE(instance_, nullptr) << text;
+  open({{"memory_limit_kib", "4096"}, {"instruction_limit", "1000000"}});
   const auto started = Clock::now();
   expectStopped("local a, b = ('a'):rep(1000000), ('a'):rep(999999) .. 'a'\nfunction login() while a == b do end end",
                 "instruction budget");
@@ -296,12 +355,7 @@ TEST_F(LuaPolicyTest, AnXpcallHandlerIsBoundLikeAnyCode) {
 // The least limit the setting accepts (1000) loads and runs a plain script: what opening the libraries allocates is
 // not the script's to pay.
 TEST_F(LuaPolicyTest, TheLeastInstructionLimitStillRunsAPlainScript) {
-  api_->destroy(instance_);
-  SettingList settings({{"instruction_limit", "1000"}});
-  char text[256] = "";
-  postamt_error error{text, sizeof text};
-  instance_ = api_->create(&plugin::hostApi(), settings.get(), &error);
-  ASSERT_NE(instance_, nullptr) << text;
+  open({{"instruction_limit", "1000"}});
   const Outcome outcome = decide("local delay = 60\nfunction login(a) return {login_delay = delay} end");
   EXPECT_EQ(outcome.status, POSTAMT_OK) << outcome.error;
 }
