@@ -56,31 +56,37 @@ lmtp::Reply TenantDelivery::checkRecipient(const std::string& recipient, std::op
 
 std::vector<lmtp::Reply> TenantDelivery::deliver(const lmtp::Envelope& envelope, MessageSpool& message) {
   std::vector<lmtp::Reply> replies(envelope.recipients.size(), kTemporaryFailure);
-  // Recipients of one tenant in one store instance, with the same tag from the policy, are delivered together. A
-  // mailbox named twice (RCPT repeated, or in another case) gets one copy, and both recipients its store's reply.
+  // Recipients of one tenant in one store instance, with the same tag from the policy, are delivered together.
   struct Group {
     plugin::StoreInstance* store;
-    std::vector<tenant::Mailbox> mailboxes;                       // each once
-    std::map<std::string, std::size_t> mailboxIndex;              // full address -> place in mailboxes
-    std::vector<std::pair<std::size_t, std::size_t>> recipients;  // place in envelope.recipients, in mailboxes
+    std::vector<tenant::Mailbox> mailboxes;
+    std::vector<std::size_t> positions;  // in envelope.recipients
   };
   std::map<std::tuple<std::string, std::int64_t, std::string>, Group> groups;
+  // A mailbox named again (a repeated RCPT, or the address in other letter case) gets one copy, and the repeat the
+  // reply of the recipient that first named it: the policy is asked once, and the store sees the mailbox once.
+  std::map<std::pair<std::int64_t, std::string>, std::size_t> firstNamedAt;
+  std::vector<std::pair<std::size_t, std::size_t>> repeats;  // a position in envelope.recipients, and its first
   for (std::size_t i = 0; i < envelope.recipients.size(); ++i) {
     try {
       auto resolved = resolver_.resolve(envelope.recipients[i]);
       if (!resolved.mailbox) continue;  // vanished since RCPT: the sender retries
       auto& target = *resolved.mailbox;
+      const auto [first, isFirst] = firstNamedAt.try_emplace({target.tenant.id, target.mailbox.fullAddress}, i);
+      if (!isFirst) {
+        repeats.emplace_back(i, first->second);
+        continue;
+      }
       // RFC 2033 section 4.2: a recipient the policy refuses now that the size is known gets its own reply.
       auto verdict = policy_.atData(target, message.size());
       if (verdict.refusal) {
         replies[i] = *verdict.refusal;
         continue;
       }
-      auto& group = groups.try_emplace({target.store.name(), target.tenant.id, verdict.tag}, Group{&target.store, {}, {}, {}})
-                        .first->second;
-      const auto [known, added] = group.mailboxIndex.try_emplace(target.mailbox.fullAddress, group.mailboxes.size());
-      if (added) group.mailboxes.push_back(target.mailbox);
-      group.recipients.emplace_back(i, known->second);
+      auto& group =
+          groups.try_emplace({target.store.name(), target.tenant.id, verdict.tag}, Group{&target.store, {}, {}}).first->second;
+      group.mailboxes.push_back(target.mailbox);
+      group.positions.push_back(i);
     } catch (const tenant::DirectoryError& e) {
       Poco::Logger::get("lmtp").warning("recipient %s: %s", envelope.recipients[i], std::string(e.what()));
     }
@@ -93,16 +99,17 @@ std::vector<lmtp::Reply> TenantDelivery::deliver(const lmtp::Envelope& envelope,
     if (delivered.status != POSTAMT_OK) {
       Poco::Logger::get("lmtp").warning("delivery to %s failed: %s", std::get<0>(key), delivered.error);
     }
-    for (const auto& [position, mailbox] : group.recipients) {
-      const std::string& recipient = envelope.recipients[position];
-      const postamt_status status = delivered.status == POSTAMT_OK ? delivered.perRecipient[mailbox] : delivered.status;
+    for (std::size_t j = 0; j < group.positions.size(); ++j) {
+      const std::string& recipient = envelope.recipients[group.positions[j]];
+      const postamt_status status = delivered.status == POSTAMT_OK ? delivered.perRecipient[j] : delivered.status;
       if (status == POSTAMT_OK) {
-        replies[position] = {250, "2.0.0", "<" + recipient + "> Saved"};
+        replies[group.positions[j]] = {250, "2.0.0", "<" + recipient + "> Saved"};
       } else if (status == POSTAMT_PERM_FAIL) {
-        replies[position] = {554, "5.3.0", "<" + recipient + "> Message could not be stored"};
+        replies[group.positions[j]] = {554, "5.3.0", "<" + recipient + "> Message could not be stored"};
       }
     }
   }
+  for (const auto& [position, first] : repeats) replies[position] = replies[first];
   return replies;
 }
 
