@@ -407,6 +407,7 @@ def test_xoauth2_logs_in_with_a_bearer_token_and_refuses_a_bad_one(oauth_postamt
     {"iss": "https://evil.test"},     # another issuer
     {"aud": "another-service"},       # another audience
     {"email": "bob@demo.test"},       # another user's token
+    {"email_verified": False},        # an address the provider has not verified: the subject is "id-1"
     {"exp": None},                    # never expires
 ])
 def test_curl_with_a_refused_token_gets_login_denied(oauth_postamt, bad):

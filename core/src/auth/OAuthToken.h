@@ -21,8 +21,8 @@ struct TokenVerdict {
 
 // Whether `token` lets `user` in: signed with the issuer's algorithm and key (and no other algorithm, so an HS256
 // token cannot pass off an RS256 public key as its secret), from the issuer, for the audience, not expired and
-// already valid at `now` (RFC 7519 section 4.1), and about `user`: its "email" claim, else its "sub", names the
-// user (ASCII case-insensitively, as addresses are stored). A token without "exp" is refused: it would never end.
+// already valid at `now` (RFC 7519 section 4.1), and about `user` (sasl::tokenSubject names whom; compared ASCII
+// case-insensitively, as addresses are stored). A token without "exp" is refused: it would never end.
 TokenVerdict verifyBearerToken(const OAuthIssuer& issuer, const std::string& token, const std::string& user,
                                Poco::Timestamp now = Poco::Timestamp());
 

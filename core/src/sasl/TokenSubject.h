@@ -9,8 +9,8 @@ class Token;
 
 namespace postamt::sasl {
 
-// Whom an OAuth 2.0 access token (a JWT, RFC 7519) is about: its "email" claim, else its "sub". Throws
-// Poco::Exception for a claim of the wrong type.
+// Whom an OAuth 2.0 access token (a JWT, RFC 7519) is about: its "email" claim, unless "email_verified" says false,
+// else its "sub". Throws Poco::Exception for a claim of the wrong type.
 std::string tokenSubject(const Poco::JWT::Token& token);
 
 // The same, read from a token whose signature nobody has checked yet; nullopt when it is not a JWT that names
