@@ -2,6 +2,8 @@
 
 #include <pthread.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <ctime>
 
@@ -73,8 +75,8 @@ void Budget::startCall(lua_State* state) {
   *static_cast<Budget**>(lua_getextraspace(state)) = this;
   instructionsUsed_ = 0;
   exhausted_ = false;
-  startedAt_ = threadCpuNanoseconds();
-  startedWhen_ = std::chrono::steady_clock::now();
+  cpuAtStart_ = threadCpuNanoseconds();
+  wallAtStart_ = std::chrono::steady_clock::now();
   stackFloor_ = stackFloor();
   watch(state, kHookEvery);
 }
@@ -96,33 +98,40 @@ void Budget::hook(lua_State* state, lua_Debug* debug) {
   if (debug->event != LUA_HOOKCOUNT) {
     const auto here = reinterpret_cast<std::uintptr_t>(__builtin_frame_address(0));
     if (here < budget.stackFloor_) luaL_error(state, "C stack overflow (nested too deeply)");
-    // Before every call too: a loop of C calls, each one instruction to the count, would otherwise run a thousand of
-    // them between two counts.
-    if (!budget.exhausted_ && budget.overTime()) budget.exhaust(state);
   } else if (!budget.exhausted_) {
     budget.instructionsUsed_ += kHookEvery;
-    if (budget.overTime()) budget.exhaust(state);
   }
   if (budget.exhausted_ || budget.instructionsUsed_ > budget.instructionLimit_) budget.exhaust(state);
+  // At every call too, not only every kHookEvery instructions: a loop of C calls, each one instruction to the count,
+  // would otherwise run a thousand of them between two checks.
+  if (budget.overTime()) budget.exhaust(state, Spent::Time);
 }
 
 // The thread's CPU clock is a system call, some 300 ns; the wall clock is not, and never runs slower: while it says
 // the call is within its time, so is the CPU clock.
 bool Budget::overTime() const {
-  const auto overLimit = [this](std::uint64_t nanoseconds) {
-    return nanoseconds > kLeastTime && nanoseconds / kNanosecondsPerInstruction / kTimeSlack > instructionLimit_;
-  };
-  const auto wall = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - startedWhen_);
-  return overLimit(static_cast<std::uint64_t>(wall.count())) && overLimit(threadCpuNanoseconds() - startedAt_);
+  const std::uint64_t limit = timeLimitNanoseconds();
+  const auto wall = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - wallAtStart_);
+  return static_cast<std::uint64_t>(wall.count()) > limit && threadCpuNanoseconds() - cpuAtStart_ > limit;
+}
+
+// In doubles first: a limit near the largest integer setting would overflow.
+std::uint64_t Budget::timeLimitNanoseconds() const {
+  const double nominal = static_cast<double>(instructionLimit_) * kNanosecondsPerInstruction * kTimeSlack;
+  return std::max(kLeastTime, static_cast<std::uint64_t>(std::fmin(nominal, 1e18)));
 }
 
 // Like Redis's script timeout: once exhausted, the hook fires on every
 // instruction and raises again, so a pcall in the script cannot swallow the
 // stop and carry on.
-void Budget::exhaust(lua_State* state) {
+void Budget::exhaust(lua_State* state, Spent spent) {
   if (!exhausted_) {
     exhausted_ = true;
     watch(state, 1);
+  }
+  if (spent == Spent::Time) {
+    luaL_error(state, "instruction budget of %I exhausted: CPU time over %I ms", static_cast<lua_Integer>(instructionLimit_),
+               static_cast<lua_Integer>(timeLimitNanoseconds() / 1'000'000));
   }
   luaL_error(state, "instruction budget of %I exhausted", static_cast<lua_Integer>(instructionLimit_));
   std::abort();  // luaL_error does not return

@@ -16,8 +16,9 @@ inline constexpr std::uint64_t kNanosecondsPerInstruction = 5;
 std::uint64_t threadCpuNanoseconds();
 
 // What one lua_State may spend: memory for its whole life (a custom lua_Alloc
-// refuses growth past the cap), instructions per call (a count hook) and ten
-// times their nominal time, and the calling thread's C stack (a call hook). C functions and the VM's own
+// refuses growth past the cap), instructions per call (a count hook), about
+// ten times their nominal time in CPU (checked with the hooks), and the
+// calling thread's C stack (a call hook). C functions and the VM's own
 // concatenation are invisible to the count hook (TOOLCHAIN pitfall 11): what
 // they allocate is charged as the work it took to fill, and the wrappers of
 // BoundedLibrary charge what they read.
@@ -45,15 +46,17 @@ class Budget {
   static void hook(lua_State* state, lua_Debug* debug);
   static void watch(lua_State* state, int countEvery);
   bool overTime() const;
-  [[noreturn]] void exhaust(lua_State* state);
+  std::uint64_t timeLimitNanoseconds() const;
+  enum class Spent { Instructions, Time };
+  [[noreturn]] void exhaust(lua_State* state, Spent spent = Spent::Instructions);
 
   std::size_t memoryLimit_;
   std::size_t memoryUsed_ = 0;
   std::uint64_t instructionLimit_;
   std::uint64_t instructionsUsed_ = 0;
   bool exhausted_ = false;
-  std::uint64_t startedAt_ = 0;  // threadCpuNanoseconds() when the call began
-  std::chrono::steady_clock::time_point startedWhen_;
+  std::uint64_t cpuAtStart_ = 0;  // threadCpuNanoseconds() when the call began
+  std::chrono::steady_clock::time_point wallAtStart_;
   std::uintptr_t stackFloor_ = 0;  // below this the calling thread's stack is too short to call on
 };
 
