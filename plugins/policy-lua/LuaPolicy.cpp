@@ -47,8 +47,15 @@ std::unique_ptr<TenantState> LuaPolicy::checkOut(const sdk::PolicyScript& script
 }
 
 void LuaPolicy::checkIn(std::unique_ptr<TenantState> state, std::int64_t tenantId) {
+  std::unique_ptr<TenantState> surplus;  // closed outside the lock
   std::lock_guard<std::mutex> lock(mutex_);
-  idle_[tenantId].push_back(std::move(state));
+  auto& idle = idle_[tenantId];
+  idle.push_back(std::move(state));
+  // Calls take the most recently used state, so the front is the one least needed since the last burst.
+  if (idle.size() > kMostIdlePerTenant) {
+    surplus = std::move(idle.front());
+    idle.erase(idle.begin());
+  }
 }
 
 }  // namespace postamt::policy_lua

@@ -21,6 +21,8 @@ namespace postamt::policy_lua {
 // loaded states and a call checks one out: at most one per thread calling
 // at that moment, each script compiled once per state and reused until its
 // version changes or a call fails (a failed state is dropped, never reused).
+// A burst of calls leaves at most kMostIdlePerTenant states behind: each may
+// hold up to the memory limit for as long as it is kept.
 class LuaPolicy : public sdk::Policy {
  public:
   LuaPolicy(sdk::Host host, const sdk::Settings& settings);
@@ -31,6 +33,8 @@ class LuaPolicy : public sdk::Policy {
  private:
   std::unique_ptr<TenantState> checkOut(const sdk::PolicyScript& script);
   void checkIn(std::unique_ptr<TenantState> state, std::int64_t tenantId);
+
+  static constexpr std::size_t kMostIdlePerTenant = 16;
 
   sdk::Host host_;
   Limits limits_;

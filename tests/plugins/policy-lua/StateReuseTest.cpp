@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstring>
 #include <string>
 #include <thread>
@@ -16,6 +17,16 @@ namespace postamt::testing {
 namespace {
 
 std::atomic<int> compiles{0};
+
+// Calls that log "in a call" wait there until a whole burst of them is inside the script at once.
+constexpr int kBurst = 24;
+std::atomic<int> inside{0};
+
+void holdUntilTheBurstIsInside() {
+  ++inside;
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (inside % kBurst != 0 && std::chrono::steady_clock::now() < until) std::this_thread::yield();
+}
 
 const char* const kScript =
     "postamt.log('main chunk ran')\n"
@@ -30,6 +41,7 @@ class StateReuseTest : public ::testing::Test {
     host_ = plugin::hostApi();
     host_.log = [](postamt_log_level, const char*, const char* message) noexcept {
       if (std::strstr(message, "main chunk ran") != nullptr) ++compiles;
+      if (std::strstr(message, "in a call") != nullptr) holdUntilTheBurstIsInside();
     };
     SettingList settings({{"instruction_limit", "1000000"}});
     char text[256] = "";
@@ -80,6 +92,33 @@ TEST_F(StateReuseTest, ThreadsCallingAtOnceCompileAtMostOneStateEach) {
   EXPECT_EQ(failures, 0);
   EXPECT_GE(compiles, 1);
   EXPECT_LE(compiles, kThreads);
+}
+
+// Each state may hold up to the memory limit for as long as it is kept: a burst of calls at once must not leave a
+// state per call behind for ever.
+TEST_F(StateReuseTest, ABurstOfCallsLeavesAFewStatesBehind) {
+  inside = 0;
+  const std::string script = "postamt.log('main chunk ran')\nfunction login(a) postamt.log('in a call') return {} end\n";
+  const auto burst = [&] {
+    std::vector<std::thread> threads;
+    std::atomic<int> failures{0};
+    for (int t = 0; t < kBurst; ++t) {
+      threads.emplace_back([&] {
+        const postamt_policy_script view{1, "demo", 7, script.data(), script.size()};
+        const postamt_values args{nullptr, 0};
+        postamt_error ignored{nullptr, 0};
+        if (api_->decide(
+                instance_, &view, "login", &args, [](void*, const postamt_value*) noexcept {}, nullptr, &ignored) != POSTAMT_OK)
+          ++failures;
+      });
+    }
+    for (auto& thread : threads) thread.join();
+    EXPECT_EQ(failures, 0);
+  };
+  burst();
+  EXPECT_EQ(compiles, kBurst);  // all at once: a state each
+  burst();
+  EXPECT_EQ(compiles, kBurst + (kBurst - 16));  // 16 were kept; the rest were closed and are made again
 }
 
 }  // namespace
