@@ -72,6 +72,13 @@ class LuaPolicyTest : public ::testing::Test {
     return outcome;
   }
 
+  // A script that must run, and the text it decides.
+  void expectText(const std::string& script, const std::string& text) {
+    const Outcome outcome = decide(script);
+    ASSERT_EQ(outcome.status, POSTAMT_OK) << outcome.error;
+    EXPECT_EQ(outcome.values.at("text"), text) << script;
+  }
+
   // The failure of a script that must be stopped, and how long stopping took.
   Outcome expectStopped(const std::string& script, const std::string& because) {
     const auto started = Clock::now();
@@ -212,26 +219,24 @@ TEST_F(LuaPolicyTest, WeakTablesAreRefusedNowAndLater) {
   expectStopped("function login() local mt = {} setmetatable({}, mt) mt.__gc = function() end return {} end", "__gc");
   expectStopped("function login() setmetatable({}, setmetatable({}, {__index = {}})) return {} end", "metatable of its own");
   // Metatables as policies use them go on working, the same one for many tables, and fields added later.
-  const Outcome usual = decide(
+  expectText(
       "local Counter = {} Counter.__index = Counter\n"
       "function Counter.next(c) c.n = c.n + 1 return c.n end\n"
       "function login() local a, b = setmetatable({n = 0}, Counter), setmetatable({n = 5}, Counter) "
-      "Counter.step = 2 return {text = a:next() .. ' ' .. b:next() .. ' ' .. Counter.step} end");
-  ASSERT_EQ(usual.status, POSTAMT_OK) << usual.error;
-  EXPECT_EQ(usual.values.at("text"), "1 6 2");
+      "Counter.step = 2 return {text = a:next() .. ' ' .. b:next() .. ' ' .. Counter.step} end",
+      "1 6 2");
 }
 
 // A C function may count on only 20 free stack slots; the sandbox's xpcall copied every argument it was given past
 // the end of Lua's stack, which crashed the server.
 TEST_F(LuaPolicyTest, XpcallTakesAsManyArgumentsAsLuaDoes) {
   open({{"memory_limit_kib", "4096"}, {"instruction_limit", "1000000"}});
-  const Outcome outcome = decide(
+  expectText(
       "local t = {} for i = 1, 20000 do t[i] = i end\n"
       "function login() local a, b = table.unpack(t, 1, 10040) "
       "local ok, n = xpcall(function(...) return select('#', ...) end, tostring, table.unpack(t, 1, 10000)) "
-      "return {text = tostring(ok) .. ' ' .. n} end");
-  ASSERT_EQ(outcome.status, POSTAMT_OK) << outcome.error;
-  EXPECT_EQ(outcome.values.at("text"), "true 10000");
+      "return {text = tostring(ok) .. ' ' .. n} end",
+      "true 10000");
 }
 
 // The table functions walk to the length __len answers, not to the raw length; with a huge one, table.insert looped
@@ -248,8 +253,7 @@ TEST_F(LuaPolicyTest, TableWalksAreChargedTheLengthLenAnswers) {
 TEST_F(LuaPolicyTest, SortingLongStringsIsChargedByTheirLength) {
   expectStopped("local s = ('a'):rep(100000)\nfunction login() local t = {} for i = 1, 1000 do t[i] = s end table.sort(t) end",
                 "instruction budget");
-  const Outcome usual = decide("function login() local t = {'b', 'c', 'a'} table.sort(t) return {text = table.concat(t)} end");
-  EXPECT_EQ(usual.values.at("text"), "abc") << usual.error;
+  expectText("function login() local t = {'b', 'c', 'a'} table.sort(t) return {text = table.concat(t)} end", "abc");
 }
 
 // utf8.len is one call to the count hook, however long its string: a loop of them ran a thousand calls between two
@@ -277,11 +281,10 @@ TEST_F(LuaPolicyTest, ALoopOfSlowPatternsIsChargedWhatTheMatcherTook) {
                   "instruction budget");
   }
   // Patterns as policies use them, and gsub's replacement function, cost what they always did.
-  const Outcome usual = decide(
+  expectText(
       "function login(a) local n = 0 for i = 1, 1000 do n = n + #a.user:match('@(.+)$') end "
-      "return {text = a.user:gsub('%a', function(c) return c:upper() end)} end");
-  EXPECT_EQ(usual.status, POSTAMT_OK) << usual.error;
-  EXPECT_EQ(usual.values.at("text"), "ALICE@DEMO.TEST");
+      "return {text = a.user:gsub('%a', function(c) return c:upper() end)} end",
+      "ALICE@DEMO.TEST");
 }
 
 // Comparing two long strings that are equal is one instruction to the count hook, but a memcmp of all their bytes:
