@@ -16,9 +16,6 @@ constexpr double kMaxPatternCost = 1e7;
 // Below this many worst-case steps, some 50 us, a pattern call is not timed.
 constexpr double kTimedPatternCost = 1e4;
 
-// More elements than a sort's strings are looked at for: their comparisons alone are over any budget.
-constexpr lua_Integer kMaxStringScan = 10'000'000;
-
 // Calls the wrapped original (upvalue 1) with the wrapper's arguments.
 int callOriginal(lua_State* state) {
   lua_pushvalue(state, lua_upvalueindex(1));
@@ -97,13 +94,14 @@ int boundedPattern(lua_State* state) {
 }
 
 // The table functions: upvalue 2 says which arguments bound the range walked.
-enum class Walk { Length, Move, Concat, Unpack, Sort };
+enum class Walk { Insert, Remove, Move, Concat, Unpack, Sort };
 
 // In doubles: a script may pass ranges whose width overflows an integer.
 double span(lua_Integer first, lua_Integer last) { return static_cast<double>(last) - static_cast<double>(first) + 1; }
 
 // table.sort compares strings by their bytes: each comparison costs as much as its strings are long. The longest
-// string of the n to sort, without a comparator (whose work the hook counts).
+// string of the n to sort, without a comparator; with one, the hook counts its Lua, and the CPU limit its string
+// comparisons.
 double longestString(lua_State* state, lua_Integer n) {
   if (!lua_isnoneornil(state, 2) || lua_type(state, 1) != LUA_TTABLE) return 0;
   std::size_t longest = 0;
@@ -118,8 +116,11 @@ double elementsWalked(lua_State* state, Walk walk) {
   // The length the original walks to: luaL_len, which a __len metamethod answers (a table of length 0 to rawlen).
   const auto length = [&]() -> lua_Integer { return lua_type(state, 1) == LUA_TTABLE ? luaL_len(state, 1) : 0; };
   switch (walk) {
-    case Walk::Length:  // insert, remove: shift everything after the position
-      return static_cast<double>(length());
+    case Walk::Insert:  // insert(t, [pos,] v) and remove(t [, pos]) shift pos to #t by one; at the end, nothing
+    case Walk::Remove: {
+      const bool atPosition = lua_gettop(state) >= (walk == Walk::Insert ? 3 : 2);
+      return atPosition ? span(luaL_checkinteger(state, 2), length()) : 1;
+    }
     case Walk::Move:  // move(a1, f, e, t [, a2])
       return span(luaL_optinteger(state, 2, 1), luaL_optinteger(state, 3, 0));
     case Walk::Concat:  // concat(t, sep, i, j): i to j, by default 1 to #t
@@ -129,9 +130,9 @@ double elementsWalked(lua_State* state, Walk walk) {
     case Walk::Sort: {
       const lua_Integer n = length();
       const double comparisons = static_cast<double>(n) * std::log2(static_cast<double>(n) + 2);
-      // The walk below is itself bounded by n, which is charged as it is.
-      const double perComparison = n > 0 && n < kMaxStringScan ? 1 + longestString(state, n) / kBytesPerInstruction : 1;
-      return comparisons * perComparison;
+      // Charged before the strings are looked at: a length from __len may be over any budget by itself.
+      Budget::charge(state, static_cast<std::uint64_t>(std::fmin(comparisons, 1e18)));
+      return n > 0 ? comparisons * longestString(state, n) / kBytesPerInstruction : 0;
     }
   }
   return 0;
@@ -161,8 +162,8 @@ void boundLibraries(lua_State* state, std::size_t memoryLimit) {
   wrap(state, LUA_STRLIBNAME, "gmatch", boundedPattern, static_cast<lua_Integer>(Matcher::Gmatch));
   for (const char* name : {"match", "gsub"})
     wrap(state, LUA_STRLIBNAME, name, boundedPattern, static_cast<lua_Integer>(Matcher::MatchOrGsub));
-  for (const char* name : {"insert", "remove"})
-    wrap(state, LUA_TABLIBNAME, name, boundedWalk, static_cast<lua_Integer>(Walk::Length));
+  wrap(state, LUA_TABLIBNAME, "insert", boundedWalk, static_cast<lua_Integer>(Walk::Insert));
+  wrap(state, LUA_TABLIBNAME, "remove", boundedWalk, static_cast<lua_Integer>(Walk::Remove));
   wrap(state, LUA_TABLIBNAME, "move", boundedWalk, static_cast<lua_Integer>(Walk::Move));
   wrap(state, LUA_TABLIBNAME, "concat", boundedWalk, static_cast<lua_Integer>(Walk::Concat));
   wrap(state, LUA_TABLIBNAME, "unpack", boundedWalk, static_cast<lua_Integer>(Walk::Unpack));

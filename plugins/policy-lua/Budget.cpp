@@ -40,7 +40,8 @@ std::uintptr_t stackFloor() {
 // A call may take this many times its instructions' nominal time (kNanosecondsPerInstruction), whatever it was
 // counted: work the count hook cannot see ends there, such as comparing two long strings (one instruction) in a
 // loop. Generous, so that allocation and garbage collection never stop a script its count allows; and never less
-// than kLeastTime, which compiling a script may take whatever its budget.
+// than kLeastTime, which a state's first call, its main chunk run among the libraries just opened, may take whatever
+// its budget.
 constexpr std::uint64_t kTimeSlack = 10;
 constexpr std::uint64_t kLeastTime = 10'000'000;  // ns
 
@@ -77,6 +78,7 @@ void Budget::startCall(lua_State* state) {
   exhausted_ = false;
   cpuAtStart_ = threadCpuNanoseconds();
   wallAtStart_ = std::chrono::steady_clock::now();
+  nextCpuCheck_ = wallAtStart_ + std::chrono::nanoseconds(timeLimitNanoseconds());
   stackFloor_ = stackFloor();
   watch(state, kHookEvery);
 }
@@ -107,12 +109,16 @@ void Budget::hook(lua_State* state, lua_Debug* debug) {
   if (budget.overTime()) budget.exhaust(state, Spent::Time);
 }
 
-// The thread's CPU clock is a system call, some 300 ns; the wall clock is not, and never runs slower: while it says
-// the call is within its time, so is the CPU clock.
-bool Budget::overTime() const {
+// The thread's CPU clock is a system call, some 300 ns; the wall clock is not, and the CPU clock never runs faster:
+// until the CPU time left could have been used up, there is no need to read it.
+bool Budget::overTime() {
+  const auto now = std::chrono::steady_clock::now();
+  if (now < nextCpuCheck_) return false;
   const std::uint64_t limit = timeLimitNanoseconds();
-  const auto wall = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - wallAtStart_);
-  return static_cast<std::uint64_t>(wall.count()) > limit && threadCpuNanoseconds() - cpuAtStart_ > limit;
+  const std::uint64_t used = threadCpuNanoseconds() - cpuAtStart_;
+  if (used > limit) return true;
+  nextCpuCheck_ = now + std::chrono::nanoseconds(limit - used);
+  return false;
 }
 
 // In doubles first: a limit near the largest integer setting would overflow.
@@ -127,9 +133,10 @@ std::uint64_t Budget::timeLimitNanoseconds() const {
 void Budget::exhaust(lua_State* state, Spent spent) {
   if (!exhausted_) {
     exhausted_ = true;
+    spent_ = spent;
     watch(state, 1);
   }
-  if (spent == Spent::Time) {
+  if (spent_ == Spent::Time) {
     luaL_error(state, "instruction budget of %I exhausted: CPU time over %I ms", static_cast<lua_Integer>(instructionLimit_),
                static_cast<lua_Integer>(timeLimitNanoseconds() / 1'000'000));
   }

@@ -45,7 +45,7 @@ class Budget {
   static Budget& of(lua_State* state);
   static void hook(lua_State* state, lua_Debug* debug);
   static void watch(lua_State* state, int countEvery);
-  bool overTime() const;
+  bool overTime();
   std::uint64_t timeLimitNanoseconds() const;
   enum class Spent { Instructions, Time };
   [[noreturn]] void exhaust(lua_State* state, Spent spent = Spent::Instructions);
@@ -55,9 +55,11 @@ class Budget {
   std::uint64_t instructionLimit_;
   std::uint64_t instructionsUsed_ = 0;
   bool exhausted_ = false;
-  std::uint64_t cpuAtStart_ = 0;  // threadCpuNanoseconds() when the call began
+  Spent spent_ = Spent::Instructions;  // what ran out, once exhausted_
+  std::uint64_t cpuAtStart_ = 0;       // threadCpuNanoseconds() when the call began
   std::chrono::steady_clock::time_point wallAtStart_;
-  std::uintptr_t stackFloor_ = 0;  // below this the calling thread's stack is too short to call on
+  std::chrono::steady_clock::time_point nextCpuCheck_;  // the CPU clock cannot reach the limit before this
+  std::uintptr_t stackFloor_ = 0;                       // below this the calling thread's stack is too short to call on
 };
 
 }  // namespace postamt::policy_lua

@@ -1,6 +1,8 @@
 #include "Sandbox.h"
 
+#include <algorithm>
 #include <initializer_list>
+#include <string>
 #include <string_view>
 
 #include "BoundedLibrary.h"
@@ -16,47 +18,64 @@ char kReadOnly;  // weak set of the read-only views
 // The metatable fields whose work runs inside the garbage collector, where no hook counts it: a finalizer (__gc),
 // and weak tables (__mode), whose last collection step is quadratic in chains of weak keys and took seconds of every
 // call in an audit. Policies need neither.
+constexpr std::string_view kCollectorFields[] = {"__gc", "__mode"};
+
 bool isCollectorField(lua_State* state, int key) {
   if (lua_type(state, key) != LUA_TSTRING) return false;
-  const std::string_view name = lua_tostring(state, key);
-  return name == "__gc" || name == "__mode";
+  std::size_t length = 0;
+  const char* text = lua_tolstring(state, key, &length);
+  return std::find(std::begin(kCollectorFields), std::end(kCollectorFields), std::string_view(text, length)) !=
+         std::end(kCollectorFields);
+}
+
+int refuseField(lua_State* state, std::string_view field) {
+  return luaL_error(state, "%s is not allowed in policies", std::string(field).c_str());
 }
 
 // __newindex of a metatable's own metatable: a collector field cannot be added once the metatable is in use.
 int refuseCollectorField(lua_State* state) {
-  if (isCollectorField(state, 2)) return luaL_error(state, "%s is not allowed in policies", lua_tostring(state, 2));
+  if (isCollectorField(state, 2)) return refuseField(state, lua_tostring(state, 2));
   lua_settop(state, 3);
   lua_rawset(state, 1);
   return 0;
 }
 
-// setmetatable(t, mt) as Lua's, but mt may hold no collector field, now or later: mt gets a metatable of its own
-// that refuses them (and hides itself), so a table with a metatable of its own cannot be one.
+// setmetatable(t, mt) as Lua's, but mt may hold no collector field, now or later: once it is in use, mt gets a
+// metatable of its own that refuses them (and hides itself), so a table with a metatable of its own cannot be one.
 int refuseCollectorWork(lua_State* state) {
-  if (lua_type(state, 2) == LUA_TTABLE) {
-    for (const char* field : {"__gc", "__mode"}) {
-      if (lua_getfield(state, 2, field) != LUA_TNIL) return luaL_error(state, "%s is not allowed in policies", field);
+  lua_settop(state, 2);
+  const bool table = lua_type(state, 2) == LUA_TTABLE;
+  bool guarded = false;
+  if (table) {
+    for (const std::string_view field : kCollectorFields) {
+      lua_pushlstring(state, field.data(), field.size());
+      if (lua_rawget(state, 2) != LUA_TNIL) return refuseField(state, field);
       lua_pop(state, 1);
     }
+    // Its own metatable could not be given the guard as well.
+    if (lua_rawequal(state, 1, 2)) return luaL_error(state, "a table cannot be its own metatable in policies");
     if (lua_getmetatable(state, 2)) {  // guarded by an earlier setmetatable, or given one by the script
       lua_pushliteral(state, "__newindex");
       lua_rawget(state, -2);
       if (lua_tocfunction(state, -1) != refuseCollectorField) {
         return luaL_error(state, "a metatable with a metatable of its own is not allowed in policies");
       }
-    } else {
-      lua_createtable(state, 0, 2);
-      lua_pushcfunction(state, refuseCollectorField);
-      lua_setfield(state, -2, "__newindex");
-      lua_pushboolean(state, 0);
-      lua_setfield(state, -2, "__metatable");
-      lua_setmetatable(state, 2);
+      lua_settop(state, 2);
+      guarded = true;
     }
   }
-  lua_settop(state, 2);
   lua_pushvalue(state, lua_upvalueindex(1));
-  lua_insert(state, 1);
-  lua_call(state, 2, 1);
+  lua_pushvalue(state, 1);
+  lua_pushvalue(state, 2);
+  lua_call(state, 2, 1);  // may refuse, as Lua's does: then mt stays as it was
+  if (table && !guarded) {
+    lua_createtable(state, 0, 2);
+    lua_pushcfunction(state, refuseCollectorField);
+    lua_setfield(state, -2, "__newindex");
+    lua_pushboolean(state, 0);
+    lua_setfield(state, -2, "__metatable");
+    lua_setmetatable(state, 2);
+  }
   return 1;
 }
 
@@ -71,7 +90,7 @@ bool isReadOnly(lua_State* state, int index) {
 int guardedRawset(lua_State* state) {
   luaL_checktype(state, 1, LUA_TTABLE);
   if (isReadOnly(state, 1)) return luaL_error(state, "rawset: this table is read-only");
-  if (isCollectorField(state, 2)) return luaL_error(state, "%s is not allowed in policies", lua_tostring(state, 2));
+  if (isCollectorField(state, 2)) return refuseField(state, lua_tostring(state, 2));
   lua_settop(state, 3);
   lua_rawset(state, 1);
   lua_settop(state, 1);

@@ -218,6 +218,9 @@ TEST_F(LuaPolicyTest, WeakTablesAreRefusedNowAndLater) {
   expectStopped("function login() local mt = {} setmetatable({}, mt) rawset(mt, '__mode', 'k') return {} end", "__mode");
   expectStopped("function login() local mt = {} setmetatable({}, mt) mt.__gc = function() end return {} end", "__gc");
   expectStopped("function login() setmetatable({}, setmetatable({}, {__index = {}})) return {} end", "metatable of its own");
+  expectStopped("function login() local c = {} setmetatable(c, c) return {} end", "its own metatable");
+  // A setmetatable that Lua refuses leaves the would-be metatable as it was.
+  expectText("function login() local mt = {} pcall(setmetatable, 'x', mt) return {text = tostring(getmetatable(mt))} end", "nil");
   // Metatables as policies use them go on working, the same one for many tables, and fields added later.
   expectText(
       "local Counter = {} Counter.__index = Counter\n"
@@ -241,6 +244,14 @@ TEST_F(LuaPolicyTest, XpcallTakesAsManyArgumentsAsLuaDoes) {
 
 // The table functions walk to the length __len answers, not to the raw length; with a huge one, table.insert looped
 // for ever in C without allocating.
+// Appending and taking the last element shift nothing: a list built by table.insert(t, v) costs what its loop does.
+TEST_F(LuaPolicyTest, AppendingToAListCostsNoWalk) {
+  expectText(
+      "function login() local t = {} for i = 1, 5000 do table.insert(t, i) end "
+      "for i = 1, 4999 do table.remove(t) end return {text = tostring(#t)} end",
+      "1");
+}
+
 TEST_F(LuaPolicyTest, TableWalksAreChargedTheLengthLenAnswers) {
   for (const std::string call : {"table.insert(t, 1, 'x')", "table.remove(t, 1)"}) {
     expectStopped("function login() local t = setmetatable({}, {__len = function() return math.maxinteger - 1 end}) " + call +
@@ -293,7 +304,12 @@ TEST_F(LuaPolicyTest, WorkTheCountCannotSeeIsStoppedByTime) {
   open({{"memory_limit_kib", "4096"}, {"instruction_limit", "1000000"}});
   const auto started = Clock::now();
   expectStopped("local a, b = ('a'):rep(1000000), ('a'):rep(999999) .. 'a'\nfunction login() while a == b do end end",
-                "instruction budget");
+                "CPU time over 50 ms");
+  // A pcall that catches the stop does not change why the call ended.
+  expectStopped(
+      "local a, b = ('a'):rep(1000000), ('a'):rep(999999) .. 'a'\n"
+      "function login() pcall(function() while a == b do end end) while true do end end",
+      "CPU time over 50 ms");
   EXPECT_LT(Clock::now() - started, std::chrono::milliseconds(500));
 }
 
