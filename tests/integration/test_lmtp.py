@@ -114,6 +114,7 @@ def test_a_mailbox_named_twice_gets_one_copy_and_a_reply_for_each_rcpt(postamt):
                                 b"Subject: twice\r\n\r\nx\r\n")
     assert all(r.startswith(b"250") for r in rcpt), rcpt
     assert [r[:9] for r in replies] == [b"250 2.0.0"] * 3, replies
+    assert b"<Alice@Demo.Test>" in replies[2]  # each reply names its recipient as it was written
     for user in ("alice@demo.test", "bob@demo.test"):
         client = postamt.login(user)
         assert client.command("STAT").startswith(b"+OK 1 "), user

@@ -215,6 +215,18 @@ def test_deliver_hook_tags_a_recipients_copy(server):
     client.quit()
 
 
+def test_a_mailbox_named_twice_is_asked_about_once(server):
+    # A deliver hook that tags every call differently: had it been asked about each RCPT, the one mailbox would get
+    # two differently tagged copies.
+    set_policy(server, "demo", "local calls = 0\nfunction deliver(a) calls = calls + 1 return {tag = 'call' .. calls} end\n")
+    time.sleep(1.2)
+    _, replies = transaction(server, "s@example.org", ["alice@demo.test", "ALICE@demo.test"], b"Subject: twice\r\n\r\nx\r\n")
+    assert [r[:9] for r in replies] == [b"250 2.0.0"] * 2, replies
+    client = pop(server, "alice@demo.test")
+    assert client.stat()[0] == 1
+    client.quit()
+
+
 def test_keep_on_server_hides_deleted_mail_until_it_is_restored(server):
     set_policy(server, "demo", "keep-on-server.lua")
     time.sleep(1.2)

@@ -15,6 +15,13 @@ const lmtp::Reply kTemporaryFailure{451, "4.3.0", "Temporary failure, try again 
 
 lmtp::Reply unknownUser(const std::string& recipient) { return {550, "5.1.1", "<" + recipient + "> User unknown"}; }
 
+// The reply of a recipient that named its mailbox again, in its own spelling where the first one's is quoted.
+lmtp::Reply repeated(lmtp::Reply reply, const std::string& first, const std::string& again) {
+  const std::string quoted = "<" + first + ">";
+  if (const auto at = reply.text.find(quoted); at != std::string::npos) reply.text.replace(at, quoted.size(), "<" + again + ">");
+  return reply;
+}
+
 }  // namespace
 
 TenantDelivery::TenantDelivery(tenant::MailboxResolver& resolver, policy::TenantPolicies& policies)
@@ -109,7 +116,8 @@ std::vector<lmtp::Reply> TenantDelivery::deliver(const lmtp::Envelope& envelope,
       }
     }
   }
-  for (const auto& [position, first] : repeats) replies[position] = replies[first];
+  for (const auto& [position, first] : repeats)
+    replies[position] = repeated(replies[first], envelope.recipients[first], envelope.recipients[position]);
   return replies;
 }
 
