@@ -204,7 +204,11 @@ sdk::PolicyValues TenantState::decision(int index) {
 
 void TenantState::fail(int status, const std::string& during) {
   std::string reason;
-  if (status == LUA_ERRMEM) {
+  // A memory error that a C function caught and raised again (BoundedLibrary's timed calls) comes back as its
+  // message, in a runtime error.
+  const bool outOfMemory = status == LUA_ERRMEM || (lua_type(lua(), -1) == LUA_TSTRING &&
+                                                    std::string_view(lua_tostring(lua(), -1)) == "not enough memory");
+  if (outOfMemory) {
     reason = "memory limit of " + std::to_string(limits_.memoryBytes / 1024) + " KiB exceeded";
   } else if (lua_type(lua(), -1) == LUA_TSTRING) {
     reason = lua_tostring(lua(), -1);

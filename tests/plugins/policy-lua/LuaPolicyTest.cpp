@@ -267,6 +267,12 @@ TEST_F(LuaPolicyTest, SortingLongStringsIsChargedByTheirLength) {
   expectText("function login() local t = {'b', 'c', 'a'} table.sort(t) return {text = table.concat(t)} end", "abc");
 }
 
+// A timed pattern call catches the memory error to charge its time, then raises it again: still the memory limit.
+TEST_F(LuaPolicyTest, RunningOutOfMemoryInAPatternCallIsTheMemoryLimit) {
+  expectStopped("function login() local s = ('a'):rep(100000):gsub('a', ('b'):rep(20)) return {} end",
+                "memory limit of 1024 KiB exceeded");
+}
+
 // utf8.len is one call to the count hook, however long its string: a loop of them ran a thousand calls between two
 // counts. The time is checked at every call.
 TEST_F(LuaPolicyTest, ALoopOfLinearCCallsIsStoppedByTime) {
