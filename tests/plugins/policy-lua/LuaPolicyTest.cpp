@@ -269,6 +269,7 @@ TEST_F(LuaPolicyTest, SortingLongStringsIsChargedByTheirLength) {
 
 // A timed pattern call catches the memory error to charge its time, then raises it again: still the memory limit.
 TEST_F(LuaPolicyTest, RunningOutOfMemoryInAPatternCallIsTheMemoryLimit) {
+  open({{"memory_limit_kib", "1024"}, {"instruction_limit", "100000000"}});  // memory runs out first, however fast
   expectStopped("function login() local s = ('a'):rep(100000):gsub('a', ('b'):rep(20)) return {} end",
                 "memory limit of 1024 KiB exceeded");
 }
