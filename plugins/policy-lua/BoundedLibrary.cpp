@@ -28,21 +28,18 @@ void chargeBytes(lua_State* state, double bytes) {
   Budget::charge(state, static_cast<std::uint64_t>(bytes / kBytesPerInstruction) + 1);
 }
 
-// Calls the original and charges the CPU time it took, also when it raised (a pcall around a failing match). A
-// pattern's estimate only bounds one call: the matcher's steps are invisible to the count hook, so a loop of calls,
-// each within the estimate, ran a thousand times the budget. Lua that the call runs (gsub's replacement function) is
-// counted by the hook already and not charged twice.
+// Calls the original and charges the CPU time it took. A pattern's estimate only bounds one call: the matcher's
+// steps are invisible to the count hook, so a loop of calls, each within the estimate, ran a thousand times the
+// budget. Lua that the call runs (gsub's replacement function) is counted by the hook already and not charged twice.
+// A call that raises is not charged: a loop of those is held by the CPU limit (Budget).
 int callCharged(lua_State* state) {
   const std::uint64_t chargedBefore = Budget::charged(state);
   const std::uint64_t began = threadCpuNanoseconds();
-  lua_pushvalue(state, lua_upvalueindex(1));
-  lua_insert(state, 1);
-  const int status = lua_pcall(state, lua_gettop(state) - 1, LUA_MULTRET, 0);
+  const int results = callOriginal(state);
   const std::uint64_t took = (threadCpuNanoseconds() - began) / kNanosecondsPerInstruction;
   const std::uint64_t counted = Budget::charged(state) - chargedBefore;
   if (took > counted) Budget::charge(state, took - counted);
-  if (status != LUA_OK) return lua_error(state);  // the original's error, as it raised it
-  return lua_gettop(state);
+  return results;
 }
 
 // string.rep(s, n [, sep]): with empty strings it loops n times producing

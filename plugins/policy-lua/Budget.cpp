@@ -45,7 +45,16 @@ std::uintptr_t stackFloor() {
 constexpr std::uint64_t kTimeSlack = 10;
 constexpr std::uint64_t kLeastTime = 10'000'000;  // ns
 
+// In doubles first: a limit near the largest integer setting would overflow.
+std::uint64_t timeLimitFor(std::uint64_t instructionLimit) {
+  const double nominal = static_cast<double>(instructionLimit) * kNanosecondsPerInstruction * kTimeSlack;
+  return std::max(kLeastTime, static_cast<std::uint64_t>(std::fmin(nominal, 1e18)));
+}
+
 }  // namespace
+
+Budget::Budget(std::size_t memoryLimit, std::uint64_t instructionLimit)
+    : memoryLimit_(memoryLimit), instructionLimit_(instructionLimit), timeLimitNanoseconds_(timeLimitFor(instructionLimit)) {}
 
 std::uint64_t threadCpuNanoseconds() {
   timespec now{};
@@ -78,7 +87,7 @@ void Budget::startCall(lua_State* state) {
   exhausted_ = false;
   cpuAtStart_ = threadCpuNanoseconds();
   wallAtStart_ = std::chrono::steady_clock::now();
-  nextCpuCheck_ = wallAtStart_ + std::chrono::nanoseconds(timeLimitNanoseconds());
+  nextCpuCheck_ = wallAtStart_ + std::chrono::nanoseconds(timeLimitNanoseconds_);
   stackFloor_ = stackFloor();
   watch(state, kHookEvery);
 }
@@ -114,17 +123,10 @@ void Budget::hook(lua_State* state, lua_Debug* debug) {
 bool Budget::overTime() {
   const auto now = std::chrono::steady_clock::now();
   if (now < nextCpuCheck_) return false;
-  const std::uint64_t limit = timeLimitNanoseconds();
   const std::uint64_t used = threadCpuNanoseconds() - cpuAtStart_;
-  if (used > limit) return true;
-  nextCpuCheck_ = now + std::chrono::nanoseconds(limit - used);
+  if (used > timeLimitNanoseconds_) return true;
+  nextCpuCheck_ = now + std::chrono::nanoseconds(timeLimitNanoseconds_ - used);
   return false;
-}
-
-// In doubles first: a limit near the largest integer setting would overflow.
-std::uint64_t Budget::timeLimitNanoseconds() const {
-  const double nominal = static_cast<double>(instructionLimit_) * kNanosecondsPerInstruction * kTimeSlack;
-  return std::max(kLeastTime, static_cast<std::uint64_t>(std::fmin(nominal, 1e18)));
 }
 
 // Like Redis's script timeout: once exhausted, the hook fires on every
@@ -138,7 +140,7 @@ void Budget::exhaust(lua_State* state, Spent spent) {
   }
   if (spent_ == Spent::Time) {
     luaL_error(state, "instruction budget of %I exhausted: CPU time over %I ms", static_cast<lua_Integer>(instructionLimit_),
-               static_cast<lua_Integer>(timeLimitNanoseconds() / 1'000'000));
+               static_cast<lua_Integer>(timeLimitNanoseconds_ / 1'000'000));
   }
   luaL_error(state, "instruction budget of %I exhausted", static_cast<lua_Integer>(instructionLimit_));
   std::abort();  // luaL_error does not return

@@ -24,8 +24,7 @@ std::uint64_t threadCpuNanoseconds();
 // BoundedLibrary charge what they read.
 class Budget {
  public:
-  Budget(std::size_t memoryLimit, std::uint64_t instructionLimit)
-      : memoryLimit_(memoryLimit), instructionLimit_(instructionLimit) {}
+  Budget(std::size_t memoryLimit, std::uint64_t instructionLimit);
 
   // The lua_Alloc of the state; `ud` is the Budget.
   static void* allocate(void* ud, void* ptr, std::size_t oldSize, std::size_t newSize) noexcept;
@@ -46,13 +45,13 @@ class Budget {
   static void hook(lua_State* state, lua_Debug* debug);
   static void watch(lua_State* state, int countEvery);
   bool overTime();
-  std::uint64_t timeLimitNanoseconds() const;
   enum class Spent { Instructions, Time };
   [[noreturn]] void exhaust(lua_State* state, Spent spent = Spent::Instructions);
 
   std::size_t memoryLimit_;
   std::size_t memoryUsed_ = 0;
   std::uint64_t instructionLimit_;
+  std::uint64_t timeLimitNanoseconds_;  // CPU per call
   std::uint64_t instructionsUsed_ = 0;
   bool exhausted_ = false;
   Spent spent_ = Spent::Instructions;  // what ran out, once exhausted_

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 #include <ctime>
-#include <string_view>
 
 #include "Sandbox.h"
 
@@ -204,11 +203,7 @@ sdk::PolicyValues TenantState::decision(int index) {
 
 void TenantState::fail(int status, const std::string& during) {
   std::string reason;
-  // A memory error that a C function caught and raised again (BoundedLibrary's timed calls) comes back as its
-  // message, in a runtime error.
-  const bool outOfMemory = status == LUA_ERRMEM || (lua_type(lua(), -1) == LUA_TSTRING &&
-                                                    std::string_view(lua_tostring(lua(), -1)) == "not enough memory");
-  if (outOfMemory) {
+  if (status == LUA_ERRMEM) {
     reason = "memory limit of " + std::to_string(limits_.memoryBytes / 1024) + " KiB exceeded";
   } else if (lua_type(lua(), -1) == LUA_TSTRING) {
     reason = lua_tostring(lua(), -1);

@@ -5,6 +5,7 @@
 #include <map>
 #include <tuple>
 #include <utility>
+#include <vector>
 
 #include "delivery/PrefixedSource.h"
 
@@ -14,13 +15,6 @@ namespace {
 const lmtp::Reply kTemporaryFailure{451, "4.3.0", "Temporary failure, try again later"};
 
 lmtp::Reply unknownUser(const std::string& recipient) { return {550, "5.1.1", "<" + recipient + "> User unknown"}; }
-
-// The reply of a recipient that named its mailbox again, in its own spelling where the first one's is quoted.
-lmtp::Reply repeated(lmtp::Reply reply, const std::string& first, const std::string& again) {
-  const std::string quoted = "<" + first + ">";
-  if (const auto at = reply.text.find(quoted); at != std::string::npos) reply.text.replace(at, quoted.size(), "<" + again + ">");
-  return reply;
-}
 
 }  // namespace
 
@@ -67,21 +61,29 @@ std::vector<lmtp::Reply> TenantDelivery::deliver(const lmtp::Envelope& envelope,
   struct Group {
     plugin::StoreInstance* store;
     std::vector<tenant::Mailbox> mailboxes;
-    std::vector<std::size_t> positions;  // in envelope.recipients
+    std::vector<std::vector<std::size_t>> namedBy;  // per mailbox: the places in envelope.recipients that name it
   };
   std::map<std::tuple<std::string, std::int64_t, std::string>, Group> groups;
-  // A mailbox named again (a repeated RCPT, or the address in other letter case) gets one copy, and the repeat the
-  // reply of the recipient that first named it: the policy is asked once, and the store sees the mailbox once.
-  std::map<std::pair<std::int64_t, std::string>, std::size_t> firstNamedAt;
-  std::vector<std::pair<std::size_t, std::size_t>> repeats;  // a position in envelope.recipients, and its first
+  // A mailbox named again (a repeated RCPT, or the address in other letter case) gets one copy: the policy is asked
+  // about it once, the store sees it once, and every recipient that names it gets the reply for that copy.
+  struct Naming {
+    std::size_t first;       // in envelope.recipients
+    Group* group = nullptr;  // none when the policy refused it (or could not be asked)
+    std::size_t mailbox = 0;
+  };
+  std::map<std::pair<std::int64_t, std::string>, Naming> namings;
   for (std::size_t i = 0; i < envelope.recipients.size(); ++i) {
     try {
       auto resolved = resolver_.resolve(envelope.recipients[i]);
       if (!resolved.mailbox) continue;  // vanished since RCPT: the sender retries
       auto& target = *resolved.mailbox;
-      const auto [first, isFirst] = firstNamedAt.try_emplace({target.tenant.id, target.mailbox.fullAddress}, i);
+      auto [naming, isFirst] = namings.try_emplace({target.tenant.id, target.mailbox.fullAddress}, Naming{i});
       if (!isFirst) {
-        repeats.emplace_back(i, first->second);
+        if (Group* group = naming->second.group) {
+          group->namedBy[naming->second.mailbox].push_back(i);
+        } else {
+          replies[i] = replies[naming->second.first];
+        }
         continue;
       }
       // RFC 2033 section 4.2: a recipient the policy refuses now that the size is known gets its own reply.
@@ -92,8 +94,10 @@ std::vector<lmtp::Reply> TenantDelivery::deliver(const lmtp::Envelope& envelope,
       }
       auto& group =
           groups.try_emplace({target.store.name(), target.tenant.id, verdict.tag}, Group{&target.store, {}, {}}).first->second;
+      naming->second.group = &group;
+      naming->second.mailbox = group.mailboxes.size();
       group.mailboxes.push_back(target.mailbox);
-      group.positions.push_back(i);
+      group.namedBy.push_back({i});
     } catch (const tenant::DirectoryError& e) {
       Poco::Logger::get("lmtp").warning("recipient %s: %s", envelope.recipients[i], std::string(e.what()));
     }
@@ -106,18 +110,18 @@ std::vector<lmtp::Reply> TenantDelivery::deliver(const lmtp::Envelope& envelope,
     if (delivered.status != POSTAMT_OK) {
       Poco::Logger::get("lmtp").warning("delivery to %s failed: %s", std::get<0>(key), delivered.error);
     }
-    for (std::size_t j = 0; j < group.positions.size(); ++j) {
-      const std::string& recipient = envelope.recipients[group.positions[j]];
+    for (std::size_t j = 0; j < group.mailboxes.size(); ++j) {
       const postamt_status status = delivered.status == POSTAMT_OK ? delivered.perRecipient[j] : delivered.status;
-      if (status == POSTAMT_OK) {
-        replies[group.positions[j]] = {250, "2.0.0", "<" + recipient + "> Saved"};
-      } else if (status == POSTAMT_PERM_FAIL) {
-        replies[group.positions[j]] = {554, "5.3.0", "<" + recipient + "> Message could not be stored"};
+      for (const std::size_t position : group.namedBy[j]) {
+        const std::string& recipient = envelope.recipients[position];
+        if (status == POSTAMT_OK) {
+          replies[position] = {250, "2.0.0", "<" + recipient + "> Saved"};
+        } else if (status == POSTAMT_PERM_FAIL) {
+          replies[position] = {554, "5.3.0", "<" + recipient + "> Message could not be stored"};
+        }
       }
     }
   }
-  for (const auto& [position, first] : repeats)
-    replies[position] = repeated(replies[first], envelope.recipients[first], envelope.recipients[position]);
   return replies;
 }
 

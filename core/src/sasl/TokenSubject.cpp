@@ -9,7 +9,7 @@ std::string tokenSubject(const Poco::JWT::Token& token) {
   const auto& claims = token.payload();
   // An address the identity provider itself says is unverified (OpenID Connect Core section 5.1: email_verified,
   // a boolean some providers send as a string) may have been typed by anyone, another user's included.
-  const Poco::Dynamic::Var verified = claims.has("email_verified") ? claims.get("email_verified") : Poco::Dynamic::Var();
+  const Poco::Dynamic::Var verified = claims.get("email_verified");  // empty when absent
   const bool unverified = !verified.isEmpty() && verified.toString() == "false";
   return claims.has("email") && !unverified ? claims.getValue<std::string>("email") : token.getSubject();
 }
